@@ -1,0 +1,1 @@
+"""Praxis core: types, configuration, store, retrieval, answering and citations."""

@@ -1,0 +1,160 @@
+"""The Assistant: question (+ history) -> retrieval -> answer with citations, or abstention.
+
+The CLI, the HTTP API, the web UI and the evaluation all call this one class.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.runnables import Runnable, RunnableConfig
+
+from assistant.errors import InvalidQuestion
+from assistant.extractive import ExtractiveAnswerer
+from assistant.retrieval import Retriever, validate_filters, validate_k
+from assistant.text import content_terms
+from assistant.types import Answer, Message, ScoredChunk
+
+MAX_QUESTION_CHARS = 2000
+MAX_HISTORY_TURNS = 20
+MAX_HISTORY_CHARS = 20_000
+_FOLLOW_UP_WORDS = {"it", "its", "it's", "they", "them", "their", "this", "that", "these", "those",
+                    "he", "she", "there", "one", "the scheme", "the practice"}
+
+
+def validate_question(question: Any) -> str:
+    if not isinstance(question, str):
+        raise InvalidQuestion("the question must be text")
+    cleaned = "".join(ch for ch in question if ch.isprintable() or ch in "\n\t").strip()
+    if not cleaned:
+        raise InvalidQuestion("the question is empty; type a question about the good practices")
+    if len(cleaned) > MAX_QUESTION_CHARS:
+        raise InvalidQuestion(
+            f"the question is {len(cleaned)} characters long; keep it under {MAX_QUESTION_CHARS}"
+        )
+    return cleaned
+
+
+def validate_history(history: Sequence[Message | dict[str, Any]] | None) -> list[Message]:
+    turns: list[Message] = []
+    for turn in history or []:
+        if isinstance(turn, Message):
+            message = turn
+        elif isinstance(turn, dict) and isinstance(turn.get("content"), str):
+            message = Message(role=str(turn.get("role", "user")), content=turn["content"])
+        else:
+            raise InvalidQuestion('each history turn needs {"role": "user"|"assistant", "content": str}')
+        if message.role not in ("user", "assistant"):
+            raise InvalidQuestion(f"history role must be 'user' or 'assistant', got {message.role!r}")
+        turns.append(message)
+    if len(turns) > MAX_HISTORY_TURNS:
+        raise InvalidQuestion(f"history has {len(turns)} turns; send at most the last {MAX_HISTORY_TURNS}")
+    if sum(len(t.content) for t in turns) > MAX_HISTORY_CHARS:
+        raise InvalidQuestion(f"history is longer than {MAX_HISTORY_CHARS} characters; send fewer turns")
+    return turns
+
+
+def condense(question: str, history: Sequence[Message]) -> str:
+    """A standalone retrieval query for a follow-up: the question plus what it refers back to."""
+    if not history:
+        return question
+    lowered = f" {question.lower()} "
+    refers_back = any(f" {w} " in lowered or f" {w}?" in lowered for w in _FOLLOW_UP_WORDS)
+    short = len(content_terms(question)) <= 4
+    if not (refers_back or short):
+        return question
+    previous = [t.content for t in history if t.role == "user"][-1:]
+    context = [t.content for t in history if t.role == "assistant"][-1:]
+    return " ".join([*previous, *context, question])
+
+
+@dataclass
+class Assistant:
+    """Answers questions from the store. Collaborators are passed in; nothing reads the env."""
+
+    retriever: Retriever
+    answerer: ExtractiveAnswerer
+    k: int = 5
+    min_relevance: float = 0.25  # below this top score, the corpus does not cover the question
+
+    def ask(
+        self,
+        question: str,
+        *,
+        history: Sequence[Message | dict[str, Any]] | None = None,
+        k: int | None = None,
+        filters: dict[str, str] | None = None,
+    ) -> Answer:
+        """Answer a question with cited sentences, or abstain. Raises InvalidQuestion."""
+        question = validate_question(question)
+        turns = validate_history(history)
+        k = validate_k(self.k if k is None else k)
+        filters = validate_filters(filters)
+        started = time.perf_counter()
+        query = condense(question, turns)
+        passages = self.retriever.retrieve(query, k=k, filters=filters)
+        retrieved = time.perf_counter()
+        result = None
+        if passages and passages[0].score >= self.min_relevance:
+            result = self.answerer.answer(query if query != question else question, passages)
+        finished = time.perf_counter()
+        timings = {"retrieve": (retrieved - started) * 1000, "answer": (finished - retrieved) * 1000}
+        if result is None:
+            return Answer(abstention(question, passages), [], list(passages), True, timings)
+        text, citations = result
+        return Answer(text, citations, list(passages), False, timings)
+
+    def stream(self, question: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        """Events for streaming adapters: {"type": "delta", "text"} ..., then {"type": "answer"}."""
+        answer = self.ask(question, **kwargs)
+        for line in answer.text.splitlines(keepends=True):
+            yield {"type": "delta", "text": line}
+        yield {"type": "answer", "answer": answer}
+
+    def as_runnable(self) -> AssistantRunnable:
+        """This assistant as a LangChain Runnable, to compose into users' own chains."""
+        return AssistantRunnable(self)
+
+
+def _runnable_args(value: Any) -> tuple[str, dict[str, Any]]:
+    if isinstance(value, str):
+        return value, {}
+    if isinstance(value, dict) and "question" in value:
+        return value["question"], {k: value[k] for k in ("history", "k", "filters") if k in value}
+    raise InvalidQuestion('pass a question string or {"question": ..., "history": [...]}')
+
+
+class AssistantRunnable(Runnable[Any, Any]):
+    """invoke(question | {"question", "history", "k", "filters"}) -> the `ask --json` dict;
+    stream(...) yields the answer text in pieces, then that dict."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+
+    def invoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Any:  # noqa: A002
+        question, options = _runnable_args(input)
+        return self.assistant.ask(question, **options).to_dict()
+
+    def stream(  # type: ignore[override]
+        self, input: Any, config: RunnableConfig | None = None, **kwargs: Any  # noqa: A002
+    ) -> Iterator[Any]:
+        question, options = _runnable_args(input)
+        for event in self.assistant.stream(question, **options):
+            yield event["text"] if event["type"] == "delta" else event["answer"].to_dict()
+
+
+def abstention(question: str, passages: Sequence[ScoredChunk]) -> str:
+    """The "documents do not say" answer, with the nearest practices as pointers."""
+    text = f"The documents do not say: {question.rstrip('?')}?"
+    nearest: list[str] = []
+    for passage in passages:
+        if passage.chunk.title not in nearest:
+            nearest.append(passage.chunk.title)
+        if len(nearest) == 3:
+            break
+    if nearest and passages[0].score >= 0.2:
+        text += " The nearest practices are: " + "; ".join(nearest) + "."
+    return text

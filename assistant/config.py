@@ -1,0 +1,92 @@
+"""Settings: one pydantic-settings object, env prefix PRAXIS_, `__` as nested delimiter.
+
+There is no module-level instance: entry points call `load_settings()` and pass it down.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from assistant.errors import ConfigError
+
+# The bundled corpus shipped beside the packages.
+DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+class StoreSettings(BaseModel):
+    collection: str = "praxis"
+    chroma_url: str | None = Field(
+        default=None, description="http://host:port of a Chroma server; unset = embedded store"
+    )
+
+
+class EmbeddingSettings(BaseModel):
+    backend: Literal["sentence-transformers", "hashing"] = "sentence-transformers"
+    model: str = Field(
+        default="all-MiniLM-L6-v2",
+        description="packaged model name (all-MiniLM-L6-v2) or a local sentence-transformers folder",
+    )
+    batch_size: int = Field(default=32, ge=1, le=4096)
+
+
+class RetrievalSettings(BaseModel):
+    k: int = Field(default=5, ge=1, le=50)
+    chunk_chars: int = Field(default=700, ge=100, le=10_000, description="target chunk size")
+    chunk_overlap: int = Field(default=1, ge=0, le=5, description="sentences repeated between chunks")
+
+
+class AnswerSettings(BaseModel):
+    backend: Literal["extractive"] = "extractive"
+    max_sentences: int = Field(default=3, ge=1, le=10)
+
+
+class ServerSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PRAXIS_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+    )
+
+    data_dir: Path = Field(default=Path(".praxis"), description="everything Praxis writes")
+    corpus_dir: Path = DEFAULT_CORPUS
+    store: StoreSettings = StoreSettings()
+    embedding: EmbeddingSettings = EmbeddingSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    answer: AnswerSettings = AnswerSettings()
+    server: ServerSettings = ServerSettings()
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the environment (and .env), then apply explicit overrides (CLI flags).
+
+    Nested overrides are given as dicts, e.g. ``load_settings(retrieval={"k": 8})``.
+    Raises ConfigError naming the bad value.
+    """
+    try:
+        base = Settings()
+        if not overrides:
+            return base
+        merged = base.model_dump()
+        for key, value in overrides.items():
+            if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                merged[key].update(value)
+            else:
+                merged[key] = value
+        return Settings.model_validate(merged)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(
+            f"invalid settings ({problems}); fix the PRAXIS_* environment variable or the flag"
+        ) from exc

