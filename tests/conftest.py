@@ -1,0 +1,93 @@
+"""Shared fixtures: real Chroma in a temp folder, a hashing embedder by default, the real model
+only for tests marked `model`."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import assistant.embeddings as embeddings_module
+from assistant.assistant import Assistant
+from assistant.config import load_settings
+from assistant.embeddings import HashingEmbeddings, SentenceTransformerEmbeddings
+from assistant.extractive import ExtractiveAnswerer
+from assistant.retrieval import DenseRetriever
+from assistant.store import ChromaStore, open_client
+from ingest.ingestor import Ingestor
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+LAUGEA = CORPUS / "laugea-lithuanian-automotive-export-association.txt"
+INOLINK = CORPUS / "inolink-fostering-innovative-networks.txt"
+
+
+@pytest.fixture(autouse=True)
+def _guard_model_loads(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unit tests must not load real models by accident; `@pytest.mark.model` opts in."""
+    allowed = request.node.get_closest_marker("model") is not None
+    monkeypatch.setattr(embeddings_module, "ALLOW_MODEL_LOADS", allowed)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No PRAXIS_* setting from the developer's shell leaks into a test."""
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("PRAXIS_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def hashing() -> HashingEmbeddings:
+    return HashingEmbeddings()
+
+
+@pytest.fixture(scope="session")
+def real_embeddings() -> SentenceTransformerEmbeddings:
+    """The packaged model, loaded once per session (tests using it are marked `model`)."""
+    embeddings_module.ALLOW_MODEL_LOADS = True
+    model = SentenceTransformerEmbeddings("all-MiniLM-L6-v2")
+    _ = model.model
+    return model
+
+
+@pytest.fixture
+def store(tmp_path: Path, hashing: HashingEmbeddings) -> ChromaStore:
+    """A real embedded Chroma store in a fresh folder, with the hashing embedder."""
+    return ChromaStore(open_client(tmp_path / "data"), hashing, name="test")
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled corpus."""
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+def make_assistant(store: ChromaStore) -> Assistant:
+    return Assistant(DenseRetriever(store, store.embeddings), ExtractiveAnswerer(store.embeddings))
+
+
+@pytest.fixture(scope="session")
+def real_corpus_store(
+    tmp_path_factory: pytest.TempPathFactory, real_embeddings: SentenceTransformerEmbeddings
+) -> ChromaStore:
+    """The bundled corpus ingested once with the real model (for `model` tests)."""
+    data = tmp_path_factory.mktemp("real-data")
+    store = ChromaStore(open_client(data), real_embeddings, name="praxis")
+    report = Ingestor(store, real_embeddings).run([CORPUS])
+    assert report.ok, report.failed
+    return store
+
+
+@pytest.fixture
+def settings_for(tmp_path: Path):
+    def _make(**overrides):
+        return load_settings(data_dir=tmp_path / "data", **overrides)
+
+    return _make
