@@ -93,6 +93,15 @@ def _practice_from_json(raw: str) -> Practice:
     return Practice(**data)
 
 
+def row_id(chunk: Chunk, doc_hash: str) -> str:
+    """The stored id of a chunk in one document version.
+
+    Versioned so that writing a new version never overwrites the rows of the committed one: an
+    interrupted write then leaves the old version whole plus orphans that reconcile() removes.
+    """
+    return f"{chunk.id}-{doc_hash[:12]}"
+
+
 def _chunk_metadata(chunk: Chunk, doc_hash: str) -> dict[str, Any]:
     meta: dict[str, Any] = {
         "practice_id": chunk.practice_id,
@@ -247,7 +256,7 @@ class ChromaStore:
         for i in range(0, len(chunks), batch):
             part = chunks[i : i + batch]
             self._chunks.upsert(
-                ids=[c.id for c in part],
+                ids=[row_id(c, doc_hash) for c in part],
                 documents=[c.text for c in part],
                 embeddings=[list(v) for v in vectors[i : i + batch]],
                 metadatas=[_chunk_metadata(c, doc_hash) for c in part],
@@ -260,7 +269,7 @@ class ChromaStore:
                 {"content_hash": doc_hash, "source": practice.source, "title": practice.title}
             ],
         )
-        new_ids = {c.id for c in chunks}
+        new_ids = {row_id(c, doc_hash) for c in chunks}
         old = self._chunks.get(where={"practice_id": practice.id}, include=[])
         stale = [cid for cid in old["ids"] if cid not in new_ids]
         if stale:
