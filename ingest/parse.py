@@ -136,6 +136,8 @@ def parse_practice(
             if end > start:
                 sections.append(Section(name, text[start:end], start, end))
         # the same heading twice (e.g. a repeated "Resources needed") is kept as two sections
+        if not sections:
+            raise CorpusError(f"{source}: has headings but no text under them; nothing to ingest")
 
     meta = {k: v for k, v in (metadata or {}).items() if v}
     for match in _FIELD.finditer(text):
