@@ -117,6 +117,9 @@ class Fact:
 
 
 def _format_number(value: float) -> str:
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if abs(value) >= size and (value / size) * 100 == int((value / size) * 100):
+            return f"{value / size:,.2f}".rstrip("0").rstrip(".") + f" {word}"
     if value == int(value):
         return f"{int(value):,}"
     return f"{value:,.2f}".rstrip("0").rstrip(".")
@@ -304,7 +307,7 @@ _DATE_BEFORE = re.compile(r"\b(" + "|".join(MONTHS) + r")\s*$", re.IGNORECASE)
 
 _PERCENT = re.compile(r"^\s?(%|per ?cent|percent|percentage points)", re.IGNORECASE)
 _NOT_A_COUNT_AFTER = re.compile(
-    r"^\s?(st|nd|rd|th|am|pm|:\d|x\b|/|\.\d|-year-old|years? old|hours?|minutes?|days?|"
+    r"^\s?((?:st|nd|rd|th|am|pm)\b|:\d|x\b|/|\.\d|-year-old|years? old|hours?|minutes?|days?|"
     r"weeks?|months?|years?|km/h|decades?|centur)", re.IGNORECASE)
 _DURATION = re.compile(r"^\s?-?\s?(?P<unit>years?|months?|weeks?|days?)\b", re.IGNORECASE)
 _DURATION_BEFORE = re.compile(r"\b(for|lasting|in|during)\s+(up to\s+|a maximum of\s+|at least\s+)?$",
@@ -384,11 +387,13 @@ _VERBS = frozenset(
     help helps hold holds meet meets keep keeps show shows find finds share shares lead leads
     signed won run ran grew grow grows earn earns employ employs pay pays""".split()
 )
+_ADVERBS = frozenset("later then also now still thus so again soon already".split())
 _PHRASE_STOP = re.compile(
     r"^(in|of|for|with|from|to|who|that|which|were|was|is|are|had|has|have|by|on|at|per|across|"
     r"between|since|during|including|whose|would|will|could|can|each|as|than|and|or|but|into|"
     r"through|under|over|via|the|a|an|its|their|it|they|did|do|does|been|being|whom|where|when|"
-    r"according|both|all|alone|more|less|them|this|these|those|so|such|out|about|around|while)$",
+    r"according|both|all|alone|more|less|them|this|these|those|so|such|out|about|around|while|worth|"
+    r"later|then|also|now|still|already)$",
     re.IGNORECASE,
 )
 _WORD_TOKEN = re.compile(r"[\"'“”‘’]?([\w][\w&.'’-]*)[\"'“”‘’]?|([,;:.()!?•])")
@@ -415,7 +420,8 @@ def _noun_phrase(after: str) -> tuple[list[str], bool]:
             peek = _WORD_TOKEN.search(after, position)
             if peek and peek.group(1) and not re.match(r"\d", peek.group(1)) \
                     and peek.group(1).lower() not in WORD_NUMBERS and not _PHRASE_STOP.match(peek.group(1)) \
-                    and peek.group(1).lower() not in _VERBS and not peek.group(1).lower().endswith("ed"):
+                    and peek.group(1).lower() not in _VERBS and not peek.group(1).lower().endswith(("ed", "ly")) \
+                    and peek.group(1).lower() not in _ADVERBS:
                 words.append(word)
                 continue
             break
@@ -471,6 +477,9 @@ _SOURCE_CUT = re.compile(
 
 def _clean_source(raw: str) -> str:
     source = _SOURCE_CUT.sub("", raw).strip(" ,")
+    source = re.sub(r"\s+and\s+(?:EUR|GBP|USD|CZK|DKK|SEK|PLN|€|£|\$|\d).*$", "", source)
+    while source.endswith(")") and source.count(")") > source.count("("):
+        source = source[:-1].rstrip()
     if len(source) > 120:
         source = source[:120].rsplit(" ", 1)[0]
     return source
@@ -620,7 +629,7 @@ def _classify(
         return None
     words, _ = _noun_phrase(after)
     head = _head(words)
-    subject = " ".join(w.strip("\"'“”‘’") for w in words) or None
+    subject = " ".join(w.strip("\"'“”‘’") for w in words).rstrip(".") or None
     phrase_end = m.end
     if words:
         last = after.find(words[-1])
@@ -628,19 +637,24 @@ def _classify(
     of_them = re.match(r"^\s+of (them|which|these|those)\b", after)
     of_which = re.search(r"\b(of which|of whom|among them)\s+(\w+\s+){0,2}$", before)
     inherit = not words or of_them is not None or of_which is not None
+    words2: list[str] = []
     if of_them:
         rest = after[of_them.end():]
         words2, _ = _noun_phrase(rest)
         if words2:
-            subject = " ".join(words2)
+            subject = " ".join(words2).rstrip(".")
             phrase_end = m.end + of_them.end() + rest.find(words2[-1]) + len(words2[-1])
     if inherit and previous is not None and previous.kind is not None:
         kind = previous.kind
-        subject = subject if (words or of_them) else previous.subject
+        if not words or (of_them and subject == " ".join(w.strip("\"'“”‘’") for w in words)):
+            subject = previous.subject if not (of_them and words2) else subject
     else:
         if not words:
             return None
         found = _count_kind(section, _clause(sentence, m.start - s_start), before, head, m)
+        if (previous is not None and previous.kind == "members" and head in ORG_NOUNS | PEOPLE_NOUNS
+                and found in ("result", None)):
+            found = "members"  # "435 members: 222 SMEs, 160 large companies, ..."
         if found is None:
             return None
         kind = found
@@ -675,6 +689,8 @@ def _money_kind(section: str, before: str, after: str) -> str:
     window_before = " ".join(clause.split()[-9:])
     window_after = " ".join(after.split()[:4])
     near = f"{window_before} # {window_after}"
+    if re.search(r"\bworth\s+(?:at most|up to|a maximum of|maximum)\s*$", before, re.IGNORECASE):
+        return "grant"
     if _MONEY_OTHER.search(window_before) or re.match(r"^\s?(in public aid|in r&d|a year in r&d)\b",
                                                        after, re.IGNORECASE):
         return "amount"

@@ -9,7 +9,8 @@ Matching (see tests/assistant/FACTS_GOLD.md for what each kind covers):
 - numbers (start_year, budget, grant, staff, members, beneficiaries, duration, result): same kind
   and same value (a range is compared by its lower end); money also needs the same currency
   (no currency on both sides counts as the same). Repeated mentions of one (kind, value) count once.
-- text (funding_source, owner): same kind and the extracted words overlap the labelled quote.
+- text (funding_source, owner): same kind and the extracted words overlap the labelled quote;
+  one source named in several sentences counts once.
 - `amount`, `country` and `region` are not labelled and not scored.
 """
 
@@ -109,21 +110,31 @@ def score_practice(text: str, gold: list[dict], predicted: list[Fact], report: R
         for g in (g for g in gold if g["kind"] == kind):
             index = text.find(g["quote"])
             gold_spans.append((index, index + len(g["quote"]), g))
-        preds = [f for f in predicted if f.kind == kind]
+        # one prediction per distinct value (the same source named twice counts once), keeping
+        # every place it was found so any of them can match the label
+        groups: dict[str, list[Fact]] = {}
+        for f in predicted:
+            if f.kind == kind:
+                groups.setdefault(_normal_text(str(f.value)), []).append(f)
+        preds = list(groups.values())
         used: set[int] = set()
         for a, b, g in gold_spans:
-            hit = next((i for i, f in enumerate(preds) if i not in used and f.match_start is not None
-                        and f.match_start < b and a < (f.match_end or 0)), None)
+            hit = next((i for i, group in enumerate(preds) if i not in used and any(
+                f.match_start is not None and f.match_start < b and a < (f.match_end or 0) for f in group)), None)
             if hit is None:
                 report.per_kind[kind].fn += 1
                 report.errors.append(f"{pid}: MISSED {kind} <- {g['quote']!r}")
             else:
                 used.add(hit)
                 report.per_kind[kind].tp += 1
-        for i, f in enumerate(preds):
+        for i, group in enumerate(preds):
             if i not in used:
                 report.per_kind[kind].fp += 1
-                report.errors.append(f"{pid}: FALSE {kind} {f.value!r}")
+                report.errors.append(f"{pid}: FALSE {kind} {group[0].value!r}")
+
+
+def _normal_text(value: str) -> str:
+    return " ".join(w for w in value.lower().split() if w not in ("the", "its", "their"))
 
 
 def evaluate(split: str | None = None) -> Report:
