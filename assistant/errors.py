@@ -29,3 +29,7 @@ class BackendError(PraxisError):
 
 class InvalidQuestion(PraxisError):
     """The question, history, filters or k are unusable."""
+
+
+class UnknownPractice(PraxisError):
+    """No stored practice matches the id or title given."""

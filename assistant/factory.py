@@ -7,6 +7,7 @@ from functools import lru_cache
 from langchain_core.embeddings import Embeddings
 
 from assistant.assistant import Assistant
+from assistant.catalog import Catalog
 from assistant.config import Settings
 from assistant.embeddings import HashingEmbeddings, SentenceTransformerEmbeddings
 from assistant.errors import ConfigError
@@ -46,3 +47,8 @@ def build_assistant(settings: Settings, store: ChromaStore | None = None) -> Ass
         case other:
             raise ConfigError(f"unknown answer backend {other!r}")
     return Assistant(retriever, answerer, k=settings.retrieval.k)
+
+
+def build_catalog(settings: Settings, store: ChromaStore | None = None) -> Catalog:
+    """Key facts, compare, similar practices and fact filters over the configured store."""
+    return Catalog(store or build_store(settings))

@@ -110,6 +110,14 @@ class Fact:
         data["display"] = self.display()
         return data
 
+    def cited(self, practice: Practice) -> dict[str, Any]:
+        """to_dict() plus what a citation needs: the evidence sentence and the source file."""
+        data = self.to_dict()
+        data["practice_id"] = practice.id
+        data["source"] = practice.source if self.origin == "text" else f"{practice.source} (metadata)"
+        data["evidence"] = practice.text[self.start : self.end] if self.start is not None else None
+        return data
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Fact:
         known = {f for f in cls.__dataclass_fields__}
@@ -128,11 +136,26 @@ def _format_number(value: float) -> str:
 # -- number recognition ----------------------------------------------------------------------
 
 CURRENCIES = {
-    "eur": "EUR", "€": "EUR", "euro": "EUR", "euros": "EUR",
-    "gbp": "GBP", "£": "GBP", "pounds": "GBP",
-    "usd": "USD", "$": "USD", "dollars": "USD",
-    "czk": "CZK", "dkk": "DKK", "sek": "SEK", "nok": "NOK", "pln": "PLN", "huf": "HUF",
-    "ron": "RON", "chf": "CHF", "bgn": "BGN", "isk": "ISK",
+    "eur": "EUR",
+    "€": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "gbp": "GBP",
+    "£": "GBP",
+    "pounds": "GBP",
+    "usd": "USD",
+    "$": "USD",
+    "dollars": "USD",
+    "czk": "CZK",
+    "dkk": "DKK",
+    "sek": "SEK",
+    "nok": "NOK",
+    "pln": "PLN",
+    "huf": "HUF",
+    "ron": "RON",
+    "chf": "CHF",
+    "bgn": "BGN",
+    "isk": "ISK",
 }
 _CURRENCY_BEFORE = r"(?P<cur>EUR|GBP|USD|CZK|DKK|SEK|NOK|PLN|HUF|RON|CHF|BGN|ISK|€|£|\$)\s?"
 _CURRENCY_AFTER = r"\s?(?P<cur2>EUR|euros?|Euros?|GBP|pounds|USD|dollars|CZK|DKK|SEK|NOK|PLN|HUF|RON|CHF)\b"
@@ -141,41 +164,115 @@ _MULT = r"(?:\s?(?P<mult>million|billion|thousand|bn)\b)?"
 MULTIPLIERS = {"million": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3}
 
 WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-    "ninety": 90, "hundred": 100,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
 }
 _WORD_NUMBER = r"\b(?P<word>" + "|".join(WORD_NUMBERS) + r")\b"
 
 _NUMBER = re.compile(
-    r"(?:" + _CURRENCY_BEFORE + r")?(?<![\w.,/-])(?P<num>" + _DIGITS + r")(?![\w/])" + _MULT
-    + r"(?:" + _CURRENCY_AFTER + r")?"
-    + r"|" + _WORD_NUMBER,
+    r"(?:"
+    + _CURRENCY_BEFORE
+    + r")?(?<![\w.,/-])(?P<num>"
+    + _DIGITS
+    + r")(?![\w/])"
+    + _MULT
+    + r"(?:"
+    + _CURRENCY_AFTER
+    + r")?"
+    + r"|"
+    + _WORD_NUMBER,
     re.IGNORECASE,
 )
 _RANGE_TAIL = re.compile(
     r"\s?(?:-|–|to)\s?(?:" + _CURRENCY_BEFORE + r")?(?P<num>" + _DIGITS + r")(?![\w/])"
     r"(?:\s?(?P<mult>million|billion|thousand)\b)?|\s?(?:-|–|to)\s?(?P<word>"
-    + "|".join(WORD_NUMBERS) + r")\b",
+    + "|".join(WORD_NUMBERS)
+    + r")\b",
     re.IGNORECASE,
 )
 _BETWEEN = re.compile(r"between\s+$", re.IGNORECASE)
-_AND_NUMBER = re.compile(r"\s+and\s+(?:" + _CURRENCY_BEFORE + r")?(?P<num>"
-                         + _DIGITS + r")(?P<mult>\s?(?:million|billion|thousand))?\b", re.IGNORECASE)
+_AND_NUMBER = re.compile(
+    r"\s+and\s+(?:"
+    + _CURRENCY_BEFORE
+    + r")?(?P<num>"
+    + _DIGITS
+    + r")(?P<mult>\s?(?:million|billion|thousand))?\b",
+    re.IGNORECASE,
+)
 
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-          "october", "november", "december", "spring", "summer", "autumn", "winter", "mid")
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "spring",
+    "summer",
+    "autumn",
+    "winter",
+    "mid",
+)
 _QUALIFIERS = (
-    ("more than", "more than"), ("well over", "more than"), ("over", "more than"),
-    ("above", "more than"), ("in excess of", "more than"), ("almost", "nearly"),
-    ("nearly", "nearly"), ("close to", "nearly"), ("approximately", "about"),
-    ("around", "about"), ("about", "about"), ("roughly", "about"), ("some", "about"),
-    ("an estimated", "about"), ("up to a maximum of", "up to"), ("a maximum of", "up to"),
-    ("up to", "up to"), ("at most", "up to"), ("maximum", "up to"), ("at least", "at least"),
-    ("a minimum of", "at least"), ("less than", "less than"), ("fewer than", "less than"),
-    ("under", "less than"), ("below", "less than"), ("a total of", ""), ("the equivalent of", ""),
+    ("more than", "more than"),
+    ("well over", "more than"),
+    ("over", "more than"),
+    ("above", "more than"),
+    ("in excess of", "more than"),
+    ("almost", "nearly"),
+    ("nearly", "nearly"),
+    ("close to", "nearly"),
+    ("approximately", "about"),
+    ("around", "about"),
+    ("about", "about"),
+    ("roughly", "about"),
+    ("some", "about"),
+    ("an estimated", "about"),
+    ("up to a maximum of", "up to"),
+    ("a maximum of", "up to"),
+    ("up to", "up to"),
+    ("at most", "up to"),
+    ("maximum", "up to"),
+    ("at least", "at least"),
+    ("a minimum of", "at least"),
+    ("less than", "less than"),
+    ("fewer than", "less than"),
+    ("under", "less than"),
+    ("below", "less than"),
+    ("a total of", ""),
+    ("the equivalent of", ""),
 )
 
 
@@ -217,7 +314,9 @@ def _qualifier(before: str) -> tuple[str | None, int]:
     return None, 0
 
 
-def _range_end(sentence: str, m: re.Match[str], value: float, is_word: bool) -> tuple[float, float, int] | None:
+def _range_end(
+    sentence: str, m: re.Match[str], value: float, is_word: bool
+) -> tuple[float, float, int] | None:
     """(lower value, upper value, end) when the number at m starts a range: '7-10', '2 to 3 million',
     'between 11 and 20', 'two to three'; None otherwise (also when the second is not larger)."""
     tail = _RANGE_TAIL.match(sentence, m.end())
@@ -274,7 +373,9 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
         if between and value_max is not None:
             q_len = len(before) - between.start()
         is_year = (
-            not is_word and currency is None and m.group("mult") is None
+            not is_word
+            and currency is None
+            and m.group("mult") is None
             and re.fullmatch(r"(19|20)\d\d", m.group("num") or "") is not None
         )
         mentions.append(
@@ -308,14 +409,19 @@ _DATE_BEFORE = re.compile(r"\b(" + "|".join(MONTHS) + r")\s*$", re.IGNORECASE)
 _PERCENT = re.compile(r"^\s?(%|per ?cent|percent|percentage points)", re.IGNORECASE)
 _NOT_A_COUNT_AFTER = re.compile(
     r"^\s?((?:st|nd|rd|th|am|pm)\b|:\d|x\b|/|\.\d|-year-old|years? old|hours?|minutes?|days?|"
-    r"weeks?|months?|years?|km/h|decades?|centur)", re.IGNORECASE)
+    r"weeks?|months?|years?|km/h|decades?|centur)",
+    re.IGNORECASE,
+)
 _DURATION = re.compile(r"^\s?-?\s?(?P<unit>years?|months?|weeks?|days?)\b", re.IGNORECASE)
-_DURATION_BEFORE = re.compile(r"\b(for|lasting|in|during)\s+(up to\s+|a maximum of\s+|at least\s+)?$",
-                              re.IGNORECASE)
-_DURATION_VETO_BEFORE = re.compile(r"\b(within|first|last|previous|past|next|valid for)\s+(\w+\s+)?$",
-                                   re.IGNORECASE)
-_DURATION_VETO_AFTER = re.compile(r"^\s?-?\s?(years?|months?)\s+(old|ago|later|earlier|before|after)\b",
-                                  re.IGNORECASE)
+_DURATION_BEFORE = re.compile(
+    r"\b(for|lasting|in|during)\s+(up to\s+|a maximum of\s+|at least\s+)?$", re.IGNORECASE
+)
+_DURATION_VETO_BEFORE = re.compile(
+    r"\b(within|first|last|previous|past|next|valid for)\s+(\w+\s+)?$", re.IGNORECASE
+)
+_DURATION_VETO_AFTER = re.compile(
+    r"^\s?-?\s?(years?|months?)\s+(old|ago|later|earlier|before|after)\b", re.IGNORECASE
+)
 
 _MONEY_OTHER = re.compile(
     r"\b(turnover|revenues?|sales|exports?|saved?|savings|worth|attract(ed)?|balance sheet|"
@@ -344,42 +450,148 @@ _PERIOD = re.compile(
 )
 
 # what is counted (head noun of the phrase after a number)
-STAFF_NOUNS = {"employee", "employees", "staff", "person-years", "fte", "ftes", "employees.",
-               "workers", "full-time"}
-STAFF_SOFT_NOUNS = {"people", "persons", "experts", "nurses", "trainers", "advisers", "advisors",
-                    "consultants", "coaches", "officers"}
-MEMBER_NOUNS = {"member", "members", "founders", "shareholders", "partners", "stakeholders",
-                "pearls"}
-ORG_NOUNS = {"companies", "company", "firms", "smes", "enterprises", "organisations",
-             "organizations", "institutions", "municipalities", "villages", "owners", "start-ups",
-             "startups", "actors", "entities", "manufacturers", "universities", "associations",
-             "clusters", "cooperatives", "businesses", "producers", "suppliers", "centres",
-             "centers", "laboratories", "schools", "cities", "regions", "towns", "communes"}
-PEOPLE_NOUNS = {"people", "persons", "patients", "users", "participants", "citizens", "residents",
-                "households", "farmers", "librarians", "students", "pupils", "entrepreneurs",
-                "applicants", "visitors", "passengers", "families", "inhabitants", "children",
-                "learners", "jobseekers", "clients", "customers", "consortia", "libraries", "homes",
-                "young"}
+UNITS = {
+    "mw",
+    "kw",
+    "gw",
+    "mwh",
+    "kwh",
+    "gwh",
+    "twh",
+    "km",
+    "m",
+    "m2",
+    "m3",
+    "ha",
+    "hectares",
+    "kg",
+    "tonnes",
+    "tons",
+    "t",
+    "litres",
+    "liters",
+    "mwp",
+    "kwp",
+}
+STAFF_NOUNS = {
+    "employee",
+    "employees",
+    "staff",
+    "person-years",
+    "fte",
+    "ftes",
+    "employees.",
+    "workers",
+    "full-time",
+}
+STAFF_SOFT_NOUNS = {
+    "people",
+    "persons",
+    "experts",
+    "nurses",
+    "trainers",
+    "advisers",
+    "advisors",
+    "consultants",
+    "coaches",
+    "officers",
+}
+MEMBER_NOUNS = {"member", "members", "founders", "shareholders", "partners", "stakeholders", "pearls"}
+ORG_NOUNS = {
+    "companies",
+    "company",
+    "firms",
+    "smes",
+    "enterprises",
+    "organisations",
+    "organizations",
+    "institutions",
+    "municipalities",
+    "villages",
+    "owners",
+    "start-ups",
+    "startups",
+    "actors",
+    "entities",
+    "manufacturers",
+    "universities",
+    "associations",
+    "clusters",
+    "cooperatives",
+    "businesses",
+    "producers",
+    "suppliers",
+    "centres",
+    "centers",
+    "laboratories",
+    "schools",
+    "cities",
+    "regions",
+    "towns",
+    "communes",
+}
+PEOPLE_NOUNS = {
+    "people",
+    "persons",
+    "patients",
+    "users",
+    "participants",
+    "citizens",
+    "residents",
+    "households",
+    "farmers",
+    "librarians",
+    "students",
+    "pupils",
+    "entrepreneurs",
+    "applicants",
+    "visitors",
+    "passengers",
+    "families",
+    "inhabitants",
+    "children",
+    "learners",
+    "jobseekers",
+    "clients",
+    "customers",
+    "consortia",
+    "libraries",
+    "homes",
+    "young",
+}
 _MEMBER_CONTEXT = re.compile(
     r"\b(members?|membership|founders?|founding|founded|set up|joined|consists? of|owned by|"
-    r"stakeholders|brings together|partners)\b", re.IGNORECASE)
+    r"stakeholders|brings together|partners)\b",
+    re.IGNORECASE,
+)
 _BENEFICIARY_CONTEXT = re.compile(
     r"\b(supported|benefited|benefit from|helped|served|reached|trained|cared for|used|"
     r"took part|take part|participated|assisted|equipped|started projects|awarded to|granted to|"
     r"registered|received (?:support|funding|a grant|grants|vouchers?|help|advice|training|aid)|"
     r"to receive|were offered|have been offered|would have been offered|involving|involved)\b",
-    re.IGNORECASE)
-_STAFF_CONTEXT = re.compile(r"\b(employs?|employed|employing|team|staff|relies on|workforce|"
-                            r"person-years|headcount)\b", re.IGNORECASE)
-_STAFF_VETO = re.compile(r"\b(ecosystem|member companies|members|fewer than|less than|with more than|"
-                         r"companies with|firms with)\b", re.IGNORECASE)
-_THRESHOLD = re.compile(r"\b(must|need|needs|needed|required|requires|eligible|qualify|at least|"
-                        r"no more than|fewer than|less than|minimum|threshold)\b", re.IGNORECASE)
+    re.IGNORECASE,
+)
+_STAFF_CONTEXT = re.compile(
+    r"\b(employs?|employed|employing|team|staff|relies on|workforce|"
+    r"person-years|headcount)\b",
+    re.IGNORECASE,
+)
+_STAFF_VETO = re.compile(
+    r"\b(ecosystem|member companies|members|fewer than|less than|with more than|"
+    r"companies with|firms with)\b",
+    re.IGNORECASE,
+)
+_THRESHOLD = re.compile(
+    r"\b(must|need|needs|needed|required|requires|eligible|qualify|at least|"
+    r"no more than|fewer than|less than|minimum|threshold)\b",
+    re.IGNORECASE,
+)
 _RESULT_VERBS = re.compile(
     r"\b(brought|organised|organized|created|achieved|produced|delivered|completed|developed|"
     r"funded|supported|generated|carried|installed|trained|won|obtained|implemented|"
     r"participated|participate|took part|hosted|launched|signed|recorded|reached|attracted)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _VERBS = frozenset(
     """set sets run runs make makes own owns use uses work works live lives say says come comes
     came get gets got go goes went took take takes give gives gave join joins became become becomes
@@ -409,32 +621,44 @@ def _noun_phrase(after: str) -> tuple[list[str], bool]:
     position = 0
     while len(words) < 5:
         match = _WORD_TOKEN.search(after, position)
-        if not match or after[position:match.start()].strip():
+        if not match or after[position : match.start()].strip():
             break
         position = match.end()
         if match.group(2):
             break
         word = match.group(1)
-        lower = word.lower().rstrip(".")
+        sentence_end = word.endswith(".") and not re.fullmatch(r"(?:[A-Za-z]\.)+", word)
+        word = word.rstrip(".") if sentence_end else word
+        lower = word.lower()
         if lower == "and" and words:
             peek = _WORD_TOKEN.search(after, position)
-            if peek and peek.group(1) and not re.match(r"\d", peek.group(1)) \
-                    and peek.group(1).lower() not in WORD_NUMBERS and not _PHRASE_STOP.match(peek.group(1)) \
-                    and peek.group(1).lower() not in _VERBS and not peek.group(1).lower().endswith(("ed", "ly")) \
-                    and peek.group(1).lower() not in _ADVERBS:
+            if (
+                peek
+                and peek.group(1)
+                and not re.match(r"\d", peek.group(1))
+                and peek.group(1).lower() not in WORD_NUMBERS
+                and not _PHRASE_STOP.match(peek.group(1))
+                and peek.group(1).lower() not in _VERBS
+                and not peek.group(1).lower().endswith(("ed", "ly"))
+                and peek.group(1).lower() not in _ADVERBS
+            ):
                 words.append(word)
                 continue
             break
-        if _PHRASE_STOP.match(lower) or lower in WORD_NUMBERS or re.match(r"\d", lower) \
-                or lower in _VERBS:
+        if _PHRASE_STOP.match(lower) or lower in WORD_NUMBERS or re.match(r"\d", lower) or lower in _VERBS:
             break
         if not words and lower.endswith("ly") and lower not in {"family", "supply", "italy"}:
             break  # "about 5 directly": an adverb, no noun
+        if not words and lower in UNITS:
+            words.append(word)
+            break  # "1 MW", "11 km": the unit is what is counted
         if words and (lower.endswith("ed") or lower.endswith("ing")) and lower not in ORG_NOUNS:
             break
         if not words and (lower.endswith("ed") and lower not in {"need", "seed", "shed"}):
             break  # "26 joined": a verb, no noun
         words.append(word)
+        if sentence_end:
+            break
     return words, False
 
 
@@ -445,38 +669,51 @@ def _head(words: Sequence[str]) -> str:
 # -- the extractor ---------------------------------------------------------------------------
 
 _SKIP_SECTIONS = {"further information"}
-_OWNER_LINE = re.compile(r"^[ \t]*Organi[sz]ation[ \t]*:[ \t]*(?P<value>\S[^\n]*?)[ \t]*$",
-                         re.IGNORECASE | re.MULTILINE)
+_OWNER_LINE = re.compile(
+    r"^[ \t]*Organi[sz]ation[ \t]*:[ \t]*(?P<value>\S[^\n]*?)[ \t]*$", re.IGNORECASE | re.MULTILINE
+)
 
 _FUNDING_BY = re.compile(
     r"\b(?:co-?financed|co-?funded|financed|funded|sponsored|paid for|supported financially)"
     r"(?:\s+(?:directly|mainly|mostly|largely|jointly|partly|entirely|fully|primarily))?\s+(?:by|from)\s+"
-    r"(?P<source>[^.;:()]+)", re.IGNORECASE)
+    r"(?P<source>[^.;:()]+)",
+    re.IGNORECASE,
+)
 _FUNDING_FROM = re.compile(
     r"\b(?:funds?|funding|money|financing|co-financing|support)\s+(?:comes?|came|is provided|are provided)"
-    r"\s+from\s+(?P<source>[^.;:()]+)", re.IGNORECASE)
+    r"\s+from\s+(?P<source>[^.;:()]+)",
+    re.IGNORECASE,
+)
 _MONEY_FROM = re.compile(r"^\s*(?:[^.;:,]{0,40}?)\bfrom\s+(?P<source>(?:the\s+)?[^.;:,]+)", re.IGNORECASE)
 _FUNDER_VERB = re.compile(
     r"(?:^|,\s+|;\s+)(?P<source>(?:the\s+)?[A-Za-z][A-Za-z' -]{2,60}?)\s+(?:dedicated|spent|invested|"
-    r"contributed|financed|funded|provided|pays into|pay into|pay)\b", re.IGNORECASE)
+    r"contributed|financed|funded|provided|pays into|pay into|pay)\b",
+    re.IGNORECASE,
+)
 _FUNDS_NAMED = re.compile(
     r"\b(?P<source>(?:EU\s+)?Structural Funds|ERDF|European Regional Development Fund|ESF\+?|"
     r"European Social Fund|Cohesion Fund|EAFRD|LEADER|INTERREG\s+[IVX]+[A-C]?|Interreg\s+[IVX]+[A-C]?|"
-    r"Horizon 2020|Horizon Europe|COSME|EU funds|national and EU funds|membership fees)\b")
-_FUNDING_CONTEXT = re.compile(r"\b(fund\w*|financ\w*|co-financ\w*|support|grant|budget|paid|pay)\b",
-                              re.IGNORECASE)
+    r"Horizon 2020|Horizon Europe|COSME|EU funds|national and EU funds|membership fees)\b"
+)
+_FUNDING_CONTEXT = re.compile(
+    r"\b(fund\w*|financ\w*|co-financ\w*|support|grant|budget|paid|pay)\b", re.IGNORECASE
+)
 _WHICH_FUNDING = re.compile(
     r"(?P<source>(?:\w+(?:\s+and)?\s+){1,3}\w+),\s+which\s+provides?\s+(?:part of\s+|most of\s+|all of\s+)?"
-    r"(?:the\s+|its\s+)?(?:\w+\s+)?funding", re.IGNORECASE)
+    r"(?:the\s+|its\s+)?(?:\w+\s+)?funding",
+    re.IGNORECASE,
+)
 _SOURCE_CUT = re.compile(
     r"\s+(?:as part of|under|in order|to|for|so that|while|which|who|because|since|and run|and is run|"
     r"and managed|and implemented|and operated|through which|with the aim|between|during|in \d{4}|"
     r"was|were|is|are|has|have)\b.*$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def _clean_source(raw: str) -> str:
     source = _SOURCE_CUT.sub("", raw).strip(" ,")
+    source = re.sub(r"^(?:\w+ed\s+)+", "", source)  # "implemented national projects" -> "national projects"
     source = re.sub(r"\s+and\s+(?:EUR|GBP|USD|CZK|DKK|SEK|PLN|€|£|\$|\d).*$", "", source)
     while source.endswith(")") and source.count(")") > source.count("("):
         source = source[:-1].rstrip()
@@ -541,7 +778,9 @@ def _dedupe(facts: list[Fact]) -> list[Fact]:
     """One fact per (kind, value, currency, sentence); document order."""
     seen: set[tuple[Any, ...]] = set()
     result: list[Fact] = []
-    for fact in sorted(facts, key=lambda f: (f.origin != "text", f.start if f.start is not None else 1 << 30)):
+    for fact in sorted(
+        facts, key=lambda f: (f.origin != "text", f.start if f.start is not None else 1 << 30)
+    ):
         key = (fact.kind, fact.value, fact.currency, fact.start)
         if key in seen:
             continue
@@ -585,16 +824,19 @@ def _classify(
     if m.is_year:
         if m.value_max is not None and m.value_max < 1900:
             return None
-        window = sentence[max(0, m.start - s_start - 70): m.end - s_start + 70]
+        window = sentence[max(0, m.start - s_start - 70) : m.end - s_start + 70]
         cue = _START_CUE.search(window)
         if cue:
             return make("start_year", int(m.value))
         return None
     # money
     if m.currency is not None or _is_bare_money(m, sentence):
-        if previous_money is not None and previous_money.kind and re.search(
-                r"(\(|\bincluding|\bof which|\bof this)\s*(?:\w+\s+){0,2}$", before) \
-                and previous_money.end >= m.start - 40:
+        if (
+            previous_money is not None
+            and previous_money.kind
+            and re.search(r"(\(|\bincluding|\bof which|\bof this)\s*(?:\w+\s+){0,2}$", before)
+            and previous_money.end >= m.start - 40
+        ):
             kind = previous_money.kind  # "CZK 10 million (about EUR 400,000)": same role
         else:
             kind = _money_kind(section, before, after)
@@ -604,14 +846,24 @@ def _classify(
         if period:
             period_text = period.group("period")
             extra_end = m.end + period.end()
-        if re.search(r"\b(annual|annually|yearly)\b\s*(?:\w+\s+){0,3}$", before, re.IGNORECASE) and not period_text:
+        if (
+            re.search(r"\b(annual|annually|yearly)\b\s*(?:\w+\s+){0,3}$", before, re.IGNORECASE)
+            and not period_text
+        ):
             period_text = "per year"
         return make(kind, m.value, match_end=extra_end, period=_normal_period(period_text))
     if _PERCENT.match(after) or _DATE_NEIGHBOUR.match(after) or _DATE_BEFORE.search(before):
         return None
-    if re.search(r"[A-Za-z]\s?$", before) and before.rstrip().split(" ")[-1][:1].isupper() \
-            and not m.is_word and not re.search(r"\b(In|By|From|To|Of|At|With|And|The|Some|About|"
-                                                r"Around|Over|Only|All|Than|Nearly|Almost)\s?$", before):
+    if (
+        re.search(r"[A-Za-z]\s?$", before)
+        and before.rstrip().split(" ")[-1][:1].isupper()
+        and not m.is_word
+        and not re.search(
+            r"\b(In|By|From|To|Of|At|With|And|The|Some|About|"
+            r"Around|Over|Only|All|Than|Nearly|Almost)\s?$",
+            before,
+        )
+    ):
         return None  # a name like "Kavalir 4", "FP6", "Horizon 2020"
     # durations
     unit = _DURATION.match(after)
@@ -619,7 +871,9 @@ def _classify(
         if _DURATION_VETO_BEFORE.search(before) or _DURATION_VETO_AFTER.match(after):
             return None
         if _DURATION_BEFORE.search(before) or re.match(r"^-", after) or m.value_max is not None:
-            months = {"year": 12, "month": 1, "week": 12 / 52, "day": 12 / 365}[unit.group("unit").lower().rstrip("s")]
+            months = {"year": 12, "month": 1, "week": 12 / 52, "day": 12 / 365}[
+                unit.group("unit").lower().rstrip("s")
+            ]
             fact = make("duration", round(m.value * months, 2), match_end=m.end + unit.end())
             if m.value_max is not None:
                 fact = Fact(**{**asdict(fact), "value_max": round(m.value_max * months, 2)})
@@ -639,7 +893,7 @@ def _classify(
     inherit = not words or of_them is not None or of_which is not None
     words2: list[str] = []
     if of_them:
-        rest = after[of_them.end():]
+        rest = after[of_them.end() :]
         words2, _ = _noun_phrase(rest)
         if words2:
             subject = " ".join(words2).rstrip(".")
@@ -652,18 +906,28 @@ def _classify(
         if not words:
             return None
         found = _count_kind(section, _clause(sentence, m.start - s_start), before, head, m)
-        if (previous is not None and previous.kind == "members" and head in ORG_NOUNS | PEOPLE_NOUNS
-                and found in ("result", None)):
+        if (
+            previous is not None
+            and previous.kind == "members"
+            and head in ORG_NOUNS | PEOPLE_NOUNS
+            and found in ("result", None)
+        ):
             found = "members"  # "435 members: 222 SMEs, 160 large companies, ..."
         if found is None:
             return None
         kind = found
     m.kind, m.subject = kind, subject
-    if _THRESHOLD.search(before[-40:]) and kind != "staff" and m.qualifier in ("at least", "less than", "up to"):
+    if (
+        _THRESHOLD.search(before[-40:])
+        and kind != "staff"
+        and m.qualifier in ("at least", "less than", "up to")
+    ):
         return None
     if _THRESHOLD.search(before[-40:]) and kind == "staff" and m.qualifier == "less than":
         return None
-    return make(kind, int(m.value) if m.value == int(m.value) else m.value, match_end=phrase_end, subject=subject)
+    return make(
+        kind, int(m.value) if m.value == int(m.value) else m.value, match_end=phrase_end, subject=subject
+    )
 
 
 def _clause(sentence: str, offset: int) -> str:
@@ -685,19 +949,21 @@ def _is_bare_money(m: Mention, sentence: str) -> bool:
 
 def _money_kind(section: str, before: str, after: str) -> str:
     clause_start = max(before.rfind(ch) for ch in ",;:(")
-    clause = before[clause_start + 1:] if clause_start >= 0 and len(before) - clause_start > 12 else before
+    clause = before[clause_start + 1 :] if clause_start >= 0 and len(before) - clause_start > 12 else before
     window_before = " ".join(clause.split()[-9:])
     window_after = " ".join(after.split()[:4])
     near = f"{window_before} # {window_after}"
     if re.search(r"\bworth\s+(?:at most|up to|a maximum of|maximum)\s*$", before, re.IGNORECASE):
         return "grant"
-    if _MONEY_OTHER.search(window_before) or re.match(r"^\s?(in public aid|in r&d|a year in r&d)\b",
-                                                       after, re.IGNORECASE):
+    if _MONEY_OTHER.search(window_before) or re.match(
+        r"^\s?(in public aid|in r&d|a year in r&d)\b", after, re.IGNORECASE
+    ):
         return "amount"
     if _MONEY_BUDGET.search(window_before):
         return "budget"
     if _MONEY_GRANT.search(" ".join(clause.split()[-5:])) or re.match(
-            r"^\s?(each|per project|per company|per firm|per voucher|per applicant)\b", after, re.IGNORECASE):
+        r"^\s?(each|per project|per company|per firm|per voucher|per applicant)\b", after, re.IGNORECASE
+    ):
         return "grant"
     if _MONEY_BUDGET_WEAK.search(near) or section == "Resources needed":
         return "budget"
@@ -721,14 +987,20 @@ def _count_kind(section: str, sentence: str, before: str, head: str, m: Mention)
         return None
     local = before[-60:]
     if head in STAFF_NOUNS or (head in STAFF_SOFT_NOUNS and _STAFF_CONTEXT.search(sentence)):
-        if _STAFF_VETO.search(local) or re.search(r"\b(ecosystem|employs about \d)", sentence[:30]) \
-                or re.search(r"\becosystem\b", sentence, re.IGNORECASE):
+        if (
+            _STAFF_VETO.search(local)
+            or re.search(r"\b(ecosystem|employs about \d)", sentence[:30])
+            or re.search(r"\becosystem\b", sentence, re.IGNORECASE)
+        ):
             return None
         if head in STAFF_NOUNS or re.search(r"\b(employ\w*|team|relies on)\b", sentence, re.IGNORECASE):
             return "staff"
     if head in MEMBER_NOUNS:
-        if head == "partners" and not _MEMBER_CONTEXT.search(sentence.replace("partners", "")) \
-                and not re.search(r"\bwith\s+$", before):
+        if (
+            head == "partners"
+            and not _MEMBER_CONTEXT.search(sentence.replace("partners", ""))
+            and not re.search(r"\bwith\s+$", before)
+        ):
             return "result" if section == "Evidence of success" else None
         return "members"
     if head in ORG_NOUNS or head in PEOPLE_NOUNS:
@@ -736,16 +1008,31 @@ def _count_kind(section: str, sentence: str, before: str, head: str, m: Mention)
             return "members"
         if _BENEFICIARY_CONTEXT.search(sentence):
             return "beneficiaries"
-        if m.is_word and (section != "Evidence of success" or re.search(
-                r"\b(first|last|next|previous|past|other)\s+$", before, re.IGNORECASE)):
+        if m.is_word and (
+            section != "Evidence of success"
+            or re.search(r"\b(first|last|next|previous|past|other)\s+$", before, re.IGNORECASE)
+        ):
             return None
         return "result" if _is_result_context(section, sentence) else None
     if m.is_word and section != "Evidence of success":
         return None
     if m.is_word and re.search(r"\b(first|last|next|previous|past|other)\s+$", before, re.IGNORECASE):
         return None
-    if m.is_word and head in {"times", "levels", "areas", "types", "pillars", "aims", "sectors",
-                              "markets", "categories", "strands", "phases", "rounds", "steps"}:
+    if m.is_word and head in {
+        "times",
+        "levels",
+        "areas",
+        "types",
+        "pillars",
+        "aims",
+        "sectors",
+        "markets",
+        "categories",
+        "strands",
+        "phases",
+        "rounds",
+        "steps",
+    }:
         return None
     return "result" if _is_result_context(section, sentence) else None
 
@@ -786,16 +1073,19 @@ def _funding_sources(practice: Practice, section: str, s_start: int, s_end: int)
         source = match.group("source").strip()
         if len(source.split()) > 6 or not source or source.lower() in {"it", "this", "which", "that"}:
             continue
-        verb = sentence[match.end("source"):match.end()].strip().lower()
+        verb = sentence[match.end("source") : match.end()].strip().lower()
         if verb in ("pay", "pays into", "pay into") and "member" not in source.lower():
             continue
-        rest = sentence[match.end():]
-        if verb in ("provided", "financed", "funded") and not re.match(r"^\s*(?:the|about|around|eur|gbp|usd|dkk|czk)",
-                                                                        rest, re.IGNORECASE):
+        rest = sentence[match.end() :]
+        if verb in ("provided", "financed", "funded") and not re.match(
+            r"^\s*(?:the|about|around|eur|gbp|usd|dkk|czk)", rest, re.IGNORECASE
+        ):
             continue
         if verb in ("dedicated", "spent", "invested", "contributed") and not re.match(
-                r"^\s*(?:(?:about|around|some|nearly|over|more than)\s+)?(?:EUR|GBP|USD|DKK|CZK|SEK|PLN|€|£|\$)",
-                rest, re.IGNORECASE):
+            r"^\s*(?:(?:about|around|some|nearly|over|more than)\s+)?(?:EUR|GBP|USD|DKK|CZK|SEK|PLN|€|£|\$)",
+            rest,
+            re.IGNORECASE,
+        ):
             continue
         add(match.start("source"), match.end("source"))
     if _FUNDING_CONTEXT.search(sentence):
@@ -860,19 +1150,34 @@ def _metadata_facts(practice: Practice) -> list[Fact]:
         if owner:
             where = _locate(practice.text, value, owner.start("value"), owner.end("value"))
         if where is None:
-            index = practice.text.lower().find(value.lower())
-            where = (index, index + len(value)) if index >= 0 else None
+            first = practice.sections[0].start if practice.sections else 0
+            found = re.compile(r"\b" + re.escape(value) + r"\b", re.IGNORECASE).search(practice.text, first)
+            where = (found.start(), found.end()) if found else None
         if where is None:
-            facts.append(Fact(kind=key, value=value, text=value, section="metadata", start=None,
-                              end=None, origin="metadata"))
+            facts.append(
+                Fact(
+                    kind=key,
+                    value=value,
+                    text=value,
+                    section="metadata",
+                    start=None,
+                    end=None,
+                    origin="metadata",
+                )
+            )
             continue
-        sentence = next(
-            ((a, b) for a, b in sentence_spans(practice.text) if a <= where[0] < b), where
-        )
+        sentence = next(((a, b) for a, b in sentence_spans(practice.text) if a <= where[0] < b), where)
         facts.append(
-            Fact(kind=key, value=value, text=practice.text[where[0]:where[1]],
-                 section=_section_at(practice, where[0]), start=sentence[0], end=sentence[1],
-                 match_start=where[0], match_end=where[1])
+            Fact(
+                kind=key,
+                value=value,
+                text=practice.text[where[0] : where[1]],
+                section=_section_at(practice, where[0]),
+                start=sentence[0],
+                end=sentence[1],
+                match_start=where[0],
+                match_end=where[1],
+            )
         )
     return facts
 
@@ -882,8 +1187,19 @@ def _metadata_facts(practice: Practice) -> list[Fact]:
 # Approximate reference rates (EUR per unit), used only to compare amounts whose currency the
 # document states; amounts without a currency are never converted.
 EUR_PER_UNIT: dict[str, float] = {
-    "EUR": 1.0, "GBP": 1.17, "USD": 0.92, "CHF": 1.04, "CZK": 0.040, "DKK": 0.134, "SEK": 0.088,
-    "NOK": 0.086, "PLN": 0.23, "HUF": 0.0025, "RON": 0.20, "BGN": 0.51, "ISK": 0.0066,
+    "EUR": 1.0,
+    "GBP": 1.17,
+    "USD": 0.92,
+    "CHF": 1.04,
+    "CZK": 0.040,
+    "DKK": 0.134,
+    "SEK": 0.088,
+    "NOK": 0.086,
+    "PLN": 0.23,
+    "HUF": 0.0025,
+    "RON": 0.20,
+    "BGN": 0.51,
+    "ISK": 0.0066,
 }
 
 
@@ -930,18 +1246,23 @@ class FactFilter:
             )
         for name in ("budget_below", "budget_above"):
             value = getattr(self, name)
-            if value is not None and (not isinstance(value, int | float) or isinstance(value, bool) or value < 0):
+            if value is not None and (
+                not isinstance(value, int | float) or isinstance(value, bool) or value < 0
+            ):
                 raise InvalidQuestion(f"{name} must be a non-negative number, got {value!r}")
         for name in ("started_after", "started_before"):
             value = getattr(self, name)
-            if value is not None and (not isinstance(value, int) or isinstance(value, bool)
-                                      or not 1000 <= value <= 2200):
+            if value is not None and (
+                not isinstance(value, int) or isinstance(value, bool) or not 1000 <= value <= 2200
+            ):
                 raise InvalidQuestion(f"{name} must be a year such as 2015, got {value!r}")
 
     @property
     def active(self) -> bool:
-        return any(v is not None for v in (self.budget_below, self.budget_above, self.started_after,
-                                           self.started_before))
+        return any(
+            v is not None
+            for v in (self.budget_below, self.budget_above, self.started_after, self.started_before)
+        )
 
 
 def parse_amount(raw: str) -> tuple[float, str | None]:
@@ -951,13 +1272,16 @@ def parse_amount(raw: str) -> tuple[float, str | None]:
     """
     cleaned = raw.strip()
     match = re.fullmatch(
-        r"(?P<c1>[A-Za-z]{3}|€|£|\$)?\s*(?P<num>\d[\d ,\u00a0]*(?:\.\d+)?)\s*(?P<mult>k|m|million|bn|billion|thousand)?"
+        r"(?P<c1>[A-Za-z]{3}|€|£|\$)?\s*(?P<num>\d[\d ,\u00a0]*(?:\.\d+)?)\s*"
+        r"(?P<mult>k|m|million|bn|billion|thousand)?"
         r"\s*(?P<c2>[A-Za-z]{3}|€|£|\$)?",
         cleaned,
         re.IGNORECASE,
     )
     if not match or (match.group("c1") and match.group("c2")):
-        raise InvalidQuestion(f"cannot read the amount {raw!r}; write e.g. 50000, 'EUR 50000' or '1.5 million EUR'")
+        raise InvalidQuestion(
+            f"cannot read the amount {raw!r}; write e.g. 50000, 'EUR 50000' or '1.5 million EUR'"
+        )
     value = float(re.sub(r"[ ,\u00a0]", "", match.group("num")))
     mult = (match.group("mult") or "").lower()
     value *= {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}.get(mult, 1.0)

@@ -25,6 +25,7 @@ from chromadb.config import Settings as ChromaSettings
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import ModelMismatchError, StoreError
+from assistant.facts import FACTS_VERSION, Fact
 from assistant.types import Chunk, Practice, ScoredChunk, Section
 
 log = logging.getLogger(__name__)
@@ -82,13 +83,25 @@ class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
         raise StoreError("Praxis collections are opened by Praxis, which passes its own embedder")
 
 
-def _practice_to_json(practice: Practice) -> str:
+def _practice_to_json(practice: Practice, facts: Sequence[Fact] | None = None) -> str:
     data = asdict(practice)
+    if facts is not None:  # key facts ride along in the same record (see assistant/facts.py)
+        data["facts"] = [asdict(f) for f in facts]
+        data["facts_version"] = FACTS_VERSION
     return json.dumps(data, ensure_ascii=False)
+
+
+def _facts_from_data(data: dict[str, Any]) -> list[Fact] | None:
+    """The stored facts, or None when the record has none or they come from older rules."""
+    if data.get("facts_version") != FACTS_VERSION or not isinstance(data.get("facts"), list):
+        return None
+    return [Fact.from_dict(f) for f in data["facts"]]
 
 
 def _practice_from_json(raw: str) -> Practice:
     data = json.loads(raw)
+    data.pop("facts", None)
+    data.pop("facts_version", None)
     data["sections"] = [Section(**s) for s in data["sections"]]
     return Practice(**data)
 
@@ -240,7 +253,11 @@ class ChromaStore:
         )
 
     def replace_document(
-        self, practice: Practice, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]
+        self,
+        practice: Practice,
+        chunks: Sequence[Chunk],
+        vectors: Sequence[Sequence[float]],
+        facts: Sequence[Fact] | None = None,
     ) -> None:
         """Write a practice's chunks, then commit its record, then drop its previous chunks.
 
@@ -263,7 +280,7 @@ class ChromaStore:
             )
         self._documents.upsert(
             ids=[practice.id],
-            documents=[_practice_to_json(practice)],
+            documents=[_practice_to_json(practice, facts)],
             embeddings=[[1.0] + [0.0] * (len(vectors[0]) - 1) if vectors else [1.0]],
             metadatas=[
                 {"content_hash": doc_hash, "source": practice.source, "title": practice.title}
@@ -274,6 +291,49 @@ class ChromaStore:
         stale = [cid for cid in old["ids"] if cid not in new_ids]
         if stale:
             self._chunks.delete(ids=stale)
+
+    def get_facts(self, practice_id: str) -> list[Fact] | None:
+        """The key facts stored with a practice; None when there are none of the current version."""
+        if not self._open(create=False):
+            return None
+        rows = self._documents.get(ids=[practice_id], include=["documents"])
+        if not rows["ids"]:
+            return None
+        return _facts_from_data(json.loads(rows["documents"][0]))
+
+    def practices_with_facts(self) -> list[tuple[Practice, list[Fact] | None]]:
+        """Every practice with its stored facts (None where missing or outdated), by title."""
+        if not self._open(create=False):
+            return []
+        rows = self._documents.get(include=["documents"])
+        pairs = [(_practice_from_json(doc), _facts_from_data(json.loads(doc))) for doc in rows["documents"]]
+        return sorted(pairs, key=lambda pair: pair[0].title.lower())
+
+    def update_facts(self, practice_id: str, facts: Sequence[Fact]) -> bool:
+        """Rewrite the facts of a committed practice without touching its chunks. False if absent."""
+        if not self._open(create=False):
+            return False
+        rows = self._documents.get(ids=[practice_id], include=["documents", "embeddings", "metadatas"])
+        if not rows["ids"]:
+            return False
+        practice = _practice_from_json(rows["documents"][0])
+        self._documents.update(
+            ids=[practice_id],
+            documents=[_practice_to_json(practice, facts)],
+            embeddings=[list(rows["embeddings"][0])],
+            metadatas=[rows["metadatas"][0]],
+        )
+        return True
+
+    def practice_vectors(self) -> dict[str, list[list[float]]]:
+        """practice id -> the embeddings of its chunks (for "similar practices")."""
+        if not self._open(create=False):
+            return {}
+        rows = self._chunks.get(include=["embeddings", "metadatas"])
+        vectors: dict[str, list[list[float]]] = {}
+        for vector, meta in zip(rows["embeddings"], rows["metadatas"]):
+            vectors.setdefault(str(meta["practice_id"]), []).append([float(x) for x in vector])
+        return vectors
 
     def delete_document(self, practice_id: str) -> int:
         """Remove a practice and its chunks; returns the number of chunks removed."""

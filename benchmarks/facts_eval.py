@@ -32,8 +32,18 @@ from ingest.parse import load_practice  # noqa: E402
 
 GOLD = ROOT / "tests" / "assistant" / "facts_gold.jsonl"
 CORPUS = ROOT / "corpus"
-SCORED_KINDS = ("start_year", "budget", "grant", "staff", "members", "beneficiaries", "duration",
-                "funding_source", "result", "owner")
+SCORED_KINDS = (
+    "start_year",
+    "budget",
+    "grant",
+    "staff",
+    "members",
+    "beneficiaries",
+    "duration",
+    "funding_source",
+    "result",
+    "owner",
+)
 TEXT_KINDS = {"funding_source", "owner"}
 
 
@@ -88,8 +98,9 @@ def _number_key(kind: str, value: float, currency: str | None) -> tuple:
 def score_practice(text: str, gold: list[dict], predicted: list[Fact], report: Report, pid: str) -> None:
     predicted = [f for f in predicted if f.kind in SCORED_KINDS]
     # numbers: set comparison of (kind, value, currency)
-    gold_numbers = {_number_key(g["kind"], g["value"], g.get("currency")): g
-                    for g in gold if g["kind"] not in TEXT_KINDS}
+    gold_numbers = {
+        _number_key(g["kind"], g["value"], g.get("currency")): g for g in gold if g["kind"] not in TEXT_KINDS
+    }
     pred_numbers: dict[tuple, Fact] = {}
     for f in predicted:
         if f.kind not in TEXT_KINDS:
@@ -99,7 +110,9 @@ def score_practice(text: str, gold: list[dict], predicted: list[Fact], report: R
             report.per_kind[key[0]].tp += 1
         else:
             report.per_kind[key[0]].fn += 1
-            report.errors.append(f"{pid}: MISSED {g['kind']} {g['value']} {g.get('currency') or ''} <- {g['quote']!r}")
+            report.errors.append(
+                f"{pid}: MISSED {g['kind']} {g['value']} {g.get('currency') or ''} <- {g['quote']!r}"
+            )
     for key, f in pred_numbers.items():
         if key not in gold_numbers:
             report.per_kind[key[0]].fp += 1
@@ -119,8 +132,18 @@ def score_practice(text: str, gold: list[dict], predicted: list[Fact], report: R
         preds = list(groups.values())
         used: set[int] = set()
         for a, b, g in gold_spans:
-            hit = next((i for i, group in enumerate(preds) if i not in used and any(
-                f.match_start is not None and f.match_start < b and a < (f.match_end or 0) for f in group)), None)
+            hit = next(
+                (
+                    i
+                    for i, group in enumerate(preds)
+                    if i not in used
+                    and any(
+                        f.match_start is not None and f.match_start < b and a < (f.match_end or 0)
+                        for f in group
+                    )
+                ),
+                None,
+            )
             if hit is None:
                 report.per_kind[kind].fn += 1
                 report.errors.append(f"{pid}: MISSED {kind} <- {g['quote']!r}")
@@ -148,7 +171,9 @@ def evaluate(split: str | None = None) -> Report:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--split", choices=("all", "dev", "heldout"), default="all")
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument("--json", action="store_true")
@@ -156,18 +181,32 @@ def main(argv: list[str] | None = None) -> int:
     report = evaluate(args.split)
     rows = {kind: report.per_kind[kind] for kind in SCORED_KINDS}
     if args.json:
-        data = {k: {"precision": round(s.precision, 3), "recall": round(s.recall, 3), "tp": s.tp,
-                    "fp": s.fp, "fn": s.fn} for k, s in rows.items()}
+        data = {
+            k: {
+                "precision": round(s.precision, 3),
+                "recall": round(s.recall, 3),
+                "tp": s.tp,
+                "fp": s.fp,
+                "fn": s.fn,
+            }
+            for k, s in rows.items()
+        }
         total = report.total
-        data["all"] = {"precision": round(total.precision, 3), "recall": round(total.recall, 3),
-                       "tp": total.tp, "fp": total.fp, "fn": total.fn}
+        data["all"] = {
+            "precision": round(total.precision, 3),
+            "recall": round(total.recall, 3),
+            "tp": total.tp,
+            "fp": total.fp,
+            "fn": total.fn,
+        }
         print(json.dumps(data, indent=2))
         return 0
     practices = len(load_gold(args.split))
     print(f"key facts, split={args.split}, {practices} practices")
     print(f"{'kind':<16}{'gold':>6}{'found':>7}{'tp':>5}{'precision':>11}{'recall':>8}{'f1':>7}")
     for kind, s in [*rows.items(), ("ALL (micro)", report.total)]:
-        print(f"{kind:<16}{s.tp + s.fn:>6}{s.tp + s.fp:>7}{s.tp:>5}{s.precision:>11.2f}{s.recall:>8.2f}{s.f1:>7.2f}")
+        counts = f"{s.tp + s.fn:>6}{s.tp + s.fp:>7}{s.tp:>5}"
+        print(f"{kind:<16}{counts}{s.precision:>11.2f}{s.recall:>8.2f}{s.f1:>7.2f}")
     if args.show_errors:
         print()
         print("\n".join(report.errors))

@@ -12,6 +12,7 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import CorpusError
+from assistant.facts import extract_facts
 from assistant.store import ChromaStore
 from assistant.types import Chunk, Practice
 from ingest.chunk import chunk_practice
@@ -185,7 +186,7 @@ class Ingestor:
                 try:
                     if not chunks:
                         raise CorpusError(f"{practice.source}: has a title but no text to ingest")
-                    self.store.replace_document(practice, chunks, own)
+                    self.store.replace_document(practice, chunks, own, extract_facts(practice))
                 except CorpusError as exc:
                     report.failed.append((practice.source, str(exc)))
                 else:
@@ -200,6 +201,8 @@ class Ingestor:
             if practice is None or committed.get(practice.id, ("", ""))[0] == practice.content_hash:
                 if practice is not None:
                     report.unchanged.append(practice.source)
+                    if self.store.get_facts(practice.id) is None:  # stored before the current fact rules
+                        self.store.update_facts(practice.id, extract_facts(practice))
                 done += 1
                 if progress:
                     progress(done, len(files), report.chunks_written)

@@ -78,6 +78,117 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def _catalog(args: argparse.Namespace) -> Any:
+    from assistant.factory import build_catalog
+
+    return build_catalog(_settings(args))
+
+
+def _wrap_columns(label: str, cells: Sequence[str], label_width: int, width: int) -> list[str]:
+    import textwrap
+
+    columns = [textwrap.wrap(label, label_width) or [""]]
+    columns += [textwrap.wrap(cell, width) or [""] for cell in cells]
+    height = max(len(c) for c in columns)
+    lines = []
+    for i in range(height):
+        parts = [(columns[0][i] if i < len(columns[0]) else "").ljust(label_width)]
+        parts += [(c[i] if i < len(c) else "").ljust(width) for c in columns[1:]]
+        lines.append(" | ".join(parts).rstrip())
+    return lines
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    import shutil
+
+    comparison = _catalog(args).compare(args.practices, max_chars=args.max_chars)
+    if args.json:
+        print(json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    total = max(80, shutil.get_terminal_size((160, 40)).columns)
+    label_width = 18
+    count = len(comparison.practices)
+    width = max(16, (total - label_width - 3 * count) // count)
+    rule = "-" * min(total, label_width + count * (width + 3))
+    print("\n".join(_wrap_columns("", [p.title for p in comparison.practices], label_width, width)))
+    print("\n".join(_wrap_columns("", [p.metadata.get("country", "") for p in comparison.practices],
+                                  label_width, width)))
+    for row in comparison.rows:
+        print(rule)
+        texts = [c.text + (" (metadata)" if c.from_metadata else "") for c in row.cells]
+        print("\n".join(_wrap_columns(row.label, texts, label_width, width)))
+    print(rule)
+    print()
+    for c in comparison.citations:
+        print(f"[{c.n}] {c.title}, {c.section} ({c.source}, chars {c.start}-{c.end})")
+    return 0
+
+
+def cmd_facts(args: argparse.Namespace) -> int:
+    practice, facts = _catalog(args).facts(args.practice)
+    if args.kind:
+        facts = [f for f in facts if f.kind in args.kind]
+    if args.json:
+        print(json.dumps({"practice_id": practice.id, "title": practice.title,
+                          "facts": [f.cited(practice) for f in facts]}, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{practice.title} ({practice.id})")
+    for fact in facts:
+        where = (f"{fact.section}, chars {fact.start}-{fact.end}" if fact.start is not None
+                 else "metadata.jsonl")
+        print(f"  {fact.label:<22} {fact.display()}  [{where}]")
+        if args.evidence and fact.start is not None:
+            print(f"  {'':<22} \"{practice.text[fact.start:fact.end]}\"")
+    if not facts:
+        print("  no key facts found")
+    return 0
+
+
+def cmd_similar(args: argparse.Namespace) -> int:
+    catalog = _catalog(args)
+    practice = catalog.resolve(args.practice)
+    found = catalog.similar(practice.id, k=args.k, per_country=args.per_country)
+    if args.json:
+        print(json.dumps({"practice_id": practice.id, "similar": [s.to_dict() for s in found]},
+                         ensure_ascii=False, indent=2))
+        return 0
+    print(f"Practices like {practice.title}:")
+    for item in found:
+        print(f"  {item.score:.3f}  {item.title} ({item.country or 'country unknown'})  [{item.practice_id}]")
+    if not found:
+        print("  none (the store has no other practices)")
+    return 0
+
+
+def cmd_practices(args: argparse.Namespace) -> int:
+    from assistant.facts import FactFilter, headline_budget, parse_amount, start_year
+
+    catalog = _catalog(args)
+    currency = args.currency
+    below = above = None
+    if args.budget_below:
+        below, stated = parse_amount(args.budget_below)
+        currency = stated or currency
+    if args.budget_above:
+        above, stated = parse_amount(args.budget_above)
+        currency = stated or currency
+    condition = FactFilter(budget_below=below, budget_above=above, currency=currency.upper(),
+                           started_after=args.started_after, started_before=args.started_before)
+    matches = catalog.filter(condition, country=args.country)
+    if args.json:
+        print(json.dumps({"count": len(matches), "practices": [m.to_dict() for m in matches]},
+                         ensure_ascii=False, indent=2))
+        return 0
+    for match in matches:
+        practice, facts = catalog.facts(match.practice_id)
+        year, budget = start_year(facts), headline_budget(facts)
+        notes = [f"since {year.value}" if year else "", budget.display() if budget else ""]
+        note = ", ".join(n for n in notes if n)
+        print(f"{match.practice_id:<55} {match.title}" + (f"  ({note})" if note else ""))
+    print(f"{len(matches)} practice(s)", file=sys.stderr)
+    return 0
+
+
 def cmd_config(args: argparse.Namespace) -> int:
     settings = _settings(args)
     print(json.dumps(settings.model_dump(mode="json"), indent=2))
@@ -108,6 +219,40 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--theme", help="only practices with this theme")
     ask.add_argument("--section", help="only this section, e.g. 'Resources needed'")
     ask.set_defaults(func=cmd_ask)
+
+    compare = sub.add_parser("compare", parents=[common],
+                             help="compare 2 to 5 practices side by side, every cell cited")
+    compare.add_argument("practices", nargs="+", metavar="PRACTICE",
+                         help="practice ids or unambiguous parts of their titles")
+    compare.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    compare.add_argument("--max-chars", type=int, default=400,
+                         help="how much of each section to show (default 400 characters)")
+    compare.set_defaults(func=cmd_compare)
+
+    facts = sub.add_parser("facts", parents=[common], help="key facts of a practice, with sources")
+    facts.add_argument("practice", help="practice id or an unambiguous part of its title")
+    facts.add_argument("--kind", action="append", help="only this kind (repeatable), e.g. budget")
+    facts.add_argument("--evidence", action="store_true", help="print the sentence of each fact")
+    facts.add_argument("--json", action="store_true")
+    facts.set_defaults(func=cmd_facts)
+
+    similar = sub.add_parser("similar", parents=[common], help="practices like this one")
+    similar.add_argument("practice", help="practice id or an unambiguous part of its title")
+    similar.add_argument("--k", type=int, default=5, help="how many (default 5)")
+    similar.add_argument("--per-country", type=int, default=2, help="at most this many per country")
+    similar.add_argument("--json", action="store_true")
+    similar.set_defaults(func=cmd_similar)
+
+    practices = sub.add_parser("practices", parents=[common],
+                               help="list practices, optionally filtered by key facts")
+    practices.add_argument("--budget-below", metavar="AMOUNT", help="e.g. 500000 or 'EUR 1.5 million'")
+    practices.add_argument("--budget-above", metavar="AMOUNT")
+    practices.add_argument("--currency", default="EUR", help="currency of a bare AMOUNT (default EUR)")
+    practices.add_argument("--started-after", type=int, metavar="YEAR")
+    practices.add_argument("--started-before", type=int, metavar="YEAR")
+    practices.add_argument("--country", help="only practices from this country")
+    practices.add_argument("--json", action="store_true")
+    practices.set_defaults(func=cmd_practices)
 
     config = sub.add_parser("config", parents=[common], help="print the effective settings")
     config.set_defaults(func=cmd_config)
