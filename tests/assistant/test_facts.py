@@ -187,11 +187,16 @@ def test_gold_set_is_real_text_from_at_least_ten_practices() -> None:
 
 
 def test_extraction_precision_and_recall_floor() -> None:
-    """Measured 0.93 precision / 0.97 recall overall; the floor leaves room for rule changes."""
-    report = _benchmark().evaluate("all")
-    total = report.total
-    assert total.tp + total.fn >= 150
-    assert total.precision >= 0.90, total
-    assert total.recall >= 0.93, total
-    for kind, score in report.per_kind.items():
+    """Measured: tuned practices (dev + heldout) P 0.93 / R 0.97; fresh (never tuned on)
+    P 0.79 / R 0.65; all 20 P 0.91 / R 0.89. The floors leave a little room for rule changes."""
+    evaluate = _benchmark().evaluate
+    tuned = evaluate("tuned")
+    assert tuned.total.tp + tuned.total.fn >= 150
+    assert tuned.total.precision >= 0.90, tuned.total
+    assert tuned.total.recall >= 0.93, tuned.total
+    for kind, score in tuned.per_kind.items():
         assert score.f1 >= 0.8, (kind, score)
+    fresh = evaluate("fresh").total
+    assert fresh.precision >= 0.75 and fresh.recall >= 0.6, fresh
+    overall = evaluate("all").total
+    assert overall.precision >= 0.88 and overall.recall >= 0.86, overall
