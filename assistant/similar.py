@@ -59,9 +59,10 @@ def rank_similar(
     *,
     k: int = 5,
     per_country: int = 2,
-    diversity: float = 0.3,
+    diversity: float = 0.1,
 ) -> list[tuple[str, float]]:
-    """(practice id, similarity) of up to k others, MMR-ordered, at most per_country per country.
+    """(practice id, similarity) of up to k others, at most per_country per country, most similar
+    first. The set is chosen by MMR; the country cap does most of the spreading.
 
     diversity: weight of the penalty for resembling an already chosen practice (0 = plain ranking).
     """
@@ -97,4 +98,4 @@ def rank_similar(
         country = countries.get(others[best])
         if country:
             used[country] = used.get(country, 0) + 1
-    return [(others[i], float(relevance[i])) for i in chosen]
+    return sorted(((others[i], float(relevance[i])) for i in chosen), key=lambda pair: -pair[1])
