@@ -3,9 +3,7 @@ pointing at the sentence it came from."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -169,12 +167,9 @@ def test_fact_filter_rejects_bad_values(kwargs: dict) -> None:
 
 
 def _benchmark():
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "facts_eval.py"
-    spec = importlib.util.spec_from_file_location("facts_eval", path)
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    sys.modules["facts_eval"] = module  # dataclasses look their module up while being defined
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
+    from benchmarks import facts_eval
+
+    return facts_eval
 
 
 def test_gold_set_is_real_text_from_at_least_ten_practices() -> None:
