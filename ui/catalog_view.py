@@ -1,6 +1,7 @@
-"""HTML rendering of a Comparison for the web UI: a table with numbered, clickable sources.
+"""HTML for the web UI's catalog views: the comparison table with numbered sources, a practice's
+key facts, and "more like this".
 
-Pure functions (no Gradio import) so the UI tab stays a thin adapter and this is tested alone.
+Pure functions (no Gradio import) so the UI stays a thin adapter and these are tested alone.
 Everything from the documents is escaped: text is shown, never interpreted.
 """
 
@@ -8,9 +9,13 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from assistant.compare import Comparison
+from assistant.facts import Fact
+from assistant.similar import SimilarPractice
+from assistant.types import Practice
 
 _MARKER = re.compile(r"\[(\d+)\]")
 
@@ -51,3 +56,34 @@ def comparison_html(comparison: Comparison | dict[str, Any]) -> str:
         f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         f'<ol class="praxis-sources">{sources}</ol></div>'
     )
+
+
+def facts_html(practice: Practice, facts: Sequence[Fact]) -> str:
+    """A practice's key facts as a definition list; each fact shows the sentence it came from."""
+    if not facts:
+        return "<p class='praxis-facts'>No key facts found in this document.</p>"
+    items = []
+    for fact in facts:
+        where = (
+            f"{html.escape(fact.section)}, chars {fact.start}-{fact.end}"
+            if fact.start is not None
+            else "metadata.jsonl"
+        )
+        evidence = practice.text[fact.start : fact.end] if fact.start is not None else ""
+        items.append(
+            f"<dt>{html.escape(fact.label)}</dt><dd>{html.escape(fact.display())} "
+            f'<small title="{html.escape(evidence, quote=True)}">({where})</small></dd>'
+        )
+    return f"<dl class='praxis-facts'>{''.join(items)}</dl>"
+
+
+def similar_html(items: Sequence[SimilarPractice]) -> str:
+    """'More like this': the similar practices with their country and similarity."""
+    if not items:
+        return "<p class='praxis-similar'>No other practices to compare with.</p>"
+    rows = "".join(
+        f'<li data-practice-id="{html.escape(s.practice_id, quote=True)}">{html.escape(s.title)} '
+        f"<small>({html.escape(s.country or 'country unknown')}, similarity {s.score:.2f})</small></li>"
+        for s in items
+    )
+    return f"<div class='praxis-similar'><h4>More like this</h4><ol>{rows}</ol></div>"

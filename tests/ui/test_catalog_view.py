@@ -1,4 +1,4 @@
-"""The compare table as the web UI shows it: escaped, every marker linked to its source."""
+"""The catalog views as the web UI shows them: escaped, every marker linked to its source."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import re
 
 from assistant.compare import build_comparison
 from assistant.facts import extract_facts
+from assistant.similar import SimilarPractice
 from ingest.ingestor import load_metadata
 from ingest.parse import load_practice, parse_practice
 from tests.conftest import CORPUS, INOLINK, LAUGEA
-from ui.compare_view import comparison_html
+from ui.catalog_view import comparison_html, facts_html, similar_html
 
 
 def _practice(path):
@@ -39,3 +40,17 @@ def test_document_text_is_escaped_not_run() -> None:
     assert "<script>" not in page and "<img" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;img src=x onerror=alert(2)&gt;" in page
+
+
+def test_facts_and_similar_views() -> None:
+    practice = _practice(LAUGEA)
+    page = facts_html(practice, extract_facts(practice))
+    assert "<dt>Start year</dt><dd>2014" in page
+    assert (
+        'title="As a result, the Lithuanian Automotive Export Association (LAuGEA) was founded in 2014."'
+        in page
+    )
+    assert "metadata.jsonl" in page  # the region comes from metadata, and says so
+    similar = similar_html([SimilarPractice("bacc", "Baltic <Cluster>", "Lithuania", None, 0.66)])
+    assert "Baltic &lt;Cluster&gt;" in similar and "similarity 0.66" in similar
+    assert "No other practices" in similar_html([])
