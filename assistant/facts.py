@@ -320,7 +320,7 @@ def _range_end(
     """(lower value, upper value, end) when the number at m starts a range: '7-10', '2 to 3 million',
     'between 11 and 20', 'two to three'; None otherwise (also when the second is not larger)."""
     tail = _RANGE_TAIL.match(sentence, m.end())
-    if tail is None and _BETWEEN.search(sentence[: m.start()]) and not is_word:
+    if tail is None and _BETWEEN.search(sentence[max(0, m.start() - 20) : m.start()]) and not is_word:
         tail = _AND_NUMBER.match(sentence, m.end())
     if tail is None:
         return None
@@ -341,6 +341,11 @@ def _range_end(
             value = _parse_digits(m.group("num"), tail.group("mult"))
         second = _parse_digits(tail.group("num"), tail.group("mult"))
     return (value, second, tail.end()) if second > value else None
+
+
+# How much text around a number the rules look at: keeps a sentence without full stops (a long
+# list, a table pasted as text) linear in its length.
+WINDOW = 300
 
 
 def find_mentions(text: str, start: int, end: int) -> list[Mention]:
@@ -367,7 +372,7 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
         if ranged is not None:
             value, value_max, m_end = ranged
         position = m_end
-        before = sentence[:m_start]
+        before = sentence[max(0, m_start - WINDOW) : m_start]
         qualifier, q_len = _qualifier(before)
         between = _BETWEEN.search(before)
         if between and value_max is not None:
@@ -390,7 +395,7 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
                 start=start + m_start,
                 end=start + m_end,
                 before=before,
-                after=sentence[m_end:],
+                after=sentence[m_end : m_end + WINDOW],
             )
         )
     return mentions
@@ -676,12 +681,12 @@ _OWNER_LINE = re.compile(
 _FUNDING_BY = re.compile(
     r"\b(?:co-?financed|co-?funded|financed|funded|sponsored|paid for|supported financially)"
     r"(?:\s+(?:directly|mainly|mostly|largely|jointly|partly|entirely|fully|primarily))?\s+(?:by|from)\s+"
-    r"(?P<source>[^.;:()]+)",
+    r"(?P<source>[^.;:()]{1,200})",
     re.IGNORECASE,
 )
 _FUNDING_FROM = re.compile(
     r"\b(?:funds?|funding|money|financing|co-financing|support)\s+(?:comes?|came|is provided|are provided)"
-    r"\s+from\s+(?P<source>[^.;:()]+)",
+    r"\s+from\s+(?P<source>[^.;:()]{1,200})",
     re.IGNORECASE,
 )
 _MONEY_FROM = re.compile(r"^\s*(?:[^.;:,]{0,40}?)\bfrom\s+(?P<source>(?:the\s+)?[^.;:,]+)", re.IGNORECASE)
@@ -766,7 +771,7 @@ def extract_facts(practice: Practice) -> list[Fact]:
                 start_years.append(fact)
             else:
                 facts.append(fact)
-        facts.extend(_funding_sources(practice, section, s_start, s_end))
+        facts.extend(_funding_sources(practice, section, s_start, s_end, mentions))
     if start_years:
         facts.append(min(start_years, key=lambda f: (int(f.value), f.start or 0)))
     facts.extend(_owner_facts(practice))
@@ -799,7 +804,8 @@ def _classify(
     previous_money: Mention | None,
 ) -> Fact | None:
     text = practice.text
-    sentence = text[s_start:s_end]
+    lo = max(s_start, m.start - WINDOW)  # the part of the sentence the rules look at
+    sentence = text[lo : min(s_end, m.end + WINDOW)]
     before, after = m.before, m.after
 
     def make(kind: str, value: float | int, *, match_end: int | None = None, **extra: Any) -> Fact:
@@ -824,7 +830,7 @@ def _classify(
     if m.is_year:
         if m.value_max is not None and m.value_max < 1900:
             return None
-        window = sentence[max(0, m.start - s_start - 70) : m.end - s_start + 70]
+        window = sentence[max(0, m.start - lo - 70) : m.end - lo + 70]
         cue = _START_CUE.search(window)
         if cue:
             return make("start_year", int(m.value))
@@ -905,7 +911,7 @@ def _classify(
     else:
         if not words:
             return None
-        found = _count_kind(section, _clause(sentence, m.start - s_start), before, head, m)
+        found = _count_kind(section, _clause(sentence, m.start - lo), before, head, m)
         if (
             previous is not None
             and previous.kind == "members"
@@ -1043,7 +1049,9 @@ def _is_result_context(section: str, sentence: str) -> bool:
     return section == "About this good practice" and _RESULT_VERBS.search(sentence) is not None
 
 
-def _funding_sources(practice: Practice, section: str, s_start: int, s_end: int) -> list[Fact]:
+def _funding_sources(
+    practice: Practice, section: str, s_start: int, s_end: int, mentions: Sequence[Mention]
+) -> list[Fact]:
     text = practice.text
     sentence = text[s_start:s_end]
     found: list[tuple[int, int]] = []
@@ -1062,7 +1070,7 @@ def _funding_sources(practice: Practice, section: str, s_start: int, s_end: int)
     for pattern in (_FUNDING_BY, _FUNDING_FROM, _WHICH_FUNDING):
         for match in pattern.finditer(sentence):
             add(match.start("source"), match.end("source"))
-    for mention in find_mentions(text, s_start, s_end):
+    for mention in mentions:
         if mention.currency is None:
             continue
         tail = _MONEY_FROM.match(mention.after)
@@ -1076,7 +1084,7 @@ def _funding_sources(practice: Practice, section: str, s_start: int, s_end: int)
         verb = sentence[match.end("source") : match.end()].strip().lower()
         if verb in ("pay", "pays into", "pay into") and "member" not in source.lower():
             continue
-        rest = sentence[match.end() :]
+        rest = sentence[match.end() : match.end() + 80]
         if verb in ("provided", "financed", "funded") and not re.match(
             r"^\s*(?:the|about|around|eur|gbp|usd|dkk|czk)", rest, re.IGNORECASE
         ):
