@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.errors import ConfigError
@@ -47,6 +47,12 @@ class AnswerSettings(BaseModel):
 class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    api_key: SecretStr | None = Field(
+        default=None, description="key for the admin routes (ingest, delete); unset = admin routes off"
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description='browser origins allowed to call the API; [] = CORS off'
+    )
 
 
 class Settings(BaseSettings):

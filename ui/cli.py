@@ -1,4 +1,4 @@
-"""The `praxis` command line: ingest, ask, config."""
+"""The `praxis` command line: ingest, ask, serve (and up), config."""
 
 from __future__ import annotations
 
@@ -16,13 +16,17 @@ from assistant.errors import ModelMismatchError, PraxisError
 log = logging.getLogger("praxis")
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
     if getattr(args, "data_dir", None):
         overrides["data_dir"] = args.data_dir
     if getattr(args, "k", None) is not None:
         overrides["retrieval"] = {"k": args.k}
-    return load_settings(**overrides)
+    return overrides
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(**_overrides(args))
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -189,6 +193,75 @@ def cmd_practices(args: argparse.Namespace) -> int:
     return 0
 
 
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def _port_free(host: str, port: int) -> bool:
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the API and the web UI in one uvicorn process; with --ingest (or `praxis up`), ingest
+    the bundled corpus first when the store is empty."""
+    import uvicorn
+
+    from assistant.factory import build_store
+    from ui.api import create_app
+
+    overrides: dict[str, Any] = {}
+    if args.host:
+        overrides["host"] = args.host
+    if args.port is not None:
+        overrides["port"] = args.port
+    settings = load_settings(**_overrides(args), **({"server": overrides} if overrides else {}))
+    host, port = settings.server.host, settings.server.port
+    if not _port_free(host, port):
+        print(f"error: cannot listen on {host}:{port} (in use, or not an address of this machine); "
+              "pass another --port or --host", file=sys.stderr)
+        return 2
+    store = build_store(settings)
+    store.check_model()
+    if args.ingest and not store.document_hashes():
+        print(f"The store is empty: ingesting {settings.corpus_dir} first.", file=sys.stderr)
+        ingest_argv = ["ingest", *(["--data-dir", str(args.data_dir)] if args.data_dir else [])]
+        if cmd_ingest(build_parser().parse_args(ingest_argv)) != 0:
+            print("warning: some documents failed to ingest (see above); serving the others",
+                  file=sys.stderr)
+    practices = len(store.document_hashes())
+    if practices == 0:
+        print("warning: the store is empty, so every answer will be 'not in the documents'; run "
+              "`praxis ingest` first, or start with `praxis up`", file=sys.stderr)
+    app = create_app(settings, store=store)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    url = f"http://{f'[{shown}]' if ':' in shown else shown}:{port}/"
+    if host not in LOOPBACK_HOSTS:
+        print(f"warning: listening on {host}, reachable from other machines; the public routes "
+              "need no key", file=sys.stderr)
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                print(f"Praxis is serving {practices} practices at {url}  "
+                      f"(API: {url}docs, health: {url}healthz; Ctrl+C stops)", flush=True)
+
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="info" if args.verbose else "warning",
+        access_log=bool(args.verbose),
+    )
+    Server(config).run()
+    return 0
+
+
 def cmd_config(args: argparse.Namespace) -> int:
     settings = _settings(args)
     print(json.dumps(settings.model_dump(mode="json"), indent=2))
@@ -253,6 +326,21 @@ def build_parser() -> argparse.ArgumentParser:
     practices.add_argument("--country", help="only practices from this country")
     practices.add_argument("--json", action="store_true")
     practices.set_defaults(func=cmd_practices)
+
+    serving = argparse.ArgumentParser(add_help=False)
+    serving.add_argument("--host", help="address to listen on (PRAXIS_SERVER__HOST, default 127.0.0.1)")
+    serving.add_argument("--port", type=int, help="port (PRAXIS_SERVER__PORT, default 8000)")
+    serve = sub.add_parser(
+        "serve", parents=[common, serving], help="serve the web UI at / and the HTTP API at /v1 (/docs)"
+    )
+    serve.add_argument(
+        "--ingest", action="store_true", help="ingest the bundled corpus first if the store is empty"
+    )
+    serve.set_defaults(func=cmd_serve)
+    up = sub.add_parser(
+        "up", parents=[common, serving], help="= serve --ingest: set up on first run, then serve"
+    )
+    up.set_defaults(func=cmd_serve, ingest=True)
 
     config = sub.add_parser("config", parents=[common], help="print the effective settings")
     config.set_defaults(func=cmd_config)
