@@ -91,3 +91,63 @@ def settings_for(tmp_path: Path):
         return load_settings(data_dir=tmp_path / "data", **overrides)
 
     return _make
+
+
+# -- live HTTP servers (tests/ui, tests/e2e) -----------------------------------------------------
+
+
+class LiveServer:
+    """An ASGI app served by uvicorn in a thread, on a free 127.0.0.1 port bound before start."""
+
+    def __init__(self, app) -> None:
+        import socket
+        import threading
+        import time
+
+        import uvicorn
+
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind(("127.0.0.1", 0))
+        self.port = self._socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=2)
+        self.server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self._socket]}, daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + 60
+        while not self.server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"uvicorn did not start on {self.url}")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self._thread.join(timeout=15)
+        self._socket.close()
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """serve(app) -> LiveServer with .url; every server is stopped at the end of the session."""
+    servers: list[LiveServer] = []
+
+    def _serve(app) -> LiveServer:
+        servers.append(LiveServer(app))
+        return servers[-1]
+
+    yield _serve
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def hashing_corpus(tmp_path_factory: pytest.TempPathFactory):
+    """(data dir, store): the bundled corpus ingested once with the hashing embedder."""
+    data = tmp_path_factory.mktemp("hashing-corpus")
+    store = ChromaStore(open_client(data), HashingEmbeddings(), name="praxis")
+    report = Ingestor(store, store.embeddings).run([CORPUS])
+    assert report.ok, report.failed
+    return data, store

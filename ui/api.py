@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, File, Query, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -138,9 +139,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         type_ = _HTTP_TYPES.get(exc.status_code, "http_error")
-        return JSONResponse(
-            error_body(type_, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
-        )
+        message = str(exc.detail)
+        if exc.status_code == 400:
+            message += "; send a UTF-8 JSON body with Content-Type: application/json (schema at /docs)"
+        return JSONResponse(error_body(type_, message), status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:
@@ -165,9 +167,15 @@ class ErrorResponse(BaseModel):
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse, "description": text}
-    for code, text in ((422, "invalid input, with a message saying what to change"),
+    for code, text in ((400, "a body that cannot be parsed (send UTF-8 JSON)"),
+                       (422, "invalid input, with a message saying what to change"),
                        (503, "the store is unreachable or built with another model"))
 }
+
+
+PracticeId = Annotated[
+    str, PathParam(pattern=r"^[a-z0-9-]+$", max_length=200, description="a practice id, e.g. cluj-it-cluster")
+]
 
 
 class Filters(BaseModel):
@@ -407,6 +415,22 @@ def practice_out(practice: Practice) -> PracticeOut:
     )
 
 
+# OpenAPI < 3.2: the schema of a text/event-stream response describes each event
+SSE_EVENT = {
+    "type": "object",
+    "required": ["event", "data"],
+    "properties": {
+        "event": {"type": "string", "enum": ["delta", "answer", "error"]},
+        "data": {"type": "string", "description": "JSON: {text} | the /v1/ask answer | {error}"},
+    },
+}
+SSE_CHUNK = {
+    "type": "object",
+    "required": ["data"],
+    "properties": {"data": {"type": "string", "description": "a chat.completion.chunk as JSON, or [DONE]"}},
+}
+
+
 def sse(event: str, data: Any) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
@@ -571,7 +595,7 @@ def create_app(
             200: {
                 "description": "Server-Sent Events: `delta` events `{\"text\"}` with pieces of the "
                 "answer, then one `answer` event carrying the /v1/ask JSON (or an `error` event).",
-                "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                "content": {"text/event-stream": {"schema": SSE_EVENT}},
             },
             **ERRORS,
         },
@@ -611,7 +635,7 @@ def create_app(
             200: {
                 "description": "a chat.completion, or with stream=true Server-Sent Events of "
                 "chat.completion.chunk ending in `data: [DONE]`; the last chunk carries `citations`.",
-                "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                "content": {"text/event-stream": {"schema": SSE_CHUNK}},
             },
             404: {"model": ErrorResponse, "description": "unknown model"},
             **ERRORS,
@@ -717,7 +741,7 @@ def create_app(
         tags=["documents"],
         responses={404: {"model": ErrorResponse, "description": "no such practice"}, **ERRORS},
     )
-    def get_practice(practice_id: str) -> PracticeOut:
+    def get_practice(practice_id: PracticeId) -> PracticeOut:
         """One practice: full text and its sections with offsets (citation start/end index the text)."""
         practice = services.store.get_practice(practice_id)
         if practice is None:
@@ -776,13 +800,19 @@ def create_app(
         "/v1/practices/{practice_id}", response_model=DeleteOut, tags=["admin"], dependencies=admin,
         responses={404: {"model": ErrorResponse, "description": "no such practice"}, **admin_errors},
     )
-    def delete_practice(practice_id: str) -> DeleteOut:
+    def delete_practice(practice_id: PracticeId) -> DeleteOut:
         """Remove a practice and all its chunks from the store."""
         with services.ingest_lock:
             if services.store.get_practice(practice_id) is None:
                 raise NotFound(f"no practice with id {practice_id!r}; GET /v1/practices lists them")
             removed = services.store.delete_document(practice_id)
         return DeleteOut(deleted=practice_id, chunks_removed=removed)
+
+    @app.api_route(
+        "/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
+    )
+    def unknown_route(rest: str) -> None:
+        raise NotFound(f"no API route /v1/{rest}; the routes are listed at /docs")
 
     if ui:
         from ui.web import mount_ui

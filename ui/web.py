@@ -209,11 +209,17 @@ def build_ui(assistant: Assistant, store: ChromaStore, *, data_dir: Path) -> gr.
             and (not theme or p.metadata.get("theme") == theme)
         ]
 
-    def on_load() -> tuple[Any, Any, Any]:
+    def filter_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         countries, themes = facets()
+        return ([("All countries", ALL), *[(c, c) for c in countries]],
+                [("All themes", ALL), *[(t, t) for t in themes]])
+
+    def on_load() -> tuple[Any, Any, Any]:
+        """Fresh choices on every page load: practices may have been added since start-up."""
+        countries, themes = filter_choices()
         return (
-            gr.update(choices=[("All countries", ALL), *[(c, c) for c in countries]], value=ALL),
-            gr.update(choices=[("All themes", ALL), *[(t, t) for t in themes]], value=ALL),
+            gr.update(choices=countries, value=ALL),
+            gr.update(choices=themes, value=ALL),
             gr.update(choices=practice_choices(None, None), value=None),
         )
 
@@ -306,6 +312,7 @@ def build_ui(assistant: Assistant, store: ChromaStore, *, data_dir: Path) -> gr.
     def clear() -> tuple[Any, ...]:
         return [], [], [], gr.update(visible=False), "", gr.update(value=None, visible=False)
 
+    countries, themes = filter_choices()
     with gr.Blocks(title="Praxis: Europe's regional good practices", analytics_enabled=False) as demo:
         conversation = gr.State([])
         selected = gr.Number(visible=False)
@@ -341,12 +348,13 @@ def build_ui(assistant: Assistant, store: ChromaStore, *, data_dir: Path) -> gr.
                 export_file = gr.File(label="Conversation (Markdown)", visible=False, elem_id="praxis-file")
             with gr.Column(scale=2):
                 with gr.Row():
-                    country = gr.Dropdown(label="Country", choices=[("All countries", ALL)], value=ALL,
-                                          elem_id="praxis-country")
-                    theme = gr.Dropdown(label="Theme", choices=[("All themes", ALL)], value=ALL,
-                                        elem_id="praxis-theme")
-                practice = gr.Dropdown(label="Browse practices", choices=[], value=None,
-                                       elem_id="praxis-practice")
+                    # custom values allowed: a country ingested after start-up is still accepted
+                    country = gr.Dropdown(label="Country", choices=countries, value=ALL,
+                                          allow_custom_value=True, elem_id="praxis-country")
+                    theme = gr.Dropdown(label="Theme", choices=themes, value=ALL,
+                                        allow_custom_value=True, elem_id="praxis-theme")
+                practice = gr.Dropdown(label="Browse practices", choices=practice_choices(None, None),
+                                       value=None, allow_custom_value=True, elem_id="praxis-practice")
                 viewer = gr.HTML(
                     "<p>Click a numbered source under an answer to read the passage it cites.</p>",
                     elem_id="praxis-viewer", js_on_load=VIEWER_JS, max_height=640, padding=True,
