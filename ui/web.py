@@ -376,6 +376,7 @@ def build_ui(assistant: Assistant, store: ChromaStore, *, data_dir: Path) -> gr.
         chat.like(on_like, conversation, status, api_name=False)
         export_btn.click(export, conversation, export_file, api_name="export")
         clear_btn.click(clear, None, [chat, conversation, chips, notice, status, export_file], api_name=False)
+        chat.clear(clear, None, [chat, conversation, chips, notice, status, export_file], api_name=False)
         demo.load(on_load, None, [country, theme, practice], api_name=False)
     demo.queue(default_concurrency_limit=8)
     return demo
