@@ -46,7 +46,7 @@ class AnswerSettings(BaseModel):
 
 class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=1, le=65535)
+    port: int = Field(default=8000, ge=0, le=65535, description="0 = any free port")
     api_key: SecretStr | None = Field(
         default=None, description="key for the admin routes (ingest, delete); unset = admin routes off"
     )

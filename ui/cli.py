@@ -242,7 +242,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
               "`praxis ingest` first, or start with `praxis up`", file=sys.stderr)
     app = create_app(settings, store=store)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    url = f"http://{f'[{shown}]' if ':' in shown else shown}:{port}/"
     if host not in LOOPBACK_HOSTS:
         print(f"warning: listening on {host}, reachable from other machines; the public routes "
               "need no key", file=sys.stderr)
@@ -251,6 +250,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         async def startup(self, sockets: Any = None) -> None:
             await super().startup(sockets)
             if self.started:
+                bound = [s.getsockname()[1] for server in self.servers for s in server.sockets]
+                url = f"http://{f'[{shown}]' if ':' in shown else shown}:{bound[0] if bound else port}/"
                 print(f"Praxis is serving {practices} practices at {url}  "
                       f"(API: {url}docs, health: {url}healthz; Ctrl+C stops)", flush=True)
 
@@ -329,7 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serving = argparse.ArgumentParser(add_help=False)
     serving.add_argument("--host", help="address to listen on (PRAXIS_SERVER__HOST, default 127.0.0.1)")
-    serving.add_argument("--port", type=int, help="port (PRAXIS_SERVER__PORT, default 8000)")
+    serving.add_argument("--port", type=int, help="port (PRAXIS_SERVER__PORT, default 8000; 0 = any free)")
     serve = sub.add_parser(
         "serve", parents=[common, serving], help="serve the web UI at / and the HTTP API at /v1 (/docs)"
     )

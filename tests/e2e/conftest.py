@@ -68,9 +68,13 @@ def page(browser, app_server):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     errors: list[str] = []
+    outside: list[str] = []  # the page must load nothing from the internet (fonts, CDNs, analytics)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("request", lambda request: None if request.url.startswith((app_server.url, "data:", "blob:"))
+            else outside.append(request.url))
     page.goto(f"{app_server.url}/")
     page.locator("#praxis-question textarea").wait_for(timeout=30_000)
     yield page
     context.close()
     assert not errors, f"JavaScript errors in the page: {errors}"
+    assert not outside, f"the page requested other hosts: {outside}"
