@@ -34,7 +34,7 @@ ALL = ""  # the dropdown value meaning "no filter"
 EXAMPLES = [
     "How many nurses work in a Buurtzorg team?",
     "What does the CENTROPE innovation voucher pay for?",
-    "Which practices help SMEs go digital?",
+    "How many members does LAuGEA have?",
     "What evidence of success does the Tallinn free public transport have?",
 ]
 NOT_IN_DOCUMENTS = (

@@ -187,3 +187,19 @@ def test_openapi_documents_the_routes(http):
                   "/v1/practices/{practice_id}", "/v1/ingest", "/healthz"):
         assert route in paths
     assert http.get("/docs").status_code == 200
+
+
+def test_cors_allows_only_the_configured_origins(serve, store, tmp_path):
+    from assistant.config import load_settings
+    from ui.api import create_app
+
+    settings = load_settings(
+        data_dir=tmp_path / "data", embedding={"backend": "hashing"},
+        server={"cors_origins": ["https://praxis.example"]},
+    )
+    server = serve(create_app(settings, store=store, ui=False))
+    preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+    allowed = httpx.options(f"{server.url}/v1/ask", headers={"Origin": "https://praxis.example", **preflight})
+    assert allowed.headers["access-control-allow-origin"] == "https://praxis.example"
+    other = httpx.options(f"{server.url}/v1/ask", headers={"Origin": "https://evil.example", **preflight})
+    assert "access-control-allow-origin" not in other.headers
