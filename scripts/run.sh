@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Set up, ingest the bundled corpus and answer a sample question, on the embedded defaults.
+# Set up, ingest the bundled corpus (first run only) and serve the web UI and the HTTP API
+# on http://127.0.0.1:8000/ with the embedded defaults.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-.venv/bin/praxis ingest
-.venv/bin/praxis ask "How many members does LAuGEA have?"
+exec .venv/bin/praxis up "$@"

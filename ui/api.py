@@ -32,6 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.assistant import MAX_HISTORY_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, Assistant
 from assistant.config import Settings
+from assistant.catalog import Catalog
 from assistant.errors import (
     BackendError,
     ConfigError,
@@ -40,7 +41,9 @@ from assistant.errors import (
     ModelMismatchError,
     PraxisError,
     StoreError,
+    UnknownPractice,
 )
+from assistant.facts import FactFilter, parse_amount
 from assistant.retrieval import MAX_K
 from assistant.store import ChromaStore
 from assistant.types import Answer, Practice, ScoredChunk
@@ -87,6 +90,7 @@ class InvalidRequest(ApiError):
 
 # most specific first: the first matching class decides status and type
 ERROR_MAP: tuple[tuple[type[PraxisError], int, str], ...] = (
+    (UnknownPractice, 404, "not_found"),
     (InvalidQuestion, 422, "invalid_question"),
     (CorpusError, 422, "invalid_document"),
     (ModelMismatchError, 503, "model_mismatch"),
@@ -260,6 +264,9 @@ class PracticeSummary(BaseModel):
     theme: str | None = None
     url: str | None = None
     sections: list[str]
+    matched_facts: list[FactOut] | None = Field(
+        default=None, description="with fact filters: the facts that decided the match"
+    )
 
 
 class PracticeList(BaseModel):
@@ -386,6 +393,87 @@ class ModelList(BaseModel):
 
 
 # -- helpers -----------------------------------------------------------------------------------
+
+
+# -- key facts, compare, similar (assistant/catalog.py) -----------------------------------------
+
+
+class FactOut(BaseModel):
+    kind: str
+    label: str
+    display: str = Field(description="human rendering, e.g. 'about EUR 250,000 per year'")
+    value: float | int | str
+    value_max: float | None = None
+    currency: str | None = Field(default=None, description="ISO code, only when the document states one")
+    period: str | None = None
+    qualifier: str | None = None
+    subject: str | None = None
+    text: str = Field(description="the matched words")
+    section: str
+    start: int | None = Field(description="evidence sentence offsets in the practice text; null if from metadata")
+    end: int | None
+    match_start: int | None = None
+    match_end: int | None = None
+    origin: Literal["text", "metadata"]
+    practice_id: str
+    source: str
+    evidence: str | None = Field(description="the sentence the fact came from")
+
+
+class FactsOut(BaseModel):
+    practice_id: str
+    title: str
+    facts: list[FactOut]
+
+
+class CompareRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    practices: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        min_length=2, max_length=5, description="2 to 5 practice ids or unambiguous title fragments"
+    )
+    max_chars: int = Field(default=400, ge=50, le=5000, description="how much of each section to show")
+
+
+class CompareCell(BaseModel):
+    practice_id: str
+    text: str = Field(description="cell text with [n] markers pointing at `citations`")
+    citations: list[CitationOut]
+    missing: bool
+    from_metadata: bool
+    truncated: bool
+
+
+class CompareRow(BaseModel):
+    key: str
+    label: str
+    cells: list[CompareCell]
+
+
+class ComparedPractice(BaseModel):
+    id: str
+    title: str
+    country: str | None = None
+    region: str | None = None
+    source: str
+
+
+class CompareOut(BaseModel):
+    practices: list[ComparedPractice]
+    rows: list[CompareRow]
+    citations: list[CitationOut]
+
+
+class SimilarItem(BaseModel):
+    practice_id: str
+    title: str
+    country: str | None = None
+    region: str | None = None
+    score: float
+
+
+class SimilarOut(BaseModel):
+    practice_id: str
+    similar: list[SimilarItem]
 
 
 def passage_out(passage: ScoredChunk) -> PassageOut:
@@ -521,6 +609,7 @@ def create_app(
     assistant/store default to the ones built from settings (assistant.factory).
     """
     services = Services(settings, assistant, store)
+    catalog = Catalog(services.store)
     app = FastAPI(
         title="Praxis API",
         version="0.1.0",
@@ -724,15 +813,33 @@ def create_app(
     def list_practices(
         country: Annotated[str | None, Query(max_length=MAX_FILTER_CHARS)] = None,
         theme: Annotated[str | None, Query(max_length=MAX_FILTER_CHARS)] = None,
+        budget_below: Annotated[str | None, Query(max_length=40, description="e.g. 500000 or 'GBP 2 million'")] = None,
+        budget_above: Annotated[str | None, Query(max_length=40)] = None,
+        currency: Annotated[str, Query(max_length=3, description="currency of a bare amount")] = "EUR",
+        started_after: Annotated[int | None, Query(ge=1000, le=2200)] = None,
+        started_before: Annotated[int | None, Query(ge=1000, le=2200)] = None,
     ) -> PracticeList:
         """Every stored practice with its metadata, optionally only one country or theme
-        (case-insensitive)."""
-        found = [
-            practice_summary(p)
-            for p in services.store.practices()
-            if (not country or p.metadata.get("country", "").lower() == country.lower())
-            and (not theme or p.metadata.get("theme", "").lower() == theme.lower())
-        ]
+        (case-insensitive), or only those whose key facts match: the largest budget with a stated
+        currency below/above an amount (converted at fixed reference rates), started after/before
+        a year. With fact filters each practice lists the facts that decided it."""
+        below, cur_b = parse_amount(budget_below) if budget_below else (None, None)
+        above, cur_a = parse_amount(budget_above) if budget_above else (None, None)
+        condition = FactFilter(budget_below=below, budget_above=above,
+                               currency=(cur_b or cur_a or currency).upper(),
+                               started_after=started_after, started_before=started_before)
+        matched = {m.practice_id: m for m in catalog.filter(condition)} if condition.active else None
+        found = []
+        for p in services.store.practices():
+            if (country and p.metadata.get("country", "").lower() != country.lower()) or (
+                    theme and p.metadata.get("theme", "").lower() != theme.lower()):
+                continue
+            if matched is not None and p.id not in matched:
+                continue
+            summary = practice_summary(p)
+            if matched is not None:
+                summary.matched_facts = [FactOut(**f.cited(p)) for f in matched[p.id].evidence]
+            found.append(summary)
         return PracticeList(count=len(found), practices=found)
 
     @app.get(
@@ -747,6 +854,38 @@ def create_app(
         if practice is None:
             raise NotFound(f"no practice with id {practice_id!r}; GET /v1/practices lists them")
         return practice_out(practice)
+
+    not_found = {404: {"model": ErrorResponse, "description": "no such practice"}, **ERRORS}
+
+    @app.get("/v1/practices/{practice_id}/facts", response_model=FactsOut, tags=["documents"],
+             responses=not_found)
+    def practice_facts(practice_id: str) -> FactsOut:
+        """Key facts of one practice (start year, money, staff, members, beneficiaries, duration,
+        funding source, results, owner, country, region), each with the sentence it came from."""
+        practice = services.store.get_practice(practice_id)
+        if practice is None:
+            raise NotFound(f"no practice with id {practice_id!r}; GET /v1/practices lists them")
+        facts = [FactOut(**f.cited(practice)) for f in catalog.facts_of(practice)]
+        return FactsOut(practice_id=practice.id, title=practice.title, facts=facts)
+
+    @app.get("/v1/practices/{practice_id}/similar", response_model=SimilarOut, tags=["documents"],
+             responses=not_found)
+    def practice_similar(
+        practice_id: str,
+        k: Annotated[int, Query(ge=1, le=20)] = 5,
+        per_country: Annotated[int, Query(ge=1, le=20)] = 2,
+    ) -> SimilarOut:
+        """Practices most like this one (mean chunk embeddings), at most per_country per country."""
+        if services.store.get_practice(practice_id) is None:
+            raise NotFound(f"no practice with id {practice_id!r}; GET /v1/practices lists them")
+        found = catalog.similar(practice_id, k=k, per_country=per_country)
+        return SimilarOut(practice_id=practice_id, similar=[SimilarItem(**s.to_dict()) for s in found])
+
+    @app.post("/v1/compare", response_model=CompareOut, tags=["documents"], responses=not_found)
+    def compare(body: CompareRequest) -> dict[str, Any]:
+        """2 to 5 practices side by side: Resources needed, Evidence of success, Potential for
+        learning or transfer and the key facts; every cell's [n] markers index `citations`."""
+        return catalog.compare(body.practices, max_chars=body.max_chars).to_dict()
 
     @app.post(
         "/v1/ingest", response_model=IngestOut, tags=["admin"], dependencies=admin,

@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from assistant.assistant import Assistant
+from assistant.catalog import Catalog
 from assistant.errors import PraxisError
 from assistant.store import ChromaStore
 from assistant.types import Practice
+from ui.catalog_view import comparison_html, facts_html, similar_html
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -193,6 +195,7 @@ def _filters(country: str | None, theme: str | None) -> dict[str, str]:
 def build_ui(assistant: Assistant, store: ChromaStore, *, data_dir: Path) -> gr.Blocks:
     """The chat UI over one Assistant and store; feedback goes to data_dir/feedback.jsonl."""
     feedback = FeedbackLog(Path(data_dir) / "feedback.jsonl")
+    catalog = Catalog(store)
     export_dir = Path(tempfile.mkdtemp(prefix="praxis-export-"))
 
     def facets() -> tuple[list[str], list[str]]:
@@ -273,7 +276,19 @@ def build_ui(assistant: Assistant, store: ChromaStore, *, data_dir: Path) -> gr.
         if not practice_id:
             return "<p>Pick a practice to read it.</p>"
         practice = store.get_practice(practice_id)
-        return practice_html(practice) if practice else "<p>That practice is no longer in the store.</p>"
+        if practice is None:
+            return "<p>That practice is no longer in the store.</p>"
+        return (facts_html(practice, catalog.facts_of(practice)) + practice_html(practice)
+                + similar_html(catalog.similar(practice.id, k=5)))
+
+    def run_compare(practice_ids: list[str] | None) -> str:
+        try:
+            return comparison_html(catalog.compare(practice_ids or []))
+        except PraxisError as exc:  # fewer than 2, more than 5, or a practice gone meanwhile
+            return f"<p class='praxis-error'>{escape(str(exc))}</p>"
+
+    def compare_choices() -> Any:
+        return gr.update(choices=practice_choices(None, None))
 
     def chip_clicked(evt: gr.EventData) -> int | None:
         data = getattr(evt, "_data", None) or {}
@@ -320,45 +335,54 @@ def build_ui(assistant: Assistant, store: ChromaStore, *, data_dir: Path) -> gr.
             "## Praxis\nAsk about Europe's regional good practices. Every answer cites the practice "
             "and section it comes from: click a numbered source to read the passage."
         )
-        with gr.Row():
-            with gr.Column(scale=3):
-                chat = gr.Chatbot(
-                    label="Conversation", elem_id="praxis-chat", height=420, render_markdown=False,
-                    sanitize_html=True, feedback_options=("Like", "Dislike"),
-                    placeholder="Ask a question below, or pick an example.",
-                )
-                with gr.Row():
-                    box = gr.Textbox(
-                        placeholder="Ask about the good practices…", show_label=False, scale=5,
-                        elem_id="praxis-question", max_length=2000, submit_btn=False,
+        with gr.Tab("Ask", id="ask"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chat = gr.Chatbot(
+                        label="Conversation", elem_id="praxis-chat", height=420, render_markdown=False,
+                        sanitize_html=True, feedback_options=("Like", "Dislike"),
+                        placeholder="Ask a question below, or pick an example.",
                     )
-                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="praxis-ask")
-                chips = gr.HTML(
-                    [], html_template=CHIPS_TEMPLATE, js_on_load=CHIPS_JS, elem_id="praxis-citations",
-                    apply_default_css=True,
-                )
-                notice = gr.Markdown(NOT_IN_DOCUMENTS, visible=False, elem_id="praxis-notice")
-                gr.Examples(EXAMPLES, inputs=[box], label="Examples")
-                with gr.Row():
-                    up = gr.Button("👍 Helpful", size="sm", elem_id="praxis-up")
-                    down = gr.Button("👎 Not helpful", size="sm", elem_id="praxis-down")
-                    export_btn = gr.Button("Export as Markdown", size="sm", elem_id="praxis-export")
-                    clear_btn = gr.Button("New conversation", size="sm", elem_id="praxis-clear")
-                status = gr.Markdown("", elem_id="praxis-status")
-                export_file = gr.File(label="Conversation (Markdown)", visible=False, elem_id="praxis-file")
-            with gr.Column(scale=2):
-                with gr.Row():
-                    # custom values allowed: a country ingested after start-up is still accepted
-                    country = gr.Dropdown(label="Country", choices=countries, value=ALL,
-                                          allow_custom_value=True, elem_id="praxis-country")
-                    theme = gr.Dropdown(label="Theme", choices=themes, value=ALL,
-                                        allow_custom_value=True, elem_id="praxis-theme")
-                practice = gr.Dropdown(label="Browse practices", choices=practice_choices(None, None),
-                                       value=None, allow_custom_value=True, elem_id="praxis-practice")
-                viewer = gr.HTML(
-                    "<p>Click a numbered source under an answer to read the passage it cites.</p>",
-                    elem_id="praxis-viewer", js_on_load=VIEWER_JS, max_height=640, padding=True,
-                )
+                    with gr.Row():
+                        box = gr.Textbox(
+                            placeholder="Ask about the good practices…", show_label=False, scale=5,
+                            elem_id="praxis-question", max_length=2000, submit_btn=False,
+                        )
+                        send = gr.Button("Ask", variant="primary", scale=1, elem_id="praxis-ask")
+                    chips = gr.HTML(
+                        [], html_template=CHIPS_TEMPLATE, js_on_load=CHIPS_JS, elem_id="praxis-citations",
+                        apply_default_css=True,
+                    )
+                    notice = gr.Markdown(NOT_IN_DOCUMENTS, visible=False, elem_id="praxis-notice")
+                    gr.Examples(EXAMPLES, inputs=[box], label="Examples")
+                    with gr.Row():
+                        up = gr.Button("👍 Helpful", size="sm", elem_id="praxis-up")
+                        down = gr.Button("👎 Not helpful", size="sm", elem_id="praxis-down")
+                        export_btn = gr.Button("Export as Markdown", size="sm", elem_id="praxis-export")
+                        clear_btn = gr.Button("New conversation", size="sm", elem_id="praxis-clear")
+                    status = gr.Markdown("", elem_id="praxis-status")
+                    export_file = gr.File(label="Conversation (Markdown)", visible=False, elem_id="praxis-file")
+                with gr.Column(scale=2):
+                    with gr.Row():
+                        # custom values allowed: a country ingested after start-up is still accepted
+                        country = gr.Dropdown(label="Country", choices=countries, value=ALL,
+                                              allow_custom_value=True, elem_id="praxis-country")
+                        theme = gr.Dropdown(label="Theme", choices=themes, value=ALL,
+                                            allow_custom_value=True, elem_id="praxis-theme")
+                    practice = gr.Dropdown(label="Browse practices", choices=practice_choices(None, None),
+                                           value=None, allow_custom_value=True, elem_id="praxis-practice")
+                    viewer = gr.HTML(
+                        "<p>Click a numbered source under an answer to read the passage it cites.</p>",
+                        elem_id="praxis-viewer", js_on_load=VIEWER_JS, max_height=640, padding=True,
+                    )
+
+        with gr.Tab("Compare", id="compare"):
+            # custom values allowed: the catalog resolves ids and title fragments and says what is wrong
+            compare_pick = gr.Dropdown(label="Practices to compare (2 to 5)", multiselect=True,
+                                       choices=practice_choices(None, None), max_choices=5,
+                                       allow_custom_value=True, elem_id="praxis-compare-pick")
+            compare_btn = gr.Button("Compare", variant="primary", elem_id="praxis-compare")
+            compare_out = gr.HTML("<p>Pick 2 to 5 practices, then Compare.</p>", elem_id="praxis-compare-table")
 
         outputs = [box, chat, conversation, chips, notice]
         inputs = [box, conversation, country, theme]
@@ -378,6 +402,8 @@ def build_ui(assistant: Assistant, store: ChromaStore, *, data_dir: Path) -> gr.
         clear_btn.click(clear, None, [chat, conversation, chips, notice, status, export_file], api_name=False)
         chat.clear(clear, None, [chat, conversation, chips, notice, status, export_file], api_name=False)
         demo.load(on_load, None, [country, theme, practice], api_name=False)
+        demo.load(compare_choices, None, compare_pick, api_name=False)
+        compare_btn.click(run_compare, compare_pick, compare_out, api_name="compare")
     demo.queue(default_concurrency_limit=8)
     return demo
 
