@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
-# Set up with the test extra and run the whole test suite (model tests included).
+# Set up with the test extra and run the whole test suite (model and browser tests included).
+# The browser tests drive Debian's chromium headless; it is installed here when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
+  $apt_get update -qq
+  DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq chromium >/dev/null
+fi
 bash scripts/setup.sh test
 .venv/bin/python -m pytest "$@"
