@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 MODEL_ID = "praxis"
 MAX_UPLOAD_FILES = 100
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # per file
+MAX_BODY_BYTES = 1024 * 1024  # any other request body (a 2,000-character question needs far less)
 UPLOAD_SUFFIXES = (".txt", ".md")
 MAX_CHAT_MESSAGES = 200
 MAX_FILTER_CHARS = 200
@@ -155,6 +156,66 @@ def install_error_handlers(app: FastAPI) -> None:
             error_body("internal_error", "unexpected server error; the server log has the details"),
             status_code=500,
         )
+
+
+class BodySizeLimit:
+    """Refuse request bodies over a limit with 413 before they are read into memory.
+
+    Pure ASGI so it also counts chunked bodies that announce no Content-Length.
+    """
+
+    def __init__(self, app: Any, *, default: int, upload: int, upload_paths: tuple[str, ...]) -> None:
+        self.app = app
+        self.default = default
+        self.upload = upload
+        self.upload_paths = upload_paths
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.upload if scope["path"] in self.upload_paths else self.default
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(send, limit)
+            return
+        if limit == self.upload:  # large uploads stream through; Content-Length was checked
+            await self.app(scope, receive, send)
+            return
+        # small bodies are read here up to the limit (chunked ones too), then replayed
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, receive, send)  # client went away; let the app see it
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > limit:
+                await self._refuse(send, limit)
+                return
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Any:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    @staticmethod
+    async def _refuse(send: Any, limit: int) -> None:
+        response = JSONResponse(
+            error_body("payload_too_large", f"the request body is larger than {limit} bytes; send less"),
+            status_code=413,
+        )
+        await response({"type": "http"}, None, send)  # type: ignore[arg-type]
 
 
 # -- schemas -----------------------------------------------------------------------------------
@@ -621,6 +682,12 @@ def create_app(
     )
     app.state.services = services
     install_error_handlers(app)
+    app.add_middleware(
+        BodySizeLimit,
+        default=MAX_BODY_BYTES,
+        upload=MAX_UPLOAD_FILES * MAX_UPLOAD_BYTES,
+        upload_paths=("/v1/ingest",),
+    )
     if settings.server.cors_origins:
         app.add_middleware(
             CORSMiddleware,
