@@ -44,6 +44,15 @@ class AnswerSettings(BaseModel):
     max_sentences: int = Field(default=3, ge=1, le=10)
 
 
+class IngestSettings(BaseModel):
+    record_fields: dict[str, Any] = Field(
+        default_factory=dict,
+        description="which fields of JSON/JSONL/CSV export records hold the title, sections and "
+        'metadata, e.g. {"title": "name", "sections": {"Resources needed": "budget"}}; '
+        "unset targets keep the defaults (see ingest/readers/fields.py)",
+    )
+
+
 class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -63,6 +72,7 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = EmbeddingSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     answer: AnswerSettings = AnswerSettings()
+    ingest: IngestSettings = IngestSettings()
     server: ServerSettings = ServerSettings()
 
 

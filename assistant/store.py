@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,19 @@ from assistant.types import Chunk, Practice, ScoredChunk, Section
 log = logging.getLogger(__name__)
 
 METADATA_KEYS = ("country", "region", "theme")
+PAGE_ROWS = 10_000  # rows per get() when reading a whole collection: bounded memory and payloads
+
+# (practice, its chunks, one vector per chunk): what `write_documents` stores
+DocumentWrite = tuple[Practice, Sequence[Chunk], Sequence[Sequence[float]]]
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """What the store knows about a committed practice without loading it."""
+
+    content_hash: str
+    source: str
+    file_hash: str = ""  # fingerprint of the file it came from, to skip unchanged files unread
 
 
 def open_client(data_dir: Path, chroma_url: str | None = None) -> ClientAPI:
@@ -133,6 +146,7 @@ class ChromaStore:
         self._function = ChromaEmbeddingFunction(embeddings)
         self._chunks: Any = None
         self._documents: Any = None
+        self._max_batch: int | None = None
 
     # -- collections -------------------------------------------------------------------------
 
@@ -204,15 +218,54 @@ class ChromaStore:
 
     # -- documents ---------------------------------------------------------------------------
 
-    def document_hashes(self) -> dict[str, tuple[str, str]]:
-        """practice id -> (content hash, source file) for every committed document."""
+    def _batch(self) -> int:
+        """Chroma's largest accepted write (asked once: with a server it is a request)."""
+        if self._max_batch is None:
+            self._max_batch = max(1, int(self.client.get_max_batch_size()))
+        return self._max_batch
+
+    @staticmethod
+    def _get_all(
+        collection: Any, include: list[str], where: dict[str, Any] | None = None
+    ) -> tuple[list[str], dict[str, list[Any]]]:
+        """Every row of a collection, fetched PAGE_ROWS at a time."""
+        ids: list[str] = []
+        columns: dict[str, list[Any]] = {name: [] for name in include}
+        offset = 0
+        while True:
+            rows = collection.get(where=where, include=include, limit=PAGE_ROWS, offset=offset)
+            ids.extend(rows["ids"])
+            for name in include:
+                columns[name].extend(rows[name] or [])
+            if len(rows["ids"]) < PAGE_ROWS:
+                return ids, columns
+            offset += PAGE_ROWS
+
+    def document_index(self) -> dict[str, DocumentRecord]:
+        """practice id -> DocumentRecord for every committed document (metadata only)."""
         if not self._open(create=False):
             return {}
-        rows = self._documents.get(include=["metadatas"])
+        ids, columns = self._get_all(self._documents, ["metadatas"])
         return {
-            rid: (str(meta["content_hash"]), str(meta["source"]))
-            for rid, meta in zip(rows["ids"], rows["metadatas"])
+            rid: DocumentRecord(
+                str(meta.get("content_hash", "")), str(meta.get("source", "")), str(meta.get("file_hash", ""))
+            )
+            for rid, meta in zip(ids, columns["metadatas"], strict=True)
         }
+
+    def document_hashes(self) -> dict[str, tuple[str, str]]:
+        """practice id -> (content hash, source file) for every committed document."""
+        return {pid: (r.content_hash, r.source) for pid, r in self.document_index().items()}
+
+    def set_file_hashes(self, file_hashes: Mapping[str, str]) -> None:
+        """Record the file fingerprint of practices whose content did not change (no re-embedding)."""
+        if not file_hashes or not self._open(create=False):
+            return
+        ids = list(file_hashes)
+        batch = self._batch()
+        for i in range(0, len(ids), batch):
+            part = ids[i : i + batch]
+            self._documents.update(ids=part, metadatas=[{"file_hash": file_hashes[pid]} for pid in part])
 
     def get_practice(self, practice_id: str) -> Practice | None:
         if not self._open(create=False):
@@ -225,46 +278,75 @@ class ChromaStore:
     def practices(self) -> list[Practice]:
         if not self._open(create=False):
             return []
-        rows = self._documents.get(include=["documents"])
+        _, columns = self._get_all(self._documents, ["documents"])
         return sorted(
-            (_practice_from_json(doc) for doc in rows["documents"]), key=lambda p: p.title.lower()
+            (_practice_from_json(doc) for doc in columns["documents"]), key=lambda p: p.title.lower()
         )
 
     def replace_document(
         self, practice: Practice, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]
     ) -> None:
-        """Write a practice's chunks, then commit its record, then drop its previous chunks.
+        """Write one practice's chunks, then commit its record, then drop its previous chunks."""
+        self.write_documents([(practice, chunks, vectors)])
 
-        Readers see either the old or the new version of the document plus, for a moment, both;
-        never a half-written one: a crash before the commit leaves chunks that `reconcile()`
-        removes, a crash after it leaves old chunks that `reconcile()` removes.
+    def write_documents(
+        self, items: Sequence[DocumentWrite], *, file_hashes: Mapping[str, str] | None = None
+    ) -> None:
+        """Replace several practices: write all their chunks, then commit their records, then drop
+        their previous chunks. Writes are batched up to Chroma's maximum batch size.
+
+        Each practice is replaced as one step for readers: they see its old or its new version
+        plus, for a moment, both; never a half-written one. A crash before the commit leaves new
+        chunks that `reconcile()` removes; a crash after it leaves old chunks that it removes.
+        Raises StoreError when a practice has no chunks or not one vector per chunk.
         """
-        if len(chunks) != len(vectors):
-            raise StoreError(f"{practice.source}: {len(chunks)} chunks but {len(vectors)} vectors")
+        if not items:
+            return
+        for practice, chunks, vectors in items:
+            if not chunks:
+                raise StoreError(f"{practice.source}: no chunks to store")
+            if len(chunks) != len(vectors):
+                raise StoreError(f"{practice.source}: {len(chunks)} chunks but {len(vectors)} vectors")
         self._open(create=True)
-        doc_hash = practice.content_hash
-        batch = max(1, self.client.get_max_batch_size())
-        for i in range(0, len(chunks), batch):
-            part = chunks[i : i + batch]
+        batch = self._batch()
+        rows = [
+            (chunk, vector, practice.content_hash)
+            for practice, chunks, vectors in items
+            for chunk, vector in zip(chunks, vectors, strict=True)
+        ]
+        for i in range(0, len(rows), batch):
+            part = rows[i : i + batch]
             self._chunks.upsert(
-                ids=[c.id for c in part],
-                documents=[c.text for c in part],
-                embeddings=[list(v) for v in vectors[i : i + batch]],
-                metadatas=[_chunk_metadata(c, doc_hash) for c in part],
+                ids=[c.id for c, _, _ in part],
+                documents=[c.text for c, _, _ in part],
+                embeddings=[list(v) for _, v, _ in part],
+                metadatas=[_chunk_metadata(c, h) for c, _, h in part],
             )
-        self._documents.upsert(
-            ids=[practice.id],
-            documents=[_practice_to_json(practice)],
-            embeddings=[[1.0] + [0.0] * (len(vectors[0]) - 1) if vectors else [1.0]],
-            metadatas=[
-                {"content_hash": doc_hash, "source": practice.source, "title": practice.title}
-            ],
+        dimension = len(items[0][2][0])
+        unit = [1.0] + [0.0] * (dimension - 1)  # the documents collection is looked up by id only
+        for i in range(0, len(items), batch):
+            part_items = items[i : i + batch]
+            metadatas = []
+            for practice, _, _ in part_items:
+                meta = {"content_hash": practice.content_hash, "source": practice.source, "title": practice.title}
+                if file_hashes and practice.id in file_hashes:
+                    meta["file_hash"] = file_hashes[practice.id]
+                metadatas.append(meta)
+            self._documents.upsert(
+                ids=[p.id for p, _, _ in part_items],
+                documents=[_practice_to_json(p) for p, _, _ in part_items],
+                embeddings=[unit for _ in part_items],
+                metadatas=metadatas,  # type: ignore[arg-type]
+            )
+        new_ids = {c.id for c, _, _ in rows}
+        practice_ids = [p.id for p, _, _ in items]
+        where = (
+            {"practice_id": practice_ids[0]} if len(practice_ids) == 1 else {"practice_id": {"$in": practice_ids}}
         )
-        new_ids = {c.id for c in chunks}
-        old = self._chunks.get(where={"practice_id": practice.id}, include=[])
+        old = self._chunks.get(where=where, include=[])
         stale = [cid for cid in old["ids"] if cid not in new_ids]
-        if stale:
-            self._chunks.delete(ids=stale)
+        for i in range(0, len(stale), batch):
+            self._chunks.delete(ids=stale[i : i + batch])
 
     def delete_document(self, practice_id: str) -> int:
         """Remove a practice and its chunks; returns the number of chunks removed."""
@@ -277,19 +359,32 @@ class ChromaStore:
         return len(old["ids"])
 
     def reconcile(self) -> int:
-        """Remove chunks that belong to no committed document version; returns how many."""
+        """Remove chunks that belong to no committed document version; returns how many.
+
+        A practice that had such chunks may have lost chunks it shares with the interrupted new
+        version (same content, same id), so its record is marked stale: the next ingest of its
+        file embeds it again instead of skipping it as unchanged.
+        """
         if not self._open(create=False):
             return 0
-        committed = {pid: h for pid, (h, _) in self.document_hashes().items()}
-        rows = self._chunks.get(include=["metadatas"])
-        orphans = [
-            cid
-            for cid, meta in zip(rows["ids"], rows["metadatas"])
-            if committed.get(str(meta.get("practice_id"))) != meta.get("doc_hash")
-        ]
+        committed = {pid: r.content_hash for pid, r in self.document_index().items()}
+        ids, columns = self._get_all(self._chunks, ["metadatas"])
+        orphans: list[str] = []
+        damaged: set[str] = set()
+        for cid, meta in zip(ids, columns["metadatas"], strict=True):
+            practice_id = str(meta.get("practice_id"))
+            if committed.get(practice_id) != meta.get("doc_hash"):
+                orphans.append(cid)
+                if practice_id in committed:
+                    damaged.add(practice_id)
         if orphans:
-            log.warning("removing orphan chunks count=%d", len(orphans))
-            self._chunks.delete(ids=orphans)
+            log.warning("removing orphan chunks count=%d stale_documents=%d", len(orphans), len(damaged))
+            batch = self._batch()
+            for i in range(0, len(orphans), batch):
+                self._chunks.delete(ids=orphans[i : i + batch])
+        if damaged:
+            marked = sorted(damaged)
+            self._documents.update(ids=marked, metadatas=[{"content_hash": "", "file_hash": ""} for _ in marked])
         return len(orphans)
 
     # -- chunks ------------------------------------------------------------------------------
@@ -302,8 +397,10 @@ class ChromaStore:
     def all_chunks(self) -> list[Chunk]:
         if not self._open(create=False):
             return []
-        rows = self._chunks.get(include=["documents", "metadatas"])
-        return [_chunk_from_row(t, m) for t, m in zip(rows["documents"], rows["metadatas"])]
+        _, columns = self._get_all(self._chunks, ["documents", "metadatas"])
+        return [
+            _chunk_from_row(t, m) for t, m in zip(columns["documents"], columns["metadatas"], strict=True)
+        ]
 
     def query(
         self, vector: Sequence[float], *, k: int, where: dict[str, Any] | None = None
