@@ -20,6 +20,7 @@ from typing import Any
 
 import chromadb
 from chromadb.api import ClientAPI
+from chromadb.errors import NotFoundError
 from chromadb.api.types import Documents, EmbeddingFunction
 from chromadb.config import Settings as ChromaSettings
 from langchain_core.embeddings import Embeddings
@@ -209,6 +210,13 @@ class ChromaStore:
         )
         return True
 
+    def _reopened(self) -> bool:
+        """Forget the collection handles after another process rebuilt the collections (the
+        handles then name deleted collections) and open the current ones; False if none."""
+        log.info("collection handles are stale; reopening collection=%s", self.name)
+        self._chunks = self._documents = None
+        return self._open(create=False)
+
     def drop(self) -> None:
         """Delete both collections (the explicit `--rebuild`)."""
         for suffix in ("chunks", "documents"):
@@ -270,7 +278,12 @@ class ChromaStore:
     def get_practice(self, practice_id: str) -> Practice | None:
         if not self._open(create=False):
             return None
-        rows = self._documents.get(ids=[practice_id], include=["documents"])
+        try:
+            rows = self._documents.get(ids=[practice_id], include=["documents"])
+        except NotFoundError:
+            if not self._reopened():
+                return None
+            rows = self._documents.get(ids=[practice_id], include=["documents"])
         if not rows["ids"]:
             return None
         return _practice_from_json(rows["documents"][0])
@@ -402,25 +415,39 @@ class ChromaStore:
             _chunk_from_row(t, m) for t, m in zip(columns["documents"], columns["metadatas"], strict=True)
         ]
 
-    def query(
-        self, vector: Sequence[float], *, k: int, where: dict[str, Any] | None = None
-    ) -> list[ScoredChunk]:
-        """Nearest chunks by cosine similarity (score = 1 - cosine distance)."""
-        if not self._open(create=False):
-            return []
+    def _nearest(self, vector: Sequence[float], k: int, where: dict[str, Any] | None) -> Any:
         total = self._chunks.count()
         if total == 0:
-            return []
-        result = self._chunks.query(
+            return None
+        return self._chunks.query(
             query_embeddings=[list(vector)],
             n_results=min(k, total),
             where=where or None,
             include=["documents", "metadatas", "distances"],
         )
+
+    def query(
+        self, vector: Sequence[float], *, k: int, where: dict[str, Any] | None = None
+    ) -> list[ScoredChunk]:
+        """Nearest chunks by cosine similarity (score = 1 - cosine distance).
+
+        When another process (`praxis ingest --rebuild`, e.g. against a shared Chroma server) has
+        replaced the collections, this store reopens them instead of failing every query.
+        """
+        if not self._open(create=False):
+            return []
+        try:
+            result = self._nearest(vector, k, where)
+        except NotFoundError:
+            if not self._reopened():
+                return []
+            result = self._nearest(vector, k, where)
+        if result is None:
+            return []
         return [
             ScoredChunk(_chunk_from_row(text, meta), 1.0 - float(dist))
             for text, meta, dist in zip(
-                result["documents"][0], result["metadatas"][0], result["distances"][0]
+                result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
             )
         ]
 
