@@ -20,9 +20,9 @@ from typing import Any
 
 import chromadb
 from chromadb.api import ClientAPI
-from chromadb.errors import NotFoundError
 from chromadb.api.types import Documents, EmbeddingFunction
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import NotFoundError
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import ModelMismatchError, StoreError
@@ -341,7 +341,9 @@ class ChromaStore:
             part_items = items[i : i + batch]
             metadatas = []
             for practice, _, _ in part_items:
-                meta = {"content_hash": practice.content_hash, "source": practice.source, "title": practice.title}
+                meta = {
+                    "content_hash": practice.content_hash, "source": practice.source, "title": practice.title
+                }
                 if file_hashes and practice.id in file_hashes:
                     meta["file_hash"] = file_hashes[practice.id]
                 metadatas.append(meta)
@@ -353,9 +355,9 @@ class ChromaStore:
             )
         new_ids = {c.id for c, _, _ in rows}
         practice_ids = [p.id for p, _, _ in items]
-        where = (
-            {"practice_id": practice_ids[0]} if len(practice_ids) == 1 else {"practice_id": {"$in": practice_ids}}
-        )
+        where: dict[str, Any] = {"practice_id": {"$in": practice_ids}}
+        if len(practice_ids) == 1:
+            where = {"practice_id": practice_ids[0]}
         old = self._chunks.get(where=where, include=[])
         stale = [cid for cid in old["ids"] if cid not in new_ids]
         for i in range(0, len(stale), batch):
@@ -397,7 +399,9 @@ class ChromaStore:
                 self._chunks.delete(ids=orphans[i : i + batch])
         if damaged:
             marked = sorted(damaged)
-            self._documents.update(ids=marked, metadatas=[{"content_hash": "", "file_hash": ""} for _ in marked])
+            self._documents.update(
+                ids=marked, metadatas=[{"content_hash": "", "file_hash": ""} for _ in marked]
+            )
         return len(orphans)
 
     # -- chunks ------------------------------------------------------------------------------

@@ -62,134 +62,258 @@ class Theme:
 THEMES: tuple[Theme, ...] = (
     Theme(
         "innovation vouchers",
-        ("{city} Innovation Voucher", "{region} SME Innovation Cheque", "Voucher for Research Services in {region}"),
-        ("small firms buy up to {small_money} of services from universities and research centres",
-         "applications are answered within {days} working days with a one-page form",
-         "a second, larger voucher of up to {money} funds prototypes and testing"),
-        ("{n_companies} SMEs received a voucher, {pct}% of them for the first time",
-         "{n_projects} cooperation projects with research organisations were completed",
-         "{pct2}% of the companies continued working with the research partner afterwards"),
+        (
+            "{city} Innovation Voucher",
+            "{region} SME Innovation Cheque",
+            "Voucher for Research Services in {region}",
+        ),
+        (
+            "small firms buy up to {small_money} of services from universities and research centres",
+            "applications are answered within {days} working days with a one-page form",
+            "a second, larger voucher of up to {money} funds prototypes and testing",
+        ),
+        (
+            "{n_companies} SMEs received a voucher, {pct}% of them for the first time",
+            "{n_projects} cooperation projects with research organisations were completed",
+            "{pct2}% of the companies continued working with the research partner afterwards",
+        ),
         "SMEs",
     ),
     Theme(
         "clusters",
         ("{region} {sector} Cluster", "{city} {sector} Network", "{sector} Cluster of {region}"),
-        ("the cluster organisation runs joint purchasing, training and export missions for its members",
-         "members meet in {n_groups} working groups on skills, digitalisation and supply chains",
-         "a shared testing laboratory is open to members at cost price"),
-        ("membership grew from {small_n} to {n_members} organisations",
-         "members launched {n_projects} joint innovation projects worth {money} in total",
-         "{n_jobs} new jobs were created in member companies"),
+        (
+            "the cluster organisation runs joint purchasing, training and export missions for its members",
+            "members meet in {n_groups} working groups on skills, digitalisation and supply chains",
+            "a shared testing laboratory is open to members at cost price",
+        ),
+        (
+            "membership grew from {small_n} to {n_members} organisations",
+            "members launched {n_projects} joint innovation projects worth {money} in total",
+            "{n_jobs} new jobs were created in member companies",
+        ),
         "companies in the {sector_lower} sector",
     ),
     Theme(
         "circular economy",
-        ("{city} Circular Business Hub", "Industrial Symbiosis Programme {region}", "{city} Repair and Reuse Network"),
-        ("a facilitator maps the waste and by-product flows of local companies and finds matches",
-         "companies exchange surplus heat, water and materials through bilateral agreements",
-         "repair cafés and a reuse shop give a second life to furniture and electronics"),
-        ("{tonnes} tonnes of materials were kept out of landfill every year",
-         "{tonnes_co2} tonnes of CO2 emissions were avoided annually",
-         "{n_companies} companies took part in at least one exchange"),
+        (
+            "{city} Circular Business Hub",
+            "Industrial Symbiosis Programme {region}",
+            "{city} Repair and Reuse Network",
+        ),
+        (
+            "a facilitator maps the waste and by-product flows of local companies and finds matches",
+            "companies exchange surplus heat, water and materials through bilateral agreements",
+            "repair cafés and a reuse shop give a second life to furniture and electronics",
+        ),
+        (
+            "{tonnes} tonnes of materials were kept out of landfill every year",
+            "{tonnes_co2} tonnes of CO2 emissions were avoided annually",
+            "{n_companies} companies took part in at least one exchange",
+        ),
         "manufacturing companies and households",
     ),
     Theme(
         "renewable energy communities",
-        ("{city} Community Energy Cooperative", "{region} Citizen Solar Programme", "{city} Community Wind Park"),
-        ("citizens buy shares of {share_price} euros and jointly own the installations",
-         "the municipality leases public roofs to the cooperative for a symbolic fee",
-         "the profits are reinvested in energy-saving measures for low-income households"),
-        ("the installations produce {gwh} GWh of electricity per year",
-         "{n_members} citizens became members of the cooperative",
-         "{tonnes_co2} tonnes of CO2 are avoided each year"),
+        (
+            "{city} Community Energy Cooperative",
+            "{region} Citizen Solar Programme",
+            "{city} Community Wind Park",
+        ),
+        (
+            "citizens buy shares of {share_price} euros and jointly own the installations",
+            "the municipality leases public roofs to the cooperative for a symbolic fee",
+            "the profits are reinvested in energy-saving measures for low-income households",
+        ),
+        (
+            "the installations produce {gwh} GWh of electricity per year",
+            "{n_members} citizens became members of the cooperative",
+            "{tonnes_co2} tonnes of CO2 are avoided each year",
+        ),
         "citizens and local businesses",
     ),
     Theme(
         "sustainable mobility",
         ("{city} Low-Traffic Centre", "{region} Rural Bus on Demand", "{city} Cycling Highway"),
-        ("car traffic was removed from {km} km of streets in the centre",
-         "a booking app lets rural residents order a minibus at least one hour in advance",
-         "a protected cycle route of {km} km connects the suburbs with the centre"),
-        ("cycling trips increased by {pct}% within {years} years",
-         "the service carried {n_trips} passengers in its first year",
-         "air pollution (NO2) in the centre fell by {pct2}%"),
+        (
+            "car traffic was removed from {km} km of streets in the centre",
+            "a booking app lets rural residents order a minibus at least one hour in advance",
+            "a protected cycle route of {km} km connects the suburbs with the centre",
+        ),
+        (
+            "cycling trips increased by {pct}% within {years} years",
+            "the service carried {n_trips} passengers in its first year",
+            "air pollution (NO2) in the centre fell by {pct2}%",
+        ),
         "residents and commuters",
     ),
     Theme(
         "digitalisation of SMEs",
-        ("{region} Digital Innovation Hub", "Digital Check for SMEs in {region}", "{city} E-commerce Academy"),
-        ("companies get a free digital maturity assessment and a tailored action plan",
-         "a grant covers {pct}% of the cost of software, consulting and training",
-         "trainers visit the companies on site for {days} days of coaching"),
-        ("{n_companies} SMEs completed the digital check",
-         "participating companies raised their online sales by {pct2}% on average",
-         "{n_projects} digitalisation projects were co-financed"),
+        (
+            "{region} Digital Innovation Hub",
+            "Digital Check for SMEs in {region}",
+            "{city} E-commerce Academy",
+        ),
+        (
+            "companies get a free digital maturity assessment and a tailored action plan",
+            "a grant covers {pct}% of the cost of software, consulting and training",
+            "trainers visit the companies on site for {days} days of coaching",
+        ),
+        (
+            "{n_companies} SMEs completed the digital check",
+            "participating companies raised their online sales by {pct2}% on average",
+            "{n_projects} digitalisation projects were co-financed",
+        ),
         "micro and small enterprises",
     ),
     Theme(
         "health and social care",
-        ("{city} Telemonitoring Service", "{region} Integrated Home Care", "{city} Dementia-Friendly Community"),
-        ("nurses follow chronic patients at home with tablets and connected devices",
-         "small self-managing teams of nurses organise care around each patient",
-         "shops, transport staff and volunteers are trained to recognise and help people with dementia"),
-        ("hospital admissions of the patients fell by {pct}%",
-         "{n_patients} patients were followed in the first {years} years",
-         "patient satisfaction reached {score} out of 10"),
+        (
+            "{city} Telemonitoring Service",
+            "{region} Integrated Home Care",
+            "{city} Dementia-Friendly Community",
+        ),
+        (
+            "nurses follow chronic patients at home with tablets and connected devices",
+            "small self-managing teams of nurses organise care around each patient",
+            "shops, transport staff and volunteers are trained to recognise and help people with dementia",
+        ),
+        (
+            "hospital admissions of the patients fell by {pct}%",
+            "{n_patients} patients were followed in the first {years} years",
+            "patient satisfaction reached {score} out of 10",
+        ),
         "older people and chronic patients",
     ),
     Theme(
         "sustainable tourism",
-        ("{region} Green Destination Label", "{city} Slow Tourism Trail", "{region} Car-Free Holiday Package"),
-        ("accommodation providers earn the label by meeting {n_criteria} environmental criteria",
-         "a {km} km trail links villages, farms and heritage sites",
-         "guests arriving by train get free local transport and luggage service"),
-        ("{n_companies} tourism businesses earned the label",
-         "overnight stays outside the high season grew by {pct}%",
-         "visitor spending in the villages reached {money} per year"),
+        (
+            "{region} Green Destination Label",
+            "{city} Slow Tourism Trail",
+            "{region} Car-Free Holiday Package",
+        ),
+        (
+            "accommodation providers earn the label by meeting {n_criteria} environmental criteria",
+            "a {km} km trail links villages, farms and heritage sites",
+            "guests arriving by train get free local transport and luggage service",
+        ),
+        (
+            "{n_companies} tourism businesses earned the label",
+            "overnight stays outside the high season grew by {pct}%",
+            "visitor spending in the villages reached {money} per year",
+        ),
         "tourism businesses and visitors",
     ),
     Theme(
         "youth employment",
-        ("{city} One-Stop Youth Guidance Centre", "{region} Apprenticeship Alliance", "{city} Youth Start-up Lab"),
-        ("young people under 30 get advice on jobs, training, housing and health in one place",
-         "companies and vocational schools share the training of apprentices",
-         "a six-month programme with mentors helps young people test a business idea"),
-        ("{n_young} young people were helped each year",
-         "{pct}% of the participants found a job or training within six months",
-         "{n_startups} start-ups were created by participants"),
+        (
+            "{city} One-Stop Youth Guidance Centre",
+            "{region} Apprenticeship Alliance",
+            "{city} Youth Start-up Lab",
+        ),
+        (
+            "young people under 30 get advice on jobs, training, housing and health in one place",
+            "companies and vocational schools share the training of apprentices",
+            "a six-month programme with mentors helps young people test a business idea",
+        ),
+        (
+            "{n_young} young people were helped each year",
+            "{pct}% of the participants found a job or training within six months",
+            "{n_startups} start-ups were created by participants",
+        ),
         "young people not in employment, education or training",
     ),
     Theme(
         "rural broadband",
-        ("{region} Fibre to Every Home", "{city} Village Broadband Cooperative", "Rural Gigabit Programme {region}"),
-        ("villages organise themselves to dig trenches and lay fibre with a local operator",
-         "the region pays the gap between the operators' cost and a fair connection fee",
-         "a broadband coordinator helps each municipality plan its network"),
-        ("{pct}% of rural households now have a fibre connection",
-         "{n_households} households and {n_companies} businesses were connected",
-         "the connection fee was kept below {share_price} euros per household"),
+        (
+            "{region} Fibre to Every Home",
+            "{city} Village Broadband Cooperative",
+            "Rural Gigabit Programme {region}",
+        ),
+        (
+            "villages organise themselves to dig trenches and lay fibre with a local operator",
+            "the region pays the gap between the operators' cost and a fair connection fee",
+            "a broadband coordinator helps each municipality plan its network",
+        ),
+        (
+            "{pct}% of rural households now have a fibre connection",
+            "{n_households} households and {n_companies} businesses were connected",
+            "the connection fee was kept below {share_price} euros per household",
+        ),
         "rural households and businesses",
     ),
     Theme(
         "internationalisation",
         ("{region} Export Consortia", "{city} Go International Programme", "{region} Export Readiness Plan"),
-        ("groups of three to eight SMEs share an export manager for {years} years",
-         "companies get an individual internationalisation plan drawn up with an adviser",
-         "trade missions to {n_markets} target markets are co-financed"),
-        ("{n_companies} SMEs started exporting for the first time",
-         "exports of the participating companies grew by {pct}%",
-         "{n_projects} export consortia were formed"),
+        (
+            "groups of three to eight SMEs share an export manager for {years} years",
+            "companies get an individual internationalisation plan drawn up with an adviser",
+            "trade missions to {n_markets} target markets are co-financed",
+        ),
+        (
+            "{n_companies} SMEs started exporting for the first time",
+            "exports of the participating companies grew by {pct}%",
+            "{n_projects} export consortia were formed",
+        ),
         "SMEs with little export experience",
     ),
 )
-SECTORS = ("Automotive", "Aerospace", "Food", "ICT", "Wood and Furniture", "Textile", "Medical Technology",
-           "Logistics", "Cleantech", "Creative Industries", "Photonics", "Maritime")
-FUNDERS = ("the European Regional Development Fund (ERDF)", "the regional government", "the national "
-           "innovation agency", "the municipality", "Interreg Europe partners", "the European Social Fund Plus")
-SYLLABLES = ("ka", "lo", "ve", "ni", "tra", "mo", "re", "sa", "ku", "ter", "bi", "no", "el", "da", "fu",
-             "zi", "ra", "po", "lin", "ce", "ga", "ma", "sto", "vi")
-OWNERS = ("{region} Development Agency", "Municipality of {city}", "{city} Chamber of Commerce",
-          "{country} Innovation Agency", "{region} Energy Agency", "University of {city}")
+SECTORS = (
+    "Automotive",
+    "Aerospace",
+    "Food",
+    "ICT",
+    "Wood and Furniture",
+    "Textile",
+    "Medical Technology",
+    "Logistics",
+    "Cleantech",
+    "Creative Industries",
+    "Photonics",
+    "Maritime",
+)
+FUNDERS = (
+    "the European Regional Development Fund (ERDF)",
+    "the regional government",
+    "the national innovation agency",
+    "the municipality",
+    "Interreg Europe partners",
+    "the European Social Fund Plus",
+)
+SYLLABLES = (
+    "ka",
+    "lo",
+    "ve",
+    "ni",
+    "tra",
+    "mo",
+    "re",
+    "sa",
+    "ku",
+    "ter",
+    "bi",
+    "no",
+    "el",
+    "da",
+    "fu",
+    "zi",
+    "ra",
+    "po",
+    "lin",
+    "ce",
+    "ga",
+    "ma",
+    "sto",
+    "vi",
+)
+OWNERS = (
+    "{region} Development Agency",
+    "Municipality of {city}",
+    "{city} Chamber of Commerce",
+    "{country} Innovation Agency",
+    "{region} Energy Agency",
+    "University of {city}",
+)
 
 
 @dataclass
@@ -216,14 +340,26 @@ class SynthPractice:
         return "\n".join(parts) + "\n"
 
     def metadata(self, file: str) -> dict[str, str]:
-        return {"file": file, "title": self.title, "country": self.country, "region": self.region,
-                "theme": self.theme, "source": f"https://example.org/good-practices/{self.slug}"}
+        return {
+            "file": file,
+            "title": self.title,
+            "country": self.country,
+            "region": self.region,
+            "theme": self.theme,
+            "source": f"https://example.org/good-practices/{self.slug}",
+        }
 
     def record(self) -> dict[str, object]:
         """The practice as an export record (the default record field mapping reads it)."""
-        return {"id": f"gp-{self.index:06d}", "title": self.title, "country": self.country,
-                "region": self.region, "theme": self.theme,
-                "url": f"https://example.org/good-practices/{self.slug}", "sections": self.sections}
+        return {
+            "id": f"gp-{self.index:06d}",
+            "title": self.title,
+            "country": self.country,
+            "region": self.region,
+            "theme": self.theme,
+            "url": f"https://example.org/good-practices/{self.slug}",
+            "sections": self.sections,
+        }
 
 
 def _money(rng: random.Random, low: int, high: int) -> str:
@@ -247,18 +383,36 @@ def practice(seed: int, index: int) -> SynthPractice:
     sector = rng.choice(SECTORS)
     year = rng.randrange(1998, 2023)
     values = {
-        "city": city, "region": region, "country": country, "sector": sector, "sector_lower": sector.lower(),
-        "money": _money(rng, 200_000, 9_000_000), "small_money": _money(rng, 5_000, 60_000),
-        "days": rng.randrange(5, 40), "n_groups": rng.randrange(3, 9), "small_n": rng.randrange(8, 30),
-        "n_members": rng.randrange(40, 900), "n_projects": rng.randrange(12, 400),
-        "n_jobs": rng.randrange(30, 2500), "n_companies": rng.randrange(25, 3000),
-        "pct": rng.randrange(8, 75), "pct2": rng.randrange(5, 60), "tonnes": f"{rng.randrange(1, 90) * 1000:,}",
-        "tonnes_co2": f"{rng.randrange(200, 60_000):,}", "share_price": rng.choice((50, 100, 250, 500)),
-        "gwh": rng.randrange(2, 120), "km": rng.randrange(3, 140), "years": rng.randrange(2, 8),
-        "n_trips": f"{rng.randrange(5, 400) * 1000:,}", "n_patients": f"{rng.randrange(150, 20_000):,}",
-        "score": rng.choice(("7.9", "8.4", "8.8", "9.1")), "n_criteria": rng.randrange(20, 90),
-        "n_young": f"{rng.randrange(300, 12_000):,}", "n_startups": rng.randrange(10, 300),
-        "n_households": f"{rng.randrange(900, 80_000):,}", "n_markets": rng.randrange(3, 15),
+        "city": city,
+        "region": region,
+        "country": country,
+        "sector": sector,
+        "sector_lower": sector.lower(),
+        "money": _money(rng, 200_000, 9_000_000),
+        "small_money": _money(rng, 5_000, 60_000),
+        "days": rng.randrange(5, 40),
+        "n_groups": rng.randrange(3, 9),
+        "small_n": rng.randrange(8, 30),
+        "n_members": rng.randrange(40, 900),
+        "n_projects": rng.randrange(12, 400),
+        "n_jobs": rng.randrange(30, 2500),
+        "n_companies": rng.randrange(25, 3000),
+        "pct": rng.randrange(8, 75),
+        "pct2": rng.randrange(5, 60),
+        "tonnes": f"{rng.randrange(1, 90) * 1000:,}",
+        "tonnes_co2": f"{rng.randrange(200, 60_000):,}",
+        "share_price": rng.choice((50, 100, 250, 500)),
+        "gwh": rng.randrange(2, 120),
+        "km": rng.randrange(3, 140),
+        "years": rng.randrange(2, 8),
+        "n_trips": f"{rng.randrange(5, 400) * 1000:,}",
+        "n_patients": f"{rng.randrange(150, 20_000):,}",
+        "score": rng.choice(("7.9", "8.4", "8.8", "9.1")),
+        "n_criteria": rng.randrange(20, 90),
+        "n_young": f"{rng.randrange(300, 12_000):,}",
+        "n_startups": rng.randrange(10, 300),
+        "n_households": f"{rng.randrange(900, 80_000):,}",
+        "n_markets": rng.randrange(3, 15),
     }
     brand = "".join(rng.choice(SYLLABLES) for _ in range(rng.randrange(2, 4))).upper()
     title = f"{rng.choice(theme.titles).format(**values)} ({brand})"
@@ -320,11 +474,22 @@ def practice(seed: int, index: int) -> SynthPractice:
         f"Website of {owner}; evaluation report {year + values['years']}. "
         f"Source: https://example.org/good-practices/{_slug(title)}-{index}"
     )
-    contact = f"You can contact the good practice owner below for more detailed information.\n" \
-              f"Organisation: {owner}, {country}"
+    contact = (
+        f"You can contact the good practice owner below for more detailed information.\n"
+        f"Organisation: {owner}, {country}"
+    )
     return SynthPractice(
-        index=index, slug=f"{index:06d}-{_slug(title)}", title=title, country=country, region=region,
-        city=city, theme=theme.name, owner=owner, year=year, budget=budget, staff=staff,
+        index=index,
+        slug=f"{index:06d}-{_slug(title)}",
+        title=title,
+        country=country,
+        region=region,
+        city=city,
+        theme=theme.name,
+        owner=owner,
+        year=year,
+        budget=budget,
+        staff=staff,
         sections={
             "About this good practice": about,
             **({"Expert opinion": opinion} if rng.random() < 0.5 else {}),

@@ -355,7 +355,8 @@ class Ingestor:
                     continue
                 chunks = chunk_practice(practice, target_chars=self.chunk_chars, overlap=self.chunk_overlap)
                 if not chunks:
-                    yield _Event("failed", practice.source, f"{practice.source}: has a title but no text to ingest")
+                    reason = f"{practice.source}: has a title but no text to ingest"
+                    yield _Event("failed", practice.source, reason)
                     continue
                 yield _Event("prepared", prepared=_Prepared(practice, chunks, fingerprint))
 
@@ -383,5 +384,7 @@ class Ingestor:
             except Exception as exc:
                 results.append((item, f"{item.practice.source}: the store refused it ({exc})"))
         if all(error for _, error in results):
-            raise StoreError(f"the store refused every write ({results[0][1]}); check the Chroma store or server")
+            raise StoreError(
+                f"the store refused every write ({results[0][1]}); check the Chroma store or server"
+            )
         return results

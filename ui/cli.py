@@ -127,7 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--fields",
         help="JSON object (or .json file) mapping export record fields, e.g. "
-        '\'{"title": "name", "sections": {"Resources needed": "budget"}}\' (PRAXIS_INGEST__RECORD_FIELDS)',
+        '\'{"title": "name", "sections": {"Resources needed": "budget"}}\' '
+        "(PRAXIS_INGEST__RECORD_FIELDS)",
     )
     ingest.set_defaults(func=cmd_ingest)
 

@@ -24,8 +24,18 @@ from assistant.errors import CorpusError
 from ingest.readers.base import ReadOptions, ReadResult, SourceDocument, practice_id_for, read_bytes
 from ingest.readers.fields import FieldMap
 
-__all__ = ["READERS", "FieldMap", "ReadOptions", "ReadResult", "SourceDocument", "file_fingerprint",
-           "practice_id_for", "read_bytes", "read_file", "reader_for"]
+__all__ = [
+    "READERS",
+    "FieldMap",
+    "ReadOptions",
+    "ReadResult",
+    "SourceDocument",
+    "file_fingerprint",
+    "practice_id_for",
+    "read_bytes",
+    "read_file",
+    "reader_for",
+]
 
 # Bump when a reader's output changes, so unchanged files are read again once.
 READER_VERSION = "1"

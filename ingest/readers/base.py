@@ -121,13 +121,18 @@ def assemble(blocks: Iterable[tuple[str, bool]]) -> tuple[str, frozenset[int]]:
 
 
 def single_document(
-    path: Path, text: str, options: ReadOptions, *, heading_lines: frozenset[int] = frozenset(),
-    markdown: bool = False, metadata: Mapping[str, str] | None = None,
+    path: Path,
+    text: str,
+    options: ReadOptions,
+    *,
+    heading_lines: frozenset[int] = frozenset(),
+    markdown: bool = False,
+    metadata: Mapping[str, str] | None = None,
 ) -> ReadResult:
     """The usual case: one file holds one practice."""
     if not text.strip():
         raise CorpusError(f"{path}: has no text to ingest (empty, or only images/markup)")
     merged = {**(metadata or {}), **options.metadata}  # metadata.jsonl wins over what the file says
-    return ReadResult([
-        SourceDocument(text, practice_id_for(path), path.name, merged, heading_lines, markdown)
-    ])
+    return ReadResult(
+        [SourceDocument(text, practice_id_for(path), path.name, merged, heading_lines, markdown)]
+    )

@@ -63,7 +63,7 @@ class FieldMap:
         if not overrides:
             return cls()
         if not isinstance(overrides, Mapping):
-            raise ConfigError("the record field mapping must be a JSON object, e.g. {\"title\": \"name\"}")
+            raise ConfigError('the record field mapping must be a JSON object, e.g. {"title": "name"}')
         known = {f for f in cls.__dataclass_fields__}
         changes: dict[str, Any] = {}
         for key, value in overrides.items():
@@ -73,8 +73,9 @@ class FieldMap:
                 )
             if key == "sections":
                 if not isinstance(value, Mapping):
-                    raise ConfigError('"sections" must map a heading to field names, '
-                                      'e.g. {"Resources needed": "budget"}')
+                    raise ConfigError(
+                        '"sections" must map a heading to field names, e.g. {"Resources needed": "budget"}'
+                    )
                 merged = dict(cls().sections)
                 for heading, names in value.items():
                     merged[str(heading)] = _names(f"sections.{heading}", names)

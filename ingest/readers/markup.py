@@ -14,8 +14,23 @@ from typing import Any
 from assistant.errors import CorpusError
 from ingest.readers.base import ReadOptions, ReadResult, assemble, clean_line, single_document
 
-_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "form", "button", "nav",
-              "footer", "aside", "dialog", "select", "input", "head")
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "form",
+    "button",
+    "nav",
+    "footer",
+    "aside",
+    "dialog",
+    "select",
+    "input",
+    "head",
+)
 _DROP_ROLES = {"navigation", "banner", "contentinfo", "search", "complementary", "dialog", "menu"}
 _DROP_NAMES = re.compile(
     r"(?:^|[-_ ])(?:nav|navbar|navigation|menu|breadcrumbs?|footer|cookies?|consent|share|sharing|"
@@ -23,9 +38,34 @@ _DROP_NAMES = re.compile(
     re.IGNORECASE,
 )
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-_BLOCKS = {"p", "div", "section", "article", "main", "header", "ul", "ol", "li", "table", "tr", "thead",
-           "tbody", "tfoot", "dl", "dt", "dd", "blockquote", "pre", "figure", "figcaption", "address",
-           "hr", "details", "summary", "caption"}
+_BLOCKS = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "tr",
+    "thead",
+    "tbody",
+    "tfoot",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "figure",
+    "figcaption",
+    "address",
+    "hr",
+    "details",
+    "summary",
+    "caption",
+}
 
 
 def _is_boilerplate(tag: Any) -> bool:

@@ -110,8 +110,16 @@ def record_document(
         if value:
             metadata[target] = " ".join(value.split())
     record_id = _first(record, fields.id, joiner="-")
-    text, headings = assemble([(title, False), *((block, is_heading) for heading, body in sections.items()
-                                                  for block, is_heading in ((heading, True), (body, False)))])
+    text, headings = assemble(
+        [
+            (title, False),
+            *(
+                (block, is_heading)
+                for heading, body in sections.items()
+                for block, is_heading in ((heading, True), (body, False))
+            ),
+        ]
+    )
     key = slugify(record_id) or slugify(title)
     document = SourceDocument(
         text=text,
@@ -138,17 +146,23 @@ def documents_from_records(
         base = document.practice_id
         if base in used:
             if kind == "id":
-                result.failures.append((f"{path.name} {label}", (
-                    f"{path} {label}: the same id as {used[base]}; give every record its own id"
-                )))
+                result.failures.append(
+                    (
+                        f"{path.name} {label}",
+                        (f"{path} {label}: the same id as {used[base]}; give every record its own id"),
+                    )
+                )
                 continue
             # records without an id are named after their title: number the repeats
             number = 2
             while f"{base}-{number}" in used:
                 number += 1
             document = SourceDocument(
-                document.text, f"{base}-{number}", f"{document.source}-{number}",
-                document.metadata, document.heading_lines,
+                document.text,
+                f"{base}-{number}",
+                f"{document.source}-{number}",
+                document.metadata,
+                document.heading_lines,
             )
             result.warnings.append(
                 f"{path} {label}: same title as {used[base]}; stored as {document.source} "
@@ -190,9 +204,9 @@ def read_json(path: Path, raw: bytes, options: ReadOptions) -> ReadResult:
             "fix the export or remove the file"
         ) from exc
     records = _json_records(path, data)
-    return _checked(path, documents_from_records(
-        path, ((f"record {i}", r) for i, r in enumerate(records, 1)), options
-    ))
+    return _checked(
+        path, documents_from_records(path, ((f"record {i}", r) for i, r in enumerate(records, 1)), options)
+    )
 
 
 def read_jsonl(path: Path, raw: bytes, options: ReadOptions) -> ReadResult:
@@ -206,8 +220,12 @@ def read_jsonl(path: Path, raw: bytes, options: ReadOptions) -> ReadResult:
             try:
                 yield f"line {number}", json.loads(line)
             except json.JSONDecodeError as exc:
-                bad.append((f"{path.name} line {number}",
-                            f"{path} line {number}: not valid JSON ({exc.msg}); fix or remove the line"))
+                bad.append(
+                    (
+                        f"{path.name} line {number}",
+                        f"{path} line {number}: not valid JSON ({exc.msg}); fix or remove the line",
+                    )
+                )
 
     result = documents_from_records(path, records(), options) if text.strip() else ReadResult()
     result.failures[:0] = bad
@@ -235,8 +253,12 @@ def read_csv(path: Path, raw: bytes, options: ReadOptions) -> ReadResult:
                 row.pop(None, None)  # cells beyond the header
                 yield f"row {reader.line_num}", row
         except csv.Error as exc:  # the rows before the broken one are kept
-            bad.append((f"{path.name} line {reader.line_num}",
-                        f"{path} line {reader.line_num}: broken CSV ({exc}); fix the quoting"))
+            bad.append(
+                (
+                    f"{path.name} line {reader.line_num}",
+                    f"{path} line {reader.line_num}: broken CSV ({exc}); fix the quoting",
+                )
+            )
 
     result = documents_from_records(path, records(), options) if text.strip() else ReadResult()
     result.failures.extend(bad)

@@ -104,7 +104,9 @@ def write_docx(path: Path) -> None:
 # -- one practice per file -------------------------------------------------------------------
 
 
-def test_html_page_keeps_the_practice_and_drops_navigation_and_footer(store: ChromaStore, tmp_path: Path) -> None:
+def test_html_page_keeps_the_practice_and_drops_navigation_and_footer(
+    store: ChromaStore, tmp_path: Path
+) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
     write_html(folder / "vilnius-bike-library.html")
@@ -113,8 +115,16 @@ def test_html_page_keeps_the_practice_and_drops_navigation_and_footer(store: Chr
     check_practice(store, "vilnius-bike-library", source="vilnius-bike-library.html")
     practice = store.get_practice("vilnius-bike-library")
     assert practice is not None
-    for boilerplate in ("Login", "cookies", "Copyright", "Share on Facebook", "Related practices",
-                        "Good practices", "tracking", "color"):
+    for boilerplate in (
+        "Login",
+        "cookies",
+        "Copyright",
+        "Share on Facebook",
+        "Related practices",
+        "Good practices",
+        "tracking",
+        "color",
+    ):
         assert boilerplate not in practice.text, boilerplate
     assert practice.metadata["url"] == "https://example.org/gp/vilnius-bike-library"
     assert practice.metadata["country"] == "Lithuania"
@@ -162,8 +172,15 @@ def test_markdown_still_reads_as_before(store: ChromaStore, tmp_path: Path) -> N
 def _records() -> list[dict[str, object]]:
     second = {name: text.replace("Vilnius", "Kaunas") for name, text in SECTIONS.items()}
     return [
-        {"id": "LT-001", "title": TITLE, "country": "Lithuania", "region": "Vilnius County",
-         "theme": ["mobility", "students"], "url": "https://example.org/gp/1", "sections": SECTIONS},
+        {
+            "id": "LT-001",
+            "title": TITLE,
+            "country": "Lithuania",
+            "region": "Vilnius County",
+            "theme": ["mobility", "students"],
+            "url": "https://example.org/gp/1",
+            "sections": SECTIONS,
+        },
         {"id": "LT-002", "title": "Kaunas Bike Library", "country": "Lithuania", "sections": second},
     ]
 
@@ -178,8 +195,12 @@ def test_json_export_becomes_one_practice_per_record(store: ChromaStore, tmp_pat
     check_practice(store, "export-lt-001", source="export.json#lt-001")
     practice = store.get_practice("export-lt-001")
     assert practice is not None
-    assert practice.metadata == {"country": "Lithuania", "region": "Vilnius County",
-                                 "theme": "mobility, students", "url": "https://example.org/gp/1"}
+    assert practice.metadata == {
+        "country": "Lithuania",
+        "region": "Vilnius County",
+        "theme": "mobility, students",
+        "url": "https://example.org/gp/1",
+    }
     kaunas = store.get_practice("export-lt-002")
     assert kaunas is not None and kaunas.title == "Kaunas Bike Library"
 
@@ -188,8 +209,12 @@ def test_jsonl_export_with_a_broken_line_keeps_the_others(store: ChromaStore, tm
     folder = tmp_path / "docs"
     folder.mkdir()
     first, second = _records()
-    lines = [json.dumps(first), "{not json", json.dumps({"id": "LT-003", "country": "Lithuania"}),
-             json.dumps(second)]
+    lines = [
+        json.dumps(first),
+        "{not json",
+        json.dumps({"id": "LT-003", "country": "Lithuania"}),
+        json.dumps(second),
+    ]
     (folder / "export.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = ingest(store, folder)
     assert sorted(report.added) == ["export.jsonl#lt-001", "export.jsonl#lt-002"]
@@ -208,12 +233,22 @@ def test_csv_export_with_a_custom_field_mapping(store: ChromaStore, tmp_path: Pa
         writer = csv.writer(out, delimiter=";")
         writer.writerow(columns)
         writer.writerow(["7", TITLE, "Lithuania", *SECTIONS.values()])
-        writer.writerow(["8", "Riga Repair Cafe", "Latvia", "Volunteers fix things.\nEvery Saturday.", "", "", ""])
-    fields = FieldMap.from_overrides({
-        "id": "ref", "title": "Practice name", "country": "nation",
-        "sections": {"About this good practice": "summary", "Resources needed": "budget_and_staff",
-                     "Evidence of success": "results", "Potential for learning or transfer": "transfer"},
-    })
+        writer.writerow(
+            ["8", "Riga Repair Cafe", "Latvia", "Volunteers fix things.\nEvery Saturday.", "", "", ""]
+        )
+    fields = FieldMap.from_overrides(
+        {
+            "id": "ref",
+            "title": "Practice name",
+            "country": "nation",
+            "sections": {
+                "About this good practice": "summary",
+                "Resources needed": "budget_and_staff",
+                "Evidence of success": "results",
+                "Potential for learning or transfer": "transfer",
+            },
+        }
+    )
     report = ingest(store, folder, fields=fields)
     assert report.ok and sorted(report.added) == ["programme.csv#7", "programme.csv#8"], report.failed
     check_practice(store, "programme-7", source="programme.csv#7")
@@ -251,7 +286,7 @@ CORRUPT: dict[str, tuple[bytes, str]] = {
     "broken.html": (b"\x00\x01\x02binary\x00", "looks binary"),
     "broken.json": (b'{"practices": [{"title": "A", ', "not valid JSON (line 1"),
     "broken.jsonl": (b"{nope\n[also nope\n", "no line is valid JSON"),
-    "broken.csv": (b"title,about\n\"Bike Library,\"unterminated\x00", "looks binary"),
+    "broken.csv": (b'title,about\n"Bike Library,"unterminated\x00', "looks binary"),
     "broken.txt": (b"\xff\xfe\xfa not utf-8", "not valid UTF-8"),
     "broken.md": (b"", "no text to ingest"),
 }

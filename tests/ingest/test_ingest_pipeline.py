@@ -97,7 +97,9 @@ def test_one_changed_record_in_an_export_re_embeds_only_that_record(
     assert len(Ingestor(store, counting).run([export.parent]).unchanged) == 20
 
 
-def test_changing_the_field_mapping_reads_an_export_again(tmp_path: Path, counting: CountingEmbeddings) -> None:
+def test_changing_the_field_mapping_reads_an_export_again(
+    tmp_path: Path, counting: CountingEmbeddings
+) -> None:
     folder = tmp_path / "export"
     folder.mkdir()
     rows = [{"id": 1, "name": "Bike Library", "title": "Old title", "about": "Lends bicycles to students."}]
