@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.errors import ConfigError
@@ -21,6 +21,11 @@ class StoreSettings(BaseModel):
     collection: str = "praxis"
     chroma_url: str | None = Field(
         default=None, description="http://host:port of a Chroma server; unset = embedded store"
+    )
+    chroma_tenant: str = Field(default="default_tenant", description="Chroma server/Cloud tenant")
+    chroma_database: str = Field(default="default_database", description="Chroma server/Cloud database")
+    chroma_api_key: SecretStr | None = Field(
+        default=None, description="sent as the x-chroma-token header (Chroma Cloud, token-auth servers)"
     )
 
 

@@ -46,22 +46,39 @@ class DocumentRecord:
     file_hash: str = ""  # fingerprint of the file it came from, to skip unchanged files unread
 
 
-def open_client(data_dir: Path, chroma_url: str | None = None) -> ClientAPI:
-    """An embedded PersistentClient under data_dir/chroma, or an HttpClient for a Chroma server."""
+def open_client(
+    data_dir: Path,
+    chroma_url: str | None = None,
+    *,
+    tenant: str = "default_tenant",
+    database: str = "default_database",
+    api_key: str | None = None,
+) -> ClientAPI:
+    """An embedded PersistentClient under data_dir/chroma, or an HttpClient for a Chroma server
+    (a `chroma run` process, a distributed deployment, or Chroma Cloud with tenant, database and
+    api_key). Raises StoreError when the server cannot be reached or refuses the database."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if chroma_url:
         from urllib.parse import urlparse
 
         url = urlparse(chroma_url)
-        if not url.hostname:
-            raise StoreError(f"PRAXIS_STORE__CHROMA_URL={chroma_url!r} is not an http://host:port URL")
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise StoreError(f"PRAXIS_STORE__CHROMA_URL={chroma_url!r} is not an http(s)://host:port URL")
         try:
             return chromadb.HttpClient(
                 host=url.hostname,
                 port=url.port or (443 if url.scheme == "https" else 8000),
                 ssl=url.scheme == "https",
+                headers={"x-chroma-token": api_key} if api_key else None,
                 settings=chroma_settings,
+                tenant=tenant,
+                database=database,
             )
+        except NotFoundError as exc:
+            raise StoreError(
+                f"the Chroma server at {chroma_url} has no tenant {tenant!r} with database {database!r} "
+                f"({exc}); create it or set PRAXIS_STORE__CHROMA_TENANT / PRAXIS_STORE__CHROMA_DATABASE"
+            ) from exc
         except Exception as exc:  # chromadb raises plain exceptions for connection problems
             raise StoreError(f"cannot reach the Chroma server at {chroma_url}: {exc}") from exc
     path = Path(data_dir) / "chroma"

@@ -14,23 +14,8 @@ from typing import Any
 from assistant.errors import CorpusError
 from ingest.readers.base import ReadOptions, ReadResult, assemble, clean_line, single_document
 
-_DROP_TAGS = (
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "svg",
-    "iframe",
-    "form",
-    "button",
-    "nav",
-    "footer",
-    "aside",
-    "dialog",
-    "select",
-    "input",
-    "head",
-)
+_NEVER_TEXT = ("script", "style", "noscript", "template", "svg", "head")
+_DROP_TAGS = ("iframe", "form", "button", "nav", "footer", "aside", "dialog", "select", "input")
 _DROP_ROLES = {"navigation", "banner", "contentinfo", "search", "complementary", "dialog", "menu"}
 _DROP_NAMES = re.compile(
     r"(?:^|[-_ ])(?:nav|navbar|navigation|menu|breadcrumbs?|footer|cookies?|consent|share|sharing|"
@@ -38,46 +23,26 @@ _DROP_NAMES = re.compile(
     re.IGNORECASE,
 )
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-_BLOCKS = {
-    "p",
-    "div",
-    "section",
-    "article",
-    "main",
-    "header",
-    "ul",
-    "ol",
-    "li",
-    "table",
-    "tr",
-    "thead",
-    "tbody",
-    "tfoot",
-    "dl",
-    "dt",
-    "dd",
-    "blockquote",
-    "pre",
-    "figure",
-    "figcaption",
-    "address",
-    "hr",
-    "details",
-    "summary",
-    "caption",
-}
+_BLOCKS = frozenset(
+    "p div section article main header ul ol li table tr thead tbody tfoot dl dt dd blockquote pre "
+    "figure figcaption address hr details summary caption".split()
+)
 
 
 def _is_boilerplate(tag: Any) -> bool:
-    if tag.name in _DROP_TAGS:
+    if tag.name in _NEVER_TEXT:
         return True
     attrs = tag.attrs or {}
-    if str(attrs.get("role", "")).lower() in _DROP_ROLES or "hidden" in attrs:
-        return True
-    if str(attrs.get("aria-hidden", "")).lower() == "true":
-        return True
     names = " ".join([*(attrs.get("class") or []), str(attrs.get("id", ""))])
-    return bool(names.strip()) and bool(_DROP_NAMES.search(names))
+    drop = (
+        tag.name in _DROP_TAGS
+        or str(attrs.get("role", "")).lower() in _DROP_ROLES
+        or "hidden" in attrs
+        or str(attrs.get("aria-hidden", "")).lower() == "true"
+        or bool(_DROP_NAMES.search(names))
+    )
+    # but never what wraps the content itself ("<form>" pages, <div class="page-with-sidebar">)
+    return drop and tag.find(("h1", "main", "article")) is None
 
 
 def _blocks(root: Any) -> list[tuple[str, bool, bool]]:

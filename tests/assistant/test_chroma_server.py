@@ -126,3 +126,34 @@ def test_an_unreachable_server_is_a_clear_error(
     monkeypatch.setenv("PRAXIS_EMBEDDING__BACKEND", "hashing")
     assert main(["ingest", str(CORPUS), "-q"]) == 2
     assert f"cannot reach the Chroma server at {url}" in capsys.readouterr().err
+
+
+def test_a_named_database_on_the_server(
+    chroma_server: str, monkeypatch: pytest.MonkeyPatch, corpus_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Tenant and database settings reach the server (as on a shared or hosted Chroma)."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    monkeypatch.setenv("PRAXIS_STORE__CHROMA_URL", chroma_server)
+    monkeypatch.setenv("PRAXIS_EMBEDDING__BACKEND", "hashing")
+    monkeypatch.setenv("PRAXIS_STORE__CHROMA_DATABASE", "praxis_team_a")
+    assert main(["ingest", str(corpus_copy), "-q"]) == 2
+    assert "has no tenant 'default_tenant' with database 'praxis_team_a'" in capsys.readouterr().err
+
+    host, port = chroma_server.rsplit(":", 1)
+    admin = chromadb.AdminClient(
+        ChromaSettings(
+            chroma_api_impl="chromadb.api.fastapi.FastAPI",
+            chroma_server_host=host.split("//")[1],
+            chroma_server_http_port=int(port),
+            anonymized_telemetry=False,
+        )
+    )
+    admin.create_database("praxis_team_a")
+    assert main(["ingest", str(corpus_copy), "-q"]) == 0
+    capsys.readouterr()
+    team_a = chromadb.HttpClient(host=host.split("//")[1], port=int(port), database="praxis_team_a")
+    assert {c.name for c in team_a.list_collections()} == {"praxis_chunks", "praxis_documents"}
+    assert main(["ask", QUESTION, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["citations"][0]["source"] == "kalundborg-symbiosis.txt"

@@ -74,6 +74,24 @@ def write_html(path: Path) -> None:
     )
 
 
+def test_a_page_wrapped_in_a_form_or_a_sidebar_layout_keeps_its_content(
+    store: ChromaStore, tmp_path: Path
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    body = "".join(f"<h3>{name}</h3><p>{text}</p>" for name, text in SECTIONS.items())
+    (folder / "aspx-page.htm").write_text(
+        f"<html><body><form id='aspnetForm'><div class='page-with-sidebar'>"
+        f"<div class='sidebar'>Other practices</div><div id='content'><h1>{TITLE}</h1>{body}</div>"
+        f"</div></form></body></html>",
+        encoding="utf-8",
+    )
+    assert ingest(store, folder).ok
+    check_practice(store, "aspx-page", source="aspx-page.htm")
+    practice = store.get_practice("aspx-page")
+    assert practice is not None and "Other practices" not in practice.text
+
+
 def write_pdf(path: Path) -> None:
     pdf = FPDF()
     pdf.add_page()
