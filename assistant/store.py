@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import chromadb
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.types import Documents, EmbeddingFunction
 from chromadb.config import Settings as ChromaSettings
@@ -352,8 +353,12 @@ class ChromaStore:
                 embeddings=[list(v) for _, v, _ in part],
                 metadatas=[_chunk_metadata(c, h) for c, _, h in part],
             )
-        dimension = len(items[0][2][0])
-        unit = [1.0] + [0.0] * (dimension - 1)  # the documents collection is looked up by id only
+        # a practice's record carries the normalised mean of its chunk vectors: distinct points
+        # keep the documents collection's vector index cheap to grow (and allow "similar practices")
+        means = []
+        for _, _, vectors in items:
+            mean = np.asarray(vectors, dtype=np.float32).mean(axis=0)
+            means.append((mean / (np.linalg.norm(mean) or 1.0)).tolist())
         for i in range(0, len(items), batch):
             part_items = items[i : i + batch]
             metadatas = []
@@ -367,7 +372,7 @@ class ChromaStore:
             self._documents.upsert(
                 ids=[p.id for p, _, _ in part_items],
                 documents=[_practice_to_json(p) for p, _, _ in part_items],
-                embeddings=[unit for _ in part_items],
+                embeddings=means[i : i + batch],
                 metadatas=metadatas,  # type: ignore[arg-type]
             )
         new_ids = {c.id for c, _, _ in rows}
