@@ -331,6 +331,11 @@ class Ingestor:
                 keep_files.add(path.name)
                 yield _Event("failed", str(path), str(exc))
                 continue
+            except Exception as exc:  # a reader bug or a pathological file must not stop the run
+                log.exception("reader failed file=%s", path)
+                keep_files.add(path.name)
+                yield _Event("failed", str(path), f"{path}: could not be read ({type(exc).__name__}: {exc})")
+                continue
             yield _Event("more", count=len(practices) + len(failures) - 1)
             for warning in warnings:
                 yield _Event("warning", reason=warning)

@@ -324,6 +324,17 @@ def test_a_corrupt_file_is_named_and_the_run_continues(store: ChromaStore, tmp_p
     assert reason.startswith(f"{folder / name}: ") and message in reason, reason
 
 
+def test_a_pathologically_nested_page_fails_alone(store: ChromaStore, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "deep.html").write_text("<div>" * 5000 + "text" + "</div>" * 5000, encoding="utf-8")
+    write_html(folder / "vilnius-bike-library.html")
+    report = ingest(store, folder)
+    assert report.added == ["vilnius-bike-library.html"]
+    ((name, reason),) = report.failed
+    assert name == str(folder / "deep.html") and reason.startswith(f"{folder / 'deep.html'}: ")
+
+
 def test_a_docx_zip_without_word_parts_is_corrupt_too(store: ChromaStore, tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
