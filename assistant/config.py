@@ -22,6 +22,11 @@ class StoreSettings(BaseModel):
     chroma_url: str | None = Field(
         default=None, description="http://host:port of a Chroma server; unset = embedded store"
     )
+    chroma_tenant: str = Field(default="default_tenant", description="Chroma server/Cloud tenant")
+    chroma_database: str = Field(default="default_database", description="Chroma server/Cloud database")
+    chroma_api_key: SecretStr | None = Field(
+        default=None, description="sent as the x-chroma-token header (Chroma Cloud, token-auth servers)"
+    )
 
 
 class EmbeddingSettings(BaseModel):
@@ -42,6 +47,15 @@ class RetrievalSettings(BaseModel):
 class AnswerSettings(BaseModel):
     backend: Literal["extractive"] = "extractive"
     max_sentences: int = Field(default=3, ge=1, le=10)
+
+
+class IngestSettings(BaseModel):
+    record_fields: dict[str, Any] = Field(
+        default_factory=dict,
+        description="which fields of JSON/JSONL/CSV export records hold the title, sections and "
+        'metadata, e.g. {"title": "name", "sections": {"Resources needed": "budget"}}; '
+        "unset targets keep the defaults (see ingest/readers/fields.py)",
+    )
 
 
 class ServerSettings(BaseModel):
@@ -69,6 +83,7 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = EmbeddingSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     answer: AnswerSettings = AnswerSettings()
+    ingest: IngestSettings = IngestSettings()
     server: ServerSettings = ServerSettings()
 
 

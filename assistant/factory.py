@@ -33,7 +33,14 @@ def build_embeddings(settings: Settings) -> Embeddings:
 
 def build_store(settings: Settings, embeddings: Embeddings | None = None) -> ChromaStore:
     embeddings = embeddings or build_embeddings(settings)
-    client = open_client(settings.data_dir, settings.store.chroma_url)
+    key = settings.store.chroma_api_key
+    client = open_client(
+        settings.data_dir,
+        settings.store.chroma_url,
+        tenant=settings.store.chroma_tenant,
+        database=settings.store.chroma_database,
+        api_key=key.get_secret_value() if key else None,
+    )
     return ChromaStore(client, embeddings, name=settings.store.collection)
 
 

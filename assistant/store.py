@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import chromadb
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.types import Documents, EmbeddingFunction
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import NotFoundError
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import ModelMismatchError, StoreError
@@ -31,24 +33,55 @@ from assistant.types import Chunk, Practice, ScoredChunk, Section
 log = logging.getLogger(__name__)
 
 METADATA_KEYS = ("country", "region", "theme")
+PAGE_ROWS = 10_000  # rows per get() when reading a whole collection: bounded memory and payloads
+
+# (practice, its chunks, one vector per chunk): what `write_documents` stores
+DocumentWrite = tuple[Practice, Sequence[Chunk], Sequence[Sequence[float]]]
 
 
-def open_client(data_dir: Path, chroma_url: str | None = None) -> ClientAPI:
-    """An embedded PersistentClient under data_dir/chroma, or an HttpClient for a Chroma server."""
+@dataclass(frozen=True)
+class DocumentRecord:
+    """What the store knows about a committed practice without loading it."""
+
+    content_hash: str
+    source: str
+    file_hash: str = ""  # fingerprint of the file it came from, to skip unchanged files unread
+    facts_version: int = 0  # version of the fact rules its stored key facts come from (0: none)
+
+
+def open_client(
+    data_dir: Path,
+    chroma_url: str | None = None,
+    *,
+    tenant: str = "default_tenant",
+    database: str = "default_database",
+    api_key: str | None = None,
+) -> ClientAPI:
+    """An embedded PersistentClient under data_dir/chroma, or an HttpClient for a Chroma server
+    (a `chroma run` process, a distributed deployment, or Chroma Cloud with tenant, database and
+    api_key). Raises StoreError when the server cannot be reached or refuses the database."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if chroma_url:
         from urllib.parse import urlparse
 
         url = urlparse(chroma_url)
-        if not url.hostname:
-            raise StoreError(f"PRAXIS_STORE__CHROMA_URL={chroma_url!r} is not an http://host:port URL")
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise StoreError(f"PRAXIS_STORE__CHROMA_URL={chroma_url!r} is not an http(s)://host:port URL")
         try:
             return chromadb.HttpClient(
                 host=url.hostname,
                 port=url.port or (443 if url.scheme == "https" else 8000),
                 ssl=url.scheme == "https",
+                headers={"x-chroma-token": api_key} if api_key else None,
                 settings=chroma_settings,
+                tenant=tenant,
+                database=database,
             )
+        except NotFoundError as exc:
+            raise StoreError(
+                f"the Chroma server at {chroma_url} has no tenant {tenant!r} with database {database!r} "
+                f"({exc}); create it or set PRAXIS_STORE__CHROMA_TENANT / PRAXIS_STORE__CHROMA_DATABASE"
+            ) from exc
         except Exception as exc:  # chromadb raises plain exceptions for connection problems
             raise StoreError(f"cannot reach the Chroma server at {chroma_url}: {exc}") from exc
     path = Path(data_dir) / "chroma"
@@ -155,6 +188,7 @@ class ChromaStore:
         self._function = ChromaEmbeddingFunction(embeddings)
         self._chunks: Any = None
         self._documents: Any = None
+        self._max_batch: int | None = None
 
     # -- collections -------------------------------------------------------------------------
 
@@ -217,6 +251,13 @@ class ChromaStore:
         )
         return True
 
+    def _reopened(self) -> bool:
+        """Forget the collection handles after another process rebuilt the collections (the
+        handles then name deleted collections) and open the current ones; False if none."""
+        log.info("collection handles are stale; reopening collection=%s", self.name)
+        self._chunks = self._documents = None
+        return self._open(create=False)
+
     def drop(self) -> None:
         """Delete both collections (the explicit `--rebuild`)."""
         for suffix in ("chunks", "documents"):
@@ -226,20 +267,67 @@ class ChromaStore:
 
     # -- documents ---------------------------------------------------------------------------
 
-    def document_hashes(self) -> dict[str, tuple[str, str]]:
-        """practice id -> (content hash, source file) for every committed document."""
+    def _batch(self) -> int:
+        """Chroma's largest accepted write (asked once: with a server it is a request)."""
+        if self._max_batch is None:
+            self._max_batch = max(1, int(self.client.get_max_batch_size()))
+        return self._max_batch
+
+    @staticmethod
+    def _get_all(
+        collection: Any, include: list[str], where: dict[str, Any] | None = None
+    ) -> tuple[list[str], dict[str, list[Any]]]:
+        """Every row of a collection, fetched PAGE_ROWS at a time."""
+        ids: list[str] = []
+        columns: dict[str, list[Any]] = {name: [] for name in include}
+        offset = 0
+        while True:
+            rows = collection.get(where=where, include=include, limit=PAGE_ROWS, offset=offset)
+            ids.extend(rows["ids"])
+            for name in include:
+                columns[name].extend(rows[name] if rows[name] is not None else [])
+            if len(rows["ids"]) < PAGE_ROWS:
+                return ids, columns
+            offset += PAGE_ROWS
+
+    def document_index(self) -> dict[str, DocumentRecord]:
+        """practice id -> DocumentRecord for every committed document (metadata only)."""
         if not self._open(create=False):
             return {}
-        rows = self._documents.get(include=["metadatas"])
+        ids, columns = self._get_all(self._documents, ["metadatas"])
         return {
-            rid: (str(meta["content_hash"]), str(meta["source"]))
-            for rid, meta in zip(rows["ids"], rows["metadatas"])
+            rid: DocumentRecord(
+                str(meta.get("content_hash", "")),
+                str(meta.get("source", "")),
+                str(meta.get("file_hash", "")),
+                int(meta.get("facts_version", 0) or 0),
+            )
+            for rid, meta in zip(ids, columns["metadatas"], strict=True)
         }
+
+    def document_hashes(self) -> dict[str, tuple[str, str]]:
+        """practice id -> (content hash, source file) for every committed document."""
+        return {pid: (r.content_hash, r.source) for pid, r in self.document_index().items()}
+
+    def set_file_hashes(self, file_hashes: Mapping[str, str]) -> None:
+        """Record the file fingerprint of practices whose content did not change (no re-embedding)."""
+        if not file_hashes or not self._open(create=False):
+            return
+        ids = list(file_hashes)
+        batch = self._batch()
+        for i in range(0, len(ids), batch):
+            part = ids[i : i + batch]
+            self._documents.update(ids=part, metadatas=[{"file_hash": file_hashes[pid]} for pid in part])
 
     def get_practice(self, practice_id: str) -> Practice | None:
         if not self._open(create=False):
             return None
-        rows = self._documents.get(ids=[practice_id], include=["documents"])
+        try:
+            rows = self._documents.get(ids=[practice_id], include=["documents"])
+        except NotFoundError:
+            if not self._reopened():
+                return None
+            rows = self._documents.get(ids=[practice_id], include=["documents"])
         if not rows["ids"]:
             return None
         return _practice_from_json(rows["documents"][0])
@@ -247,9 +335,9 @@ class ChromaStore:
     def practices(self) -> list[Practice]:
         if not self._open(create=False):
             return []
-        rows = self._documents.get(include=["documents"])
+        _, columns = self._get_all(self._documents, ["documents"])
         return sorted(
-            (_practice_from_json(doc) for doc in rows["documents"]), key=lambda p: p.title.lower()
+            (_practice_from_json(doc) for doc in columns["documents"]), key=lambda p: p.title.lower()
         )
 
     def replace_document(
@@ -259,38 +347,81 @@ class ChromaStore:
         vectors: Sequence[Sequence[float]],
         facts: Sequence[Fact] | None = None,
     ) -> None:
-        """Write a practice's chunks, then commit its record, then drop its previous chunks.
-
-        Readers see either the old or the new version of the document plus, for a moment, both;
-        never a half-written one: a crash before the commit leaves chunks that `reconcile()`
-        removes, a crash after it leaves old chunks that `reconcile()` removes.
-        """
-        if len(chunks) != len(vectors):
-            raise StoreError(f"{practice.source}: {len(chunks)} chunks but {len(vectors)} vectors")
-        self._open(create=True)
-        doc_hash = practice.content_hash
-        batch = max(1, self.client.get_max_batch_size())
-        for i in range(0, len(chunks), batch):
-            part = chunks[i : i + batch]
-            self._chunks.upsert(
-                ids=[row_id(c, doc_hash) for c in part],
-                documents=[c.text for c in part],
-                embeddings=[list(v) for v in vectors[i : i + batch]],
-                metadatas=[_chunk_metadata(c, doc_hash) for c in part],
-            )
-        self._documents.upsert(
-            ids=[practice.id],
-            documents=[_practice_to_json(practice, facts)],
-            embeddings=[[1.0] + [0.0] * (len(vectors[0]) - 1) if vectors else [1.0]],
-            metadatas=[
-                {"content_hash": doc_hash, "source": practice.source, "title": practice.title}
-            ],
+        """Write one practice's chunks, then commit its record, then drop its previous chunks."""
+        self.write_documents(
+            [(practice, chunks, vectors)], facts=None if facts is None else {practice.id: facts}
         )
-        new_ids = {row_id(c, doc_hash) for c in chunks}
-        old = self._chunks.get(where={"practice_id": practice.id}, include=[])
+
+    def write_documents(
+        self,
+        items: Sequence[DocumentWrite],
+        *,
+        file_hashes: Mapping[str, str] | None = None,
+        facts: Mapping[str, Sequence[Fact]] | None = None,
+    ) -> None:
+        """Replace several practices: write all their chunks, then commit their records, then drop
+        their previous chunks. Writes are batched up to Chroma's maximum batch size.
+
+        Each practice is replaced as one step for readers: they see its old or its new version
+        plus, for a moment, both; never a half-written one. A crash before the commit leaves new
+        chunks that `reconcile()` removes; a crash after it leaves old chunks that it removes.
+        Raises StoreError when a practice has no chunks or not one vector per chunk.
+        """
+        if not items:
+            return
+        for practice, chunks, vectors in items:
+            if not chunks:
+                raise StoreError(f"{practice.source}: no chunks to store")
+            if len(chunks) != len(vectors):
+                raise StoreError(f"{practice.source}: {len(chunks)} chunks but {len(vectors)} vectors")
+        self._open(create=True)
+        batch = self._batch()
+        rows = [
+            (chunk, vector, practice.content_hash)
+            for practice, chunks, vectors in items
+            for chunk, vector in zip(chunks, vectors, strict=True)
+        ]
+        for i in range(0, len(rows), batch):
+            part = rows[i : i + batch]
+            self._chunks.upsert(
+                ids=[row_id(c, h) for c, _, h in part],
+                documents=[c.text for c, _, _ in part],
+                embeddings=[list(v) for _, v, _ in part],
+                metadatas=[_chunk_metadata(c, h) for c, _, h in part],
+            )
+        # a practice's record carries the normalised mean of its chunk vectors: distinct points
+        # keep the documents collection's vector index cheap to grow (and allow "similar practices")
+        means = []
+        for _, _, vectors in items:
+            mean = np.asarray(vectors, dtype=np.float32).mean(axis=0)
+            means.append((mean / (np.linalg.norm(mean) or 1.0)).tolist())
+        for i in range(0, len(items), batch):
+            part_items = items[i : i + batch]
+            metadatas = []
+            for practice, _, _ in part_items:
+                meta = {
+                    "content_hash": practice.content_hash, "source": practice.source, "title": practice.title
+                }
+                if file_hashes and practice.id in file_hashes:
+                    meta["file_hash"] = file_hashes[practice.id]
+                if facts and practice.id in facts:
+                    meta["facts_version"] = FACTS_VERSION
+                metadatas.append(meta)
+            self._documents.upsert(
+                ids=[p.id for p, _, _ in part_items],
+                documents=[_practice_to_json(p, (facts or {}).get(p.id)) for p, _, _ in part_items],
+                embeddings=means[i : i + batch],
+                metadatas=metadatas,  # type: ignore[arg-type]
+            )
+        new_ids = {row_id(c, h) for c, _, h in rows}
+        practice_ids = [p.id for p, _, _ in items]
+        where: dict[str, Any] = {"practice_id": {"$in": practice_ids}}
+        if len(practice_ids) == 1:
+            where = {"practice_id": practice_ids[0]}
+        old = self._chunks.get(where=where, include=[])
         stale = [cid for cid in old["ids"] if cid not in new_ids]
-        if stale:
-            self._chunks.delete(ids=stale)
+        for i in range(0, len(stale), batch):
+            self._chunks.delete(ids=stale[i : i + batch])
 
     def get_facts(self, practice_id: str) -> list[Fact] | None:
         """The key facts stored with a practice; None when there are none of the current version."""
@@ -305,8 +436,8 @@ class ChromaStore:
         """Every practice with its stored facts (None where missing or outdated), by title."""
         if not self._open(create=False):
             return []
-        rows = self._documents.get(include=["documents"])
-        pairs = [(_practice_from_json(doc), _facts_from_data(json.loads(doc))) for doc in rows["documents"]]
+        _, columns = self._get_all(self._documents, ["documents"])
+        pairs = [(_practice_from_json(doc), _facts_from_data(json.loads(doc))) for doc in columns["documents"]]
         return sorted(pairs, key=lambda pair: pair[0].title.lower())
 
     def update_facts(self, practice_id: str, facts: Sequence[Fact]) -> bool:
@@ -321,7 +452,7 @@ class ChromaStore:
             ids=[practice_id],
             documents=[_practice_to_json(practice, facts)],
             embeddings=[list(rows["embeddings"][0])],
-            metadatas=[rows["metadatas"][0]],
+            metadatas=[{**rows["metadatas"][0], "facts_version": FACTS_VERSION}],
         )
         return True
 
@@ -329,9 +460,9 @@ class ChromaStore:
         """practice id -> the embeddings of its chunks (for "similar practices")."""
         if not self._open(create=False):
             return {}
-        rows = self._chunks.get(include=["embeddings", "metadatas"])
+        _, columns = self._get_all(self._chunks, ["embeddings", "metadatas"])
         vectors: dict[str, list[list[float]]] = {}
-        for vector, meta in zip(rows["embeddings"], rows["metadatas"]):
+        for vector, meta in zip(columns["embeddings"], columns["metadatas"], strict=True):
             vectors.setdefault(str(meta["practice_id"]), []).append([float(x) for x in vector])
         return vectors
 
@@ -346,19 +477,34 @@ class ChromaStore:
         return len(old["ids"])
 
     def reconcile(self) -> int:
-        """Remove chunks that belong to no committed document version; returns how many."""
+        """Remove chunks that belong to no committed document version; returns how many.
+
+        A practice that had such chunks may have lost chunks it shares with the interrupted new
+        version (same content, same id), so its record is marked stale: the next ingest of its
+        file embeds it again instead of skipping it as unchanged.
+        """
         if not self._open(create=False):
             return 0
-        committed = {pid: h for pid, (h, _) in self.document_hashes().items()}
-        rows = self._chunks.get(include=["metadatas"])
-        orphans = [
-            cid
-            for cid, meta in zip(rows["ids"], rows["metadatas"])
-            if committed.get(str(meta.get("practice_id"))) != meta.get("doc_hash")
-        ]
+        committed = {pid: r.content_hash for pid, r in self.document_index().items()}
+        ids, columns = self._get_all(self._chunks, ["metadatas"])
+        orphans: list[str] = []
+        damaged: set[str] = set()
+        for cid, meta in zip(ids, columns["metadatas"], strict=True):
+            practice_id = str(meta.get("practice_id"))
+            if committed.get(practice_id) != meta.get("doc_hash"):
+                orphans.append(cid)
+                if practice_id in committed:
+                    damaged.add(practice_id)
         if orphans:
-            log.warning("removing orphan chunks count=%d", len(orphans))
-            self._chunks.delete(ids=orphans)
+            log.warning("removing orphan chunks count=%d stale_documents=%d", len(orphans), len(damaged))
+            batch = self._batch()
+            for i in range(0, len(orphans), batch):
+                self._chunks.delete(ids=orphans[i : i + batch])
+        if damaged:
+            marked = sorted(damaged)
+            self._documents.update(
+                ids=marked, metadatas=[{"content_hash": "", "file_hash": ""} for _ in marked]
+            )
         return len(orphans)
 
     # -- chunks ------------------------------------------------------------------------------
@@ -371,28 +517,44 @@ class ChromaStore:
     def all_chunks(self) -> list[Chunk]:
         if not self._open(create=False):
             return []
-        rows = self._chunks.get(include=["documents", "metadatas"])
-        return [_chunk_from_row(t, m) for t, m in zip(rows["documents"], rows["metadatas"])]
+        _, columns = self._get_all(self._chunks, ["documents", "metadatas"])
+        return [
+            _chunk_from_row(t, m) for t, m in zip(columns["documents"], columns["metadatas"], strict=True)
+        ]
 
-    def query(
-        self, vector: Sequence[float], *, k: int, where: dict[str, Any] | None = None
-    ) -> list[ScoredChunk]:
-        """Nearest chunks by cosine similarity (score = 1 - cosine distance)."""
-        if not self._open(create=False):
-            return []
+    def _nearest(self, vector: Sequence[float], k: int, where: dict[str, Any] | None) -> Any:
         total = self._chunks.count()
         if total == 0:
-            return []
-        result = self._chunks.query(
+            return None
+        return self._chunks.query(
             query_embeddings=[list(vector)],
             n_results=min(k, total),
             where=where or None,
             include=["documents", "metadatas", "distances"],
         )
+
+    def query(
+        self, vector: Sequence[float], *, k: int, where: dict[str, Any] | None = None
+    ) -> list[ScoredChunk]:
+        """Nearest chunks by cosine similarity (score = 1 - cosine distance).
+
+        When another process (`praxis ingest --rebuild`, e.g. against a shared Chroma server) has
+        replaced the collections, this store reopens them instead of failing every query.
+        """
+        if not self._open(create=False):
+            return []
+        try:
+            result = self._nearest(vector, k, where)
+        except NotFoundError:
+            if not self._reopened():
+                return []
+            result = self._nearest(vector, k, where)
+        if result is None:
+            return []
         return [
             ScoredChunk(_chunk_from_row(text, meta), 1.0 - float(dist))
             for text, meta, dist in zip(
-                result["documents"][0], result["metadatas"][0], result["distances"][0]
+                result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
             )
         ]
 

@@ -1,27 +1,43 @@
-"""The Ingestor: turn files into practices, chunks and embeddings in the store, idempotently."""
+"""The Ingestor: turn files into practices, chunks and embeddings in the store, idempotently.
+
+Three stages overlap, so the encoder (the slow part) rarely waits:
+1. a reader thread: file -> skip if its fingerprint is unchanged -> practices -> skip those whose
+   content hash is unchanged -> chunks;
+2. the calling thread: groups of about GROUP_CHUNKS chunks -> embeddings;
+3. a writer thread: each embedded group -> Chroma, batched (`ChromaStore.write_documents`).
+Unchanged files are recognised from their bytes before anything is parsed or embedded.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import queue
+import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.errors import CorpusError
-from assistant.facts import extract_facts
-from assistant.store import ChromaStore
+from assistant.errors import CorpusError, StoreError
+from assistant.facts import FACTS_VERSION, extract_facts
+from assistant.store import ChromaStore, DocumentRecord
 from assistant.types import Chunk, Practice
 from ingest.chunk import chunk_practice
-from ingest.parse import SUPPORTED_SUFFIXES, load_practice, practice_id_for
+from ingest.parse import SUPPORTED_SUFFIXES, load_practices
+from ingest.readers import FieldMap, ReadOptions, file_fingerprint, read_bytes, reader_for
 
 log = logging.getLogger(__name__)
 
 METADATA_FILE = "metadata.jsonl"
-GROUP_DOCS = 32  # documents parsed and embedded together before their one-by-one commits
+GROUP_CHUNKS = 256  # chunks embedded together, then written together
+GROUP_DOCS = 64  # ... or at most this many documents
+READ_AHEAD = 2048  # practices the reader thread may be ahead of the encoder
 
 
 def embedding_text(chunk: Chunk) -> str:
@@ -90,7 +106,8 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
         if path.is_dir():
             found = sorted(
                 p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and p.name != METADATA_FILE
+                and not p.name.startswith((".", "~$"))  # hidden files, Word lock files
             )
             if not found:
                 missing.append((str(path), f"no {'/'.join(SUPPORTED_SUFFIXES)} files in this folder"))
@@ -100,6 +117,71 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
         else:
             missing.append((str(path), "no such file or folder; check the path"))
     return files, missing
+
+
+T = TypeVar("T")
+
+
+class _Raised:
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+def _in_background(items: Iterator[T], size: int, name: str) -> Iterator[T]:
+    """Run a generator in a thread, `size` items ahead; its exceptions surface here."""
+    channel: queue.Queue[Any] = queue.Queue(maxsize=size)
+    stop = threading.Event()
+    done = object()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                channel.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+            put(done)
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            put(_Raised(exc))
+
+    thread = threading.Thread(target=produce, name=name, daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = channel.get()
+            if item is done:
+                return
+            if isinstance(item, _Raised):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+@dataclass
+class _Prepared:
+    """A changed practice, chunked, waiting for its embeddings."""
+
+    practice: Practice
+    chunks: list[Chunk]
+    file_hash: str
+
+
+@dataclass
+class _Event:
+    kind: str  # "failed", "warning", "unchanged", "more" (documents found in an export), "prepared"
+    source: str = ""
+    reason: str = ""
+    count: int = 0
+    prepared: _Prepared | None = None
 
 
 class Ingestor:
@@ -112,11 +194,13 @@ class Ingestor:
         *,
         chunk_chars: int = 700,
         chunk_overlap: int = 1,
+        fields: FieldMap | None = None,
     ) -> None:
         self.store = store
         self.embeddings = embeddings
         self.chunk_chars = chunk_chars
         self.chunk_overlap = chunk_overlap
+        self.fields = fields or FieldMap()
 
     def run(
         self,
@@ -126,10 +210,10 @@ class Ingestor:
         rebuild: bool = False,
         progress: ProgressCallback | None = None,
     ) -> IngestReport:
-        """Ingest files and folders. Failures are collected per file; the others continue.
+        """Ingest files and folders. Failures are collected per file or record; the others continue.
 
         Raises ModelMismatchError (nothing touched) when the store was built with another
-        embedding model and rebuild is False.
+        embedding model and rebuild is False; StoreError when the store refuses every write.
         """
         started = time.perf_counter()
         report = IngestReport()
@@ -139,84 +223,181 @@ class Ingestor:
             self.store.drop()
         self.store.check_model()
         self.store.reconcile()
-        committed = self.store.document_hashes()
-        metadata_by_folder: dict[Path, dict[str, dict[str, str]]] = {}
+        index = self.store.document_index()
         seen: dict[str, str] = {}  # practice id -> file, to refuse two files with one id
-        # a file that is still there but failed to parse keeps its stored version under --prune
-        present = {practice_id_for(path) for path in files}
+        keep_files: set[str] = set()  # files with failures: their stored practices survive --prune
+        total = len(files)
         done = 0
+        refresh: dict[str, str] = {}  # practice id -> new file fingerprint (content unchanged)
 
-        def parsed() -> Iterable[tuple[Path, Practice | None]]:
-            for path in files:
-                folder = path.parent
-                if folder not in metadata_by_folder:
-                    metadata_by_folder[folder] = load_metadata(folder)
-                try:
-                    practice, warnings = load_practice(path, metadata_by_folder[folder].get(path.name))
-                except CorpusError as exc:
-                    report.failed.append((str(path), str(exc)))
-                    yield path, None
-                    continue
-                for warning in warnings:
-                    log.warning("%s", warning)
-                report.warnings.extend(warnings)
-                if practice.id in seen:
-                    report.failed.append(
-                        (str(path), f"{path}: same practice id {practice.id!r} as {seen[practice.id]}; rename one")
-                    )
-                    yield path, None
-                    continue
-                seen[practice.id] = str(path)
-                yield path, practice
+        def tick() -> None:
+            if progress:
+                progress(done, total, report.chunks_written)
 
-        group: list[Practice] = []
-
-        def flush() -> None:
+        def written(results: list[tuple[_Prepared, str | None]]) -> None:
             nonlocal done
-            chunk_lists = [
-                chunk_practice(p, target_chars=self.chunk_chars, overlap=self.chunk_overlap)
-                for p in group
-            ]
-            texts = [embedding_text(c) for chunks in chunk_lists for c in chunks]
-            vectors = self.embeddings.embed_documents(texts) if texts else []
-            position = 0
-            for practice, chunks in zip(group, chunk_lists):
-                own = vectors[position : position + len(chunks)]
-                position += len(chunks)
-                try:
-                    if not chunks:
-                        raise CorpusError(f"{practice.source}: has a title but no text to ingest")
-                    self.store.replace_document(practice, chunks, own, extract_facts(practice))
-                except CorpusError as exc:
-                    report.failed.append((practice.source, str(exc)))
+            for item, error in results:
+                if error is None:
+                    practice = item.practice
+                    (report.updated if practice.id in index else report.added).append(practice.source)
+                    report.chunks_written += len(item.chunks)
                 else:
-                    (report.updated if practice.id in committed else report.added).append(practice.source)
-                    report.chunks_written += len(chunks)
+                    report.failed.append((item.practice.source, error))
                 done += 1
-                if progress:
-                    progress(done, len(files), report.chunks_written)
-            group.clear()
+                tick()
 
-        for _path, practice in parsed():
-            if practice is None or committed.get(practice.id, ("", ""))[0] == practice.content_hash:
-                if practice is not None:
-                    report.unchanged.append(practice.source)
-                    if self.store.get_facts(practice.id) is None:  # stored before the current fact rules
-                        self.store.update_facts(practice.id, extract_facts(practice))
-                done += 1
-                if progress:
-                    progress(done, len(files), report.chunks_written)
-                continue
-            group.append(practice)
-            if len(group) >= GROUP_DOCS:
-                flush()
-        if group:
+        group: list[_Prepared] = []
+        pending: Future[list[tuple[_Prepared, str | None]]] | None = None
+        events = self._prepare(files, index, seen, keep_files, refresh)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="praxis-write") as writer:
+
+            def flush() -> None:
+                nonlocal pending
+                if not group:
+                    return
+                texts = [embedding_text(c) for item in group for c in item.chunks]
+                vectors = self.embeddings.embed_documents(texts)
+                if pending is not None:
+                    written(pending.result())
+                pending = writer.submit(self._write, list(group), vectors)
+                group.clear()
+
+            for event in _in_background(events, READ_AHEAD, "praxis-read"):
+                if event.kind == "prepared" and event.prepared is not None:
+                    group.append(event.prepared)
+                    if len(group) >= GROUP_DOCS or sum(len(g.chunks) for g in group) >= GROUP_CHUNKS:
+                        flush()
+                    continue
+                if event.kind == "more":
+                    total += event.count
+                elif event.kind == "warning":
+                    log.warning("%s", event.reason)
+                    report.warnings.append(event.reason)
+                    continue
+                elif event.kind == "failed":
+                    report.failed.append((event.source, event.reason))
+                    done += 1
+                elif event.kind == "unchanged":
+                    report.unchanged.append(event.source)
+                    done += 1
+                tick()
             flush()
+            if pending is not None:
+                written(pending.result())
+        self.store.set_file_hashes(refresh)
+        # practices stored before the current key-fact rules get their facts without re-embedding
+        for practice_id, record in index.items():
+            if practice_id in seen and record.facts_version != FACTS_VERSION and record.content_hash:
+                practice = self.store.get_practice(practice_id)
+                if practice is not None and practice.content_hash == record.content_hash:  # not rewritten now
+                    self.store.update_facts(practice_id, extract_facts(practice))
 
         if prune:
-            for practice_id, (_hash, source) in committed.items():
-                if practice_id not in seen and practice_id not in present:
+            for practice_id, record in index.items():
+                if practice_id not in seen and record.source.split("#", 1)[0] not in keep_files:
                     self.store.delete_document(practice_id)
-                    report.pruned.append(source)
+                    report.pruned.append(record.source)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _prepare(
+        self,
+        files: Sequence[Path],
+        index: dict[str, DocumentRecord],
+        seen: dict[str, str],
+        keep_files: set[str],
+        refresh: dict[str, str],
+    ) -> Iterator[_Event]:
+        """The reader stage: events for every file, in order (runs in the reader thread)."""
+        by_file: dict[str, list[str]] = defaultdict(list)
+        for practice_id, record in index.items():
+            by_file[record.source.split("#", 1)[0]].append(practice_id)
+        folder_metadata: dict[Path, dict[str, dict[str, str]]] = {}
+        for path in files:
+            if path.parent not in folder_metadata:
+                folder_metadata[path.parent] = load_metadata(path.parent)
+            metadata = folder_metadata[path.parent].get(path.name) or {}
+            try:
+                raw = read_bytes(path, reader_for(path).max_bytes)
+                fingerprint = file_fingerprint(path, raw, ReadOptions(metadata=metadata, fields=self.fields))
+            except CorpusError as exc:
+                keep_files.add(path.name)
+                yield _Event("failed", str(path), str(exc))
+                continue
+            known = by_file.get(path.name, [])
+            if known and all(index[pid].file_hash == fingerprint and pid not in seen for pid in known):
+                # the same bytes as when its practices were stored: nothing to parse or embed
+                yield _Event("more", count=len(known) - 1)
+                for practice_id in known:
+                    seen[practice_id] = str(path)
+                    yield _Event("unchanged", index[practice_id].source)
+                continue
+            try:
+                practices, warnings, failures = load_practices(path, metadata, fields=self.fields, raw=raw)
+            except CorpusError as exc:
+                keep_files.add(path.name)
+                yield _Event("failed", str(path), str(exc))
+                continue
+            except Exception as exc:  # a reader bug or a pathological file must not stop the run
+                log.exception("reader failed file=%s", path)
+                keep_files.add(path.name)
+                yield _Event("failed", str(path), f"{path}: could not be read ({type(exc).__name__}: {exc})")
+                continue
+            yield _Event("more", count=len(practices) + len(failures) - 1)
+            for warning in warnings:
+                yield _Event("warning", reason=warning)
+            for source, reason in failures:
+                yield _Event("failed", source, reason)
+            if failures:
+                keep_files.add(path.name)
+                fingerprint = ""  # read this file again next time, so its failures are reported again
+            for practice in practices:
+                if practice.id in seen:
+                    keep_files.add(path.name)
+                    yield _Event("failed", practice.source, (
+                        f"{path}: same practice id {practice.id!r} as {seen[practice.id]}; rename one"
+                    ))
+                    continue
+                seen[practice.id] = str(path)
+                record = index.get(practice.id)
+                if record is not None and record.content_hash == practice.content_hash:
+                    if fingerprint and record.file_hash != fingerprint:
+                        refresh[practice.id] = fingerprint
+                    yield _Event("unchanged", practice.source)
+                    continue
+                chunks = chunk_practice(practice, target_chars=self.chunk_chars, overlap=self.chunk_overlap)
+                if not chunks:
+                    reason = f"{practice.source}: has a title but no text to ingest"
+                    yield _Event("failed", practice.source, reason)
+                    continue
+                yield _Event("prepared", prepared=_Prepared(practice, chunks, fingerprint))
+
+    def _write(
+        self, group: list[_Prepared], vectors: Sequence[Sequence[float]]
+    ) -> list[tuple[_Prepared, str | None]]:
+        """The writer stage: store a group; if the store refuses it, find which practice it refuses."""
+        items = []
+        position = 0
+        for item in group:
+            items.append((item.practice, item.chunks, vectors[position : position + len(item.chunks)]))
+            position += len(item.chunks)
+        hashes = {item.practice.id: item.file_hash for item in group if item.file_hash}
+        facts = {item.practice.id: extract_facts(item.practice) for item in group}
+        try:
+            self.store.write_documents(items, file_hashes=hashes, facts=facts)
+            return [(item, None) for item in group]
+        except Exception as exc:  # Chroma raises many types; narrowed down one practice at a time
+            if len(group) == 1:
+                return [(group[0], f"{group[0].practice.source}: the store refused it ({exc})")]
+        results: list[tuple[_Prepared, str | None]] = []
+        for item, one in zip(group, items, strict=True):
+            try:
+                self.store.write_documents([one], file_hashes=hashes, facts=facts)
+                results.append((item, None))
+            except Exception as exc:
+                results.append((item, f"{item.practice.source}: the store refused it ({exc})"))
+        if all(error for _, error in results):
+            raise StoreError(
+                f"the store refused every write ({results[0][1]}); check the Chroma store or server"
+            )
+        return results

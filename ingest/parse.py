@@ -1,7 +1,8 @@
-"""Read a good-practice file and parse it into a Practice.
+"""Read a good-practice file and parse it into Practices.
 
-Offsets everywhere refer to `Practice.text`: the file decoded as UTF-8, BOM removed,
-line endings normalised to "\n". Citations highlight `Practice.text[start:end]`.
+Offsets everywhere refer to `Practice.text`: the text a reader made of the file (for .txt/.md the
+file decoded as UTF-8, BOM removed, line endings normalised to "\n"; see ingest/readers).
+Citations highlight `Practice.text[start:end]`.
 """
 
 from __future__ import annotations
@@ -9,15 +10,19 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from assistant.errors import CorpusError
 from assistant.types import DOCUMENT_SECTION, SECTION_NAMES, Practice, Section
+from ingest.readers import SUPPORTED_SUFFIXES, FieldMap, ReadOptions, practice_id_for, read_file
+from ingest.readers.base import decode_text, read_bytes
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = (".txt", ".md")
+__all__ = ["SUPPORTED_SUFFIXES", "content_hash", "load_practice", "load_practices", "parse_practice",
+           "practice_id_for", "read_text"]
+
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 _CANONICAL = {name.lower(): name for name in SECTION_NAMES}
@@ -26,33 +31,9 @@ _FIELD = re.compile(r"^\s*(?P<key>country|region|theme|organisation|organization
                     re.IGNORECASE | re.MULTILINE)
 
 
-def practice_id_for(path: Path) -> str:
-    """A stable id from the file name: lower-case, [a-z0-9-] only."""
-    slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
-    return slug or hashlib.sha256(path.name.encode()).hexdigest()[:12]
-
-
 def read_text(path: Path) -> str:
     """Decode a file as UTF-8 text, normalised. Raises CorpusError naming the file and the fix."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise CorpusError(f"{path}: no such file; check the path") from exc
-    except IsADirectoryError as exc:
-        raise CorpusError(f"{path}: is a folder, not a file") from exc
-    except OSError as exc:
-        raise CorpusError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from exc
-    if len(raw) > MAX_FILE_BYTES:
-        raise CorpusError(f"{path}: {len(raw)} bytes is larger than the {MAX_FILE_BYTES} byte limit")
-    if b"\x00" in raw[:8192]:
-        raise CorpusError(f"{path}: looks binary (NUL bytes); only UTF-8 .txt and .md files are read")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CorpusError(
-            f"{path}: not valid UTF-8 (byte {exc.start}); re-save the file as UTF-8"
-        ) from exc
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = decode_text(path, read_bytes(path, MAX_FILE_BYTES), kind="UTF-8 text")
     if not text.strip():
         raise CorpusError(f"{path}: is empty; nothing to ingest")
     return text
@@ -74,17 +55,25 @@ def _heading_name(line: str, markdown: bool) -> str | None:
 
 
 def parse_practice(
-    text: str, *, source: str, practice_id: str, metadata: Mapping[str, str] | None = None
+    text: str,
+    *,
+    source: str,
+    practice_id: str,
+    metadata: Mapping[str, str] | None = None,
+    heading_lines: Collection[int] = (),
+    markdown: bool | None = None,
 ) -> tuple[Practice, list[str]]:
     """Parse normalised text into a Practice. Returns the practice and any warnings.
 
     The title is the first non-empty line. Sections start at template headings (any case, an
     optional trailing colon or markdown `#`). Text between the title and the first heading
     belongs to "About this good practice". A text with no heading becomes one "Document"
-    section, with a warning.
+    section, with a warning. `heading_lines` are line numbers the file format marks as headings
+    (HTML <h2>, Word "Heading 2"): they start sections even when they are not template names.
     """
     warnings: list[str] = []
-    markdown = source.lower().endswith(".md")
+    if markdown is None:
+        markdown = source.lower().endswith(".md")
     lines = text.splitlines(keepends=True)
     offsets = []
     position = 0
@@ -103,6 +92,8 @@ def parse_practice(
     headings: list[tuple[str, int]] = []
     for i in range(title_index + 1, len(lines)):
         name = _heading_name(lines[i], markdown)
+        if not name and i in heading_lines:
+            name = re.sub(r"\s+", " ", lines[i]).strip().rstrip(":").strip() or None
         if name:
             headings.append((name, i))
 
@@ -164,14 +155,48 @@ def content_hash(text: str, metadata: Mapping[str, str]) -> str:
     return digest.hexdigest()[:32]
 
 
+def load_practices(
+    path: Path,
+    metadata: Mapping[str, str] | None = None,
+    *,
+    fields: FieldMap | None = None,
+    raw: bytes | None = None,
+) -> tuple[list[Practice], list[str], list[tuple[str, str]]]:
+    """Read and parse every practice in one file: (practices, warnings, failed (source, reason)).
+
+    A file of one practice (.txt .md .html .pdf .docx) yields one; an export (.json .jsonl .csv)
+    one per usable record, with its unusable records as failures. Raises CorpusError when the
+    file as a whole cannot be read (unsupported, unreadable, corrupt or empty).
+    """
+    options = ReadOptions(metadata=dict(metadata or {}), fields=fields or FieldMap())
+    result = read_file(path, options, raw=raw)
+    practices: list[Practice] = []
+    warnings = list(result.warnings)
+    failures = list(result.failures)
+    for document in result.documents:
+        try:
+            practice, notes = parse_practice(
+                document.text,
+                source=document.source,
+                practice_id=document.practice_id,
+                metadata=document.metadata,
+                heading_lines=document.heading_lines,
+                markdown=document.markdown,
+            )
+        except CorpusError as exc:
+            failures.append((document.source, str(exc)))
+            continue
+        practices.append(practice)
+        warnings.extend(notes)
+    return practices, warnings, failures
+
+
 def load_practice(path: Path, metadata: Mapping[str, str] | None = None) -> tuple[Practice, list[str]]:
-    """Read and parse one file. Raises CorpusError for unsupported, unreadable or empty files."""
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise CorpusError(
-            f"{path}: unsupported file type {path.suffix or '(none)'!r}; "
-            f"Praxis reads {', '.join(SUPPORTED_SUFFIXES)}"
-        )
-    text = read_text(path)
-    return parse_practice(
-        text, source=path.name, practice_id=practice_id_for(path), metadata=metadata
-    )
+    """Read and parse a file holding one practice. Raises CorpusError for unsupported, unreadable,
+    corrupt or empty files, and for exports (use load_practices)."""
+    practices, warnings, failures = load_practices(path, metadata)
+    if failures:
+        raise CorpusError(failures[0][1])
+    if len(practices) != 1:
+        raise CorpusError(f"{path}: holds {len(practices)} practices; read it with load_practices")
+    return practices[0], warnings

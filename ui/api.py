@@ -27,7 +27,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.assistant import MAX_HISTORY_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, Assistant
@@ -271,7 +271,7 @@ class AskRequest(BaseModel):
         f"{MAX_HISTORY_CHARS} characters in all)",
     )
     filters: Filters | None = None
-    k: int | None = Field(default=None, ge=1, le=MAX_K, description="passages to retrieve")
+    k: StrictInt | None = Field(default=None, ge=1, le=MAX_K, description="passages to retrieve")
     backend: str | None = Field(
         default=None, max_length=64, description="answer backend; default: PRAXIS_ANSWER__BACKEND"
     )
@@ -408,7 +408,7 @@ class ChatRequest(BaseModel):
     messages: list[ChatMessage] = Field(min_length=1, max_length=MAX_CHAT_MESSAGES)
     stream: bool = False
     filters: Filters | None = None
-    k: int | None = Field(default=None, ge=1, le=MAX_K)
+    k: StrictInt | None = Field(default=None, ge=1, le=MAX_K)
 
 
 class ChatChoiceMessage(BaseModel):

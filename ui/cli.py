@@ -29,6 +29,27 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(**_overrides(args))
 
 
+def _record_fields(settings: Settings, flag: str | None) -> Any:
+    """The export field mapping: settings, then --fields (JSON text or a .json file) on top."""
+    from assistant.errors import ConfigError
+    from ingest.readers import FieldMap
+
+    overrides = dict(settings.ingest.record_fields)
+    if flag:
+        text = Path(flag).read_text(encoding="utf-8") if Path(flag).is_file() else flag
+        try:
+            extra = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(
+                f"--fields must be a JSON object or a .json file holding one ({exc.msg}); "
+                'e.g. --fields \'{"title": "name"}\''
+            ) from exc
+        if not isinstance(extra, dict):
+            raise ConfigError('--fields must be a JSON object, e.g. {"title": "name"}')
+        overrides.update(extra)
+    return FieldMap.from_overrides(overrides)
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
@@ -37,12 +58,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     paths = [Path(p) for p in args.paths] or [settings.corpus_dir]
+    fields = _record_fields(settings, args.fields)
     store = build_store(settings)
     ingestor = Ingestor(
         store,
         store.embeddings,
         chunk_chars=settings.retrieval.chunk_chars,
         chunk_overlap=settings.retrieval.chunk_overlap,
+        fields=fields,
     )
     bar = tqdm(total=0, unit="doc", disable=args.quiet or None, file=sys.stderr, dynamic_ncols=True)
 
@@ -278,11 +301,20 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--data-dir", help="where Praxis keeps its store (PRAXIS_DATA_DIR)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    ingest = sub.add_parser("ingest", parents=[common], help="ingest .txt/.md good practices")
+    ingest = sub.add_parser(
+        "ingest", parents=[common],
+        help="ingest good practices (.txt .md .html .pdf .docx, and .json .jsonl .csv exports)",
+    )
     ingest.add_argument("paths", nargs="*", help="files or folders (default: the bundled corpus/)")
     ingest.add_argument("--prune", action="store_true", help="remove practices whose files are gone")
     ingest.add_argument("--rebuild", action="store_true", help="drop the store and start over")
     ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    ingest.add_argument(
+        "--fields",
+        help="JSON object (or .json file) mapping export record fields, e.g. "
+        '\'{"title": "name", "sections": {"Resources needed": "budget"}}\' '
+        "(PRAXIS_INGEST__RECORD_FIELDS)",
+    )
     ingest.set_defaults(func=cmd_ingest)
 
     ask = sub.add_parser("ask", parents=[common], help="ask a question")

@@ -66,7 +66,7 @@ def test_records_written_before_facts_existed_are_filled_in_on_reingest(tmp_path
         ids=[INOLINK_ID],
         documents=[json.dumps(data)],
         embeddings=[list(row["embeddings"][0])],
-        metadatas=row["metadatas"],
+        metadatas=[{**row["metadatas"][0], "facts_version": None}],  # None deletes the key
     )
     assert store.get_facts(INOLINK_ID) is None
     # the catalog still answers (extracting on the fly) ...

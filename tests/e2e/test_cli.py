@@ -78,7 +78,7 @@ def test_ingest_exit_code_and_messages_for_bad_files(tmp_path: Path) -> None:
                     str(tmp_path / "nope"), env=env, cwd=tmp_path)
     assert result.returncode == 1
     assert "added 1, updated 0, unchanged 0, failed 2" in result.stdout
-    assert f"failed: {tmp_path / 'empty.txt'}: is empty" in result.stderr
+    assert f"failed: {tmp_path / 'empty.txt'}: has no text to ingest (empty" in result.stderr
     assert "nope" in result.stderr and "no such file or folder" in result.stderr
 
     env["PRAXIS_EMBEDDING__BACKEND"] = "sentence-transformers"

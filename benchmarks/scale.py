@@ -1,0 +1,532 @@
+"""Scale benchmarks: ingest speed against raw encoding, re-ingest, query latency, start-up cost.
+
+    python -m benchmarks.scale ingest --n 1000        # synthetic practices, real MiniLM model
+    python -m benchmarks.scale query --n 1000         # needs the store `ingest --n 1000` built
+    python -m benchmarks.scale query --n 42           # the bundled corpus (ingested if needed)
+    python -m benchmarks.scale startup --n 1000       # start-up time and peak RSS
+    python -m benchmarks.scale all --sizes 42,1000,10000   # everything, then the growth table
+
+Work files (corpora, stores, results JSON) go under --work (default benchmarks/results/, git-
+ignored). PRAXIS_* settings apply as usual: PRAXIS_STORE__CHROMA_URL benchmarks a Chroma server.
+
+Ingest is compared with the raw `encode` throughput of the same model on the same chunk texts in
+the same process: the corpus is ingested in SLICES slices, each right after the raw encode of
+(an evenly spaced sample of) its own texts, so a shared machine's changing load affects both
+sides alike. The ingest time is the sum of the slices. Wall-clock and CPU-time ratios are both
+printed; on a machine busy with other work both are noisy, the wall one more so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_WORK = ROOT / "benchmarks" / "results"
+BUNDLED = 42  # --n 42 means the bundled corpus, not synthetic practices
+RAW_SAMPLE = 6000  # about this many chunk texts are encoded raw (evenly spaced over the corpus)
+SLICES = 8  # the ingest runs in this many slices, each right after the raw encode of its texts
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+class Clock:
+    """Wall and CPU (all threads of this process) seconds of a block."""
+
+    def __enter__(self) -> Clock:
+        self.wall0, self.cpu0 = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self.wall0
+        self.cpu = time.process_time() - self.cpu0
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    position = (len(ordered) - 1) * q
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    cells = [[str(h) for h in headers]] + [[_fmt(v) for v in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in cells]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}"
+    return str(value)
+
+
+def corpus_for(n: int, work: Path, seed: int) -> Path:
+    """The corpus folder for size n: the bundled one for 42, else synthetic (written once)."""
+    if n == BUNDLED:
+        from assistant.config import DEFAULT_CORPUS
+
+        return DEFAULT_CORPUS
+    from benchmarks.synth_corpus import write_corpus
+
+    folder = work / f"synth-{n}-seed{seed}"
+    marker = folder / ".complete"
+    if not marker.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        write_corpus(n, folder, seed=seed)
+        marker.write_text("ok")
+    return folder
+
+
+def settings_for(n: int, work: Path) -> Any:
+    from assistant.config import load_settings
+
+    return load_settings(data_dir=work / f"store-{n}", store={"collection": f"bench{n}"})
+
+
+def save(work: Path, name: str, result: dict[str, Any]) -> None:
+    work.mkdir(parents=True, exist_ok=True)
+    (work / f"{name}.json").write_text(json.dumps(result, indent=2))
+
+
+def load(work: Path, name: str) -> dict[str, Any] | None:
+    path = work / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+# -- ingest ------------------------------------------------------------------------------------
+
+
+def bench_ingest(n: int, work: Path, seed: int) -> dict[str, Any]:
+    import torch
+
+    from assistant.factory import build_store
+    from ingest.chunk import chunk_practice
+    from ingest.ingestor import Ingestor, discover, embedding_text, load_metadata
+    from ingest.parse import load_practices
+
+    corpus = corpus_for(n, work, seed)
+    settings = settings_for(n, work)
+    shutil.rmtree(settings.data_dir, ignore_errors=True)
+    store = build_store(settings)
+    embeddings = store.embeddings
+    model = embeddings.model  # type: ignore[attr-defined]  # load before timing
+
+    files, _ = discover([corpus])
+    metadata = load_metadata(corpus)
+    slices = [files[i::SLICES] for i in range(min(SLICES, len(files)))]  # interleaved: alike in size
+    slice_texts: list[list[str]] = []
+    with Clock() as parse_clock:
+        for part in slices:
+            texts = []
+            for path in part:
+                for practice in load_practices(path, metadata.get(path.name))[0]:
+                    texts.extend(
+                        embedding_text(c)
+                        for c in chunk_practice(
+                            practice,
+                            target_chars=settings.retrieval.chunk_chars,
+                            overlap=settings.retrieval.chunk_overlap,
+                        )
+                    )
+            slice_texts.append(texts)
+    total_texts = sum(len(t) for t in slice_texts)
+    step = max(1, -(-total_texts // RAW_SAMPLE))  # every step-th text is encoded raw
+
+    ingestor = Ingestor(
+        store,
+        embeddings,
+        chunk_chars=settings.retrieval.chunk_chars,
+        chunk_overlap=settings.retrieval.chunk_overlap,
+    )
+    model.encode(slice_texts[0][:64], batch_size=embeddings.batch_size, show_progress_bar=False)  # warm up
+    raw_wall = raw_cpu = ingest_wall = ingest_cpu = 0.0
+    sampled = chunks = documents = 0
+    failed: list[tuple[str, str]] = []
+    # each slice: the raw encode of (a sample of) its texts, then its ingest, so a shared machine's
+    # changing load affects both sides of the ratio alike
+    for part, texts in zip(slices, slice_texts, strict=True):
+        sample = texts[::step]
+        with Clock() as raw_clock:
+            model.encode(
+                sample,
+                batch_size=embeddings.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        with Clock() as ingest_clock:
+            report = ingestor.run(part)
+        raw_wall += raw_clock.wall * len(texts) / len(sample)  # seconds to encode the slice raw
+        raw_cpu += raw_clock.cpu * len(texts) / len(sample)
+        ingest_wall += ingest_clock.wall
+        ingest_cpu += ingest_clock.cpu
+        sampled += len(sample)
+        chunks += report.chunks_written
+        documents += len(report.added)
+        failed += report.failed
+    with Clock() as again_clock:
+        again = ingestor.run([corpus])
+    if failed or again.chunks_written or chunks != total_texts:
+        raise SystemExit(f"ingest failed: {failed[:3]} / re-ingest wrote {again.chunks_written}")
+
+    result = {
+        "n": n,
+        "documents": documents,
+        "chunks": chunks,
+        "torch_threads": torch.get_num_threads(),
+        "slices": len(slices),
+        "raw_sample": sampled,
+        "raw_chunks_per_s": chunks / raw_wall,
+        "raw_chunks_per_s_cpu": chunks / raw_cpu,
+        "parse_chunk_s": parse_clock.wall,
+        "ingest_s": ingest_wall,
+        "ingest_cpu_s": ingest_cpu,
+        "docs_per_s": documents / ingest_wall,
+        "chunks_per_s": chunks / ingest_wall,
+        "ratio_wall": raw_wall / ingest_wall,
+        "ratio_cpu": raw_cpu / ingest_cpu,
+        "reingest_s": again_clock.wall,
+        "reingest_share": again_clock.wall / ingest_wall,
+        "loadavg": os.getloadavg()[0],
+    }
+    save(work, f"ingest-{n}", result)
+    print(
+        f"\ningest of {n} practices ({documents} documents, {chunks} chunks) in {len(slices)} slices, "
+        f"model {settings.embedding.model}, {result['torch_threads']} torch threads, "
+        f"load avg {result['loadavg']:.1f}"
+    )
+    print(
+        table(
+            ["measure", "wall", "CPU time"],
+            [
+                [
+                    f"raw encode, chunks/s (same texts, sample of {sampled})",
+                    result["raw_chunks_per_s"],
+                    result["raw_chunks_per_s_cpu"],
+                ],
+                ["ingest, chunks/s", chunks / ingest_wall, chunks / ingest_cpu],
+                ["ingest, documents/s", documents / ingest_wall, documents / ingest_cpu],
+                ["ingest / raw encode (target >= 0.85)", result["ratio_wall"], result["ratio_cpu"]],
+                ["ingest, s", ingest_wall, ingest_cpu],
+                ["re-ingest unchanged, s", again_clock.wall, again_clock.cpu],
+                [
+                    "re-ingest / first ingest (target <= 0.05)",
+                    result["reingest_share"],
+                    again_clock.cpu / ingest_cpu,
+                ],
+            ],
+        )
+    )
+    return result
+
+
+# -- query -------------------------------------------------------------------------------------
+
+
+def _questions(n: int, count: int, seed: int) -> list[str]:
+    if n != BUNDLED:
+        from benchmarks.synth_corpus import questions
+
+        return questions(count, corpus_size=n, seed=seed)
+    from assistant.config import DEFAULT_CORPUS
+
+    titles = [
+        json.loads(line)["title"]
+        for line in (DEFAULT_CORPUS / "metadata.jsonl").read_text().splitlines()
+        if line.strip()
+    ]
+    templates = (
+        "What was the budget of {}?",
+        "How many people run {}?",
+        "When did {} start?",
+        "What results did {} achieve?",
+        "Can {} be transferred to other regions?",
+    )
+    return [templates[i % len(templates)].format(titles[(i * 7) % len(titles)]) for i in range(count)]
+
+
+def bench_query(n: int, work: Path, seed: int, count: int = 200) -> dict[str, Any]:
+    from assistant.factory import build_assistant, build_store
+
+    settings = settings_for(n, work)
+    store = build_store(settings)
+    if store.count_chunks() == 0:
+        if n != BUNDLED:
+            raise SystemExit(
+                f"no store for {n} practices under {settings.data_dir}; run `ingest --n {n}` first"
+            )
+        from ingest.ingestor import Ingestor
+
+        Ingestor(store, store.embeddings).run([corpus_for(n, work, seed)])
+    assistant = build_assistant(settings, store)
+    questions = _questions(n, count, seed)
+    for question in questions[:5]:  # warm up: model, HNSW index in memory
+        assistant.ask(question)
+    totals: list[float] = []
+    retrieve: list[float] = []
+    answer: list[float] = []
+    abstained = 0
+    for question in questions:
+        started = time.perf_counter()
+        result = assistant.ask(question)
+        totals.append((time.perf_counter() - started) * 1000)
+        retrieve.append(result.timings_ms.get("retrieve", 0.0))
+        answer.append(result.timings_ms.get("answer", 0.0))
+        abstained += result.abstained
+    result = {
+        "n": n,
+        "questions": len(questions),
+        "chunks": store.count_chunks(),
+        "abstained": abstained,
+        "p50_ms": percentile(totals, 0.5),
+        "p95_ms": percentile(totals, 0.95),
+        "max_ms": max(totals),
+        "retrieve_p50_ms": percentile(retrieve, 0.5),
+        "retrieve_p95_ms": percentile(retrieve, 0.95),
+        "answer_p50_ms": percentile(answer, 0.5),
+        "answer_p95_ms": percentile(answer, 0.95),
+        "loadavg": os.getloadavg()[0],
+    }
+    save(work, f"query-{n}", result)
+    print(
+        f"\nquery latency at {n} practices ({result['chunks']} chunks), {len(questions)} questions, "
+        f"{abstained} abstained, load avg {result['loadavg']:.1f}"
+    )
+    print(
+        table(
+            ["ms", "p50", "p95", "max"],
+            [
+                [
+                    "retrieval + extractive answer (target p95 <= 300)",
+                    result["p50_ms"],
+                    result["p95_ms"],
+                    result["max_ms"],
+                ],
+                ["  retrieval", result["retrieve_p50_ms"], result["retrieve_p95_ms"], max(retrieve)],
+                ["  answer", result["answer_p50_ms"], result["answer_p95_ms"], max(answer)],
+            ],
+        )
+    )
+    return result
+
+
+# -- start-up ----------------------------------------------------------------------------------
+
+_STARTUP_PROBE = """
+import json, resource, sys, time
+started = time.perf_counter()
+from assistant.config import load_settings
+from assistant.factory import build_assistant
+settings = load_settings(data_dir=sys.argv[1], store={"collection": sys.argv[2]})
+assistant = build_assistant(settings)
+built = time.perf_counter()
+answer = assistant.ask(sys.argv[3])
+done = time.perf_counter()
+print(json.dumps({"build_s": built - started, "first_answer_s": done - started,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _serve_available() -> bool:
+    """Whether this checkout has `praxis serve` (it is built on another branch)."""
+    import importlib.util
+
+    if importlib.util.find_spec("ui.api") is None:
+        return False
+    try:
+        command = [sys.executable, "-m", "ui.cli", "serve", "--help"]
+        return subprocess.run(command, capture_output=True, timeout=60, cwd=ROOT).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _serve_startup(settings: Any, question: str) -> dict[str, Any]:
+    """`praxis serve` in a subprocess: seconds until it answers HTTP, and its peak RSS."""
+    import socket
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        **os.environ,
+        "PRAXIS_DATA_DIR": str(settings.data_dir),
+        "PRAXIS_STORE__COLLECTION": settings.store.collection,
+        "PRAXIS_SERVER__PORT": str(port),
+    }
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "serve"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        ready = None
+        while time.perf_counter() - started < 300 and process.poll() is None:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
+                ready = time.perf_counter() - started
+                break
+            except urllib.error.HTTPError:  # any HTTP answer means the server is up
+                ready = time.perf_counter() - started
+                break
+            except OSError:
+                time.sleep(0.1)
+        rss = _peak_rss_mb(process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return {"serve_ready_s": ready, "serve_peak_rss_mb": rss}
+
+
+def bench_startup(n: int, work: Path, seed: int) -> dict[str, Any]:
+    settings = settings_for(n, work)
+    question = _questions(n, 1, seed)[0]
+    runs = []
+    for _ in range(3):
+        output = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                _STARTUP_PROBE,
+                str(settings.data_dir),
+                settings.store.collection,
+                question,
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
+        ).stdout
+        runs.append(json.loads(output.strip().splitlines()[-1]))
+    result: dict[str, Any] = {
+        "n": n,
+        "build_s": statistics.median(r["build_s"] for r in runs),
+        "first_answer_s": statistics.median(r["first_answer_s"] for r in runs),
+        "peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in runs),
+        "peak_rss_first_open_mb": runs[0]["peak_rss_mb"],  # may include applying the write log
+        "serve": _serve_available(),
+    }
+    if result["serve"]:
+        result.update(_serve_startup(settings, question))
+    save(work, f"startup-{n}", result)
+    print(f"\nstart-up at {n} practices (median of 3 fresh processes)")
+    rows = [
+        ["build Assistant (imports, model, store), s", result["build_s"]],
+        ["... plus the first answer, s", result["first_answer_s"]],
+        ["peak RSS of that process, MB (median)", result["peak_rss_mb"]],
+        ["peak RSS, first open after the ingest, MB", result["peak_rss_first_open_mb"]],
+    ]
+    if result["serve"]:
+        rows += [
+            ["`praxis serve` until it answers HTTP, s", result["serve_ready_s"]],
+            ["`praxis serve` peak RSS, MB", result["serve_peak_rss_mb"]],
+        ]
+    else:
+        rows.append(["`praxis serve`", "not on this branch: the Assistant build + first answer stand in"])
+    print(table(["measure", "value"], rows))
+    return result
+
+
+# -- growth ------------------------------------------------------------------------------------
+
+
+def growth(work: Path, sizes: Sequence[int]) -> None:
+    rows = []
+    for n in sizes:
+        ingest, query, startup = (
+            load(work, f"ingest-{n}"),
+            load(work, f"query-{n}"),
+            load(work, f"startup-{n}"),
+        )
+        rows.append(
+            [
+                n,
+                ingest["chunks"] if ingest else "-",
+                ingest["ingest_s"] if ingest else "-",
+                ingest["chunks_per_s"] if ingest else "-",
+                ingest["ratio_wall"] if ingest else "-",
+                ingest["ratio_cpu"] if ingest else "-",
+                ingest["reingest_s"] if ingest else "-",
+                f"{ingest['reingest_share']:.1%}" if ingest else "-",
+                query["p50_ms"] if query else "-",
+                query["p95_ms"] if query else "-",
+                startup["first_answer_s"] if startup else "-",
+                startup.get("serve_peak_rss_mb") or startup["peak_rss_mb"] if startup else "-",
+            ]
+        )
+    print("\nhow costs grow with N (practices)")
+    print(
+        table(
+            [
+                "N",
+                "chunks",
+                "ingest s",
+                "chunks/s",
+                "vs raw (wall)",
+                "vs raw (CPU)",
+                "re-ingest s",
+                "re-ingest %",
+                "query p50 ms",
+                "query p95 ms",
+                "start+1st answer s",
+                "peak RSS MB",
+            ],
+            rows,
+        )
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("what", choices=("ingest", "query", "startup", "all", "table"))
+    parser.add_argument("--n", type=int, default=1000, help="practices (42 = the bundled corpus)")
+    parser.add_argument("--sizes", default="42,1000", help="for `all`/`table`: comma-separated sizes")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--questions", type=int, default=200)
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    sizes = [int(s) for s in args.sizes.split(",")] if args.what in ("all", "table") else [args.n]
+    for n in sizes:
+        if args.what in ("ingest", "all"):
+            bench_ingest(n, args.work, args.seed)
+        if args.what in ("query", "all"):
+            bench_query(n, args.work, args.seed, args.questions)
+        if args.what in ("startup", "all"):
+            bench_startup(n, args.work, args.seed)
+    if args.what in ("all", "table"):
+        growth(args.work, sizes)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\n(peak RSS of this benchmark process: {peak:.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()
