@@ -22,6 +22,8 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
         overrides["data_dir"] = args.data_dir
     if getattr(args, "k", None) is not None:
         overrides["retrieval"] = {"k": args.k}
+    if getattr(args, "backend", None):
+        overrides["answer"] = {"backend": args.backend}
     return overrides
 
 
@@ -64,17 +66,47 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def model_progress_bar(quiet: bool = False) -> Any:
+    """A progress callback (done, total bytes) drawing a bar on stderr, e.g. for the one-time
+    assembly of the packaged local model. Call .close() on it when done."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit="B", unit_scale=True, desc="assembling the local model", file=sys.stderr,
+               disable=quiet or None, leave=False)
+
+    class Progress:
+        def __call__(self, done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        def close(self) -> None:
+            bar.close()
+
+    return Progress()
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.factory import build_assistant
 
     settings = _settings(args)
-    assistant = build_assistant(settings)
+    progress = model_progress_bar(quiet=args.json)
+    try:
+        assistant = build_assistant(settings, progress=progress)
+    finally:
+        progress.close()
     filters = {k: v for k, v in (("country", args.country), ("theme", args.theme), ("section", args.section)) if v}
-    answer = assistant.ask(args.question, k=settings.retrieval.k, filters=filters)
     if args.json:
+        answer = assistant.ask(args.question, k=settings.retrieval.k, filters=filters)
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
-    print(answer.text)
+    # print the answer as it is written (generated answers arrive sentence by sentence)
+    for event in assistant.stream(args.question, k=settings.retrieval.k, filters=filters):
+        if event["type"] == "delta":
+            print(event["text"], end="", flush=True)
+        else:
+            answer = event["answer"]
+    print()
     if answer.citations:
         print()
         for c in answer.citations:
@@ -292,6 +324,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--country", help="only practices from this country")
     ask.add_argument("--theme", help="only practices with this theme")
     ask.add_argument("--section", help="only this section, e.g. 'Resources needed'")
+    ask.add_argument("--backend", choices=["extractive", "llamacpp", "openai"],
+                     help="who writes the answer (PRAXIS_ANSWER__BACKEND; default extractive)")
     ask.set_defaults(func=cmd_ask)
 
     compare = sub.add_parser("compare", parents=[common],
