@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -91,10 +92,13 @@ class LlamaCppGenerator:
                 "loading model path=%s n_ctx=%d n_threads=%s", self.model_path, self.n_ctx, self.n_threads
             )
             try:
+                # llama-cpp-python would decode on half the cores; a 2-core machine needs both
+                threads = self.n_threads or os.cpu_count() or 1
                 self._llama = Llama(
                     model_path=str(self.model_path),
                     n_ctx=self.n_ctx,
-                    n_threads=self.n_threads,
+                    n_threads=threads,
+                    n_threads_batch=threads,
                     verbose=False,
                 )
             except (ValueError, RuntimeError, OSError) as exc:

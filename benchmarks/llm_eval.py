@@ -56,12 +56,12 @@ class Recording:
     """Wraps a GenerativeAnswerer to keep its last decision (fallback reason, dropped sentences)."""
 
     def __init__(self, inner: GenerativeAnswerer) -> None:
-        self.inner = inner
+        self._stream = inner.stream  # bound before the answerer's own stream is replaced by ours
         self.last: Generated | None = None
 
     def stream(self, *args: Any, **kwargs: Any):
         self.last = None
-        for item in self.inner.stream(*args, **kwargs):
+        for item in self._stream(*args, **kwargs):
             if isinstance(item, Generated):
                 self.last = item
             yield item
