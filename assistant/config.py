@@ -62,7 +62,7 @@ class LLMSettings(BaseModel):
     )
     model: str = Field(default="qwen2.5-coder-1.5b-instruct", description="openai: the model name")
     max_tokens: int = Field(default=160, ge=16, le=4096, description="longest reply, in tokens")
-    temperature: float = Field(default=0.1, ge=0.0, le=2.0)
+    temperature: float = Field(default=0.0, ge=0.0, le=2.0, description="0 = always the likeliest words")
     n_ctx: int = Field(default=2048, ge=512, le=131_072, description="llamacpp: context window")
     n_threads: int | None = Field(default=None, ge=1, le=256, description="llamacpp: CPU threads")
     timeout_s: float = Field(default=120.0, gt=0, le=3600, description="openai: request timeout")

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from assistant.citations import cite
 from assistant.extractive import ExtractiveAnswerer
 from assistant.generation import Generator
-from assistant.text import content_terms, numbers, sentence_spans
+from assistant.text import NUMBER, content_terms, numbers, sentence_spans
 from assistant.types import Citation, Message, ScoredChunk
 
 log = logging.getLogger(__name__)
@@ -175,6 +175,24 @@ def build_messages(
     return messages
 
 
+def number_contexts(text: str, reach: int = 3, *, nearest: bool = False) -> dict[str, set[str]]:
+    """Each number in text (normalised as text.numbers does) -> the content words within `reach`
+    words of it on either side, in the same sentence; with `nearest`, only the closest content
+    word on each side (what the number counts: "21 members", "EUR 5,000")."""
+    contexts: dict[str, set[str]] = {}
+    for a, b in sentence_spans(text):
+        sentence = text[a:b]
+        for match in NUMBER.finditer(sentence):
+            before = [t for t in content_terms(" ".join(sentence[: match.start()].split()[-reach:]))
+                      if not t.isdigit()]
+            after = [t for t in content_terms(" ".join(sentence[match.end() :].split()[:reach]))
+                     if not t.isdigit()]
+            terms = set(before[-1:] + after[:1]) if nearest else set(before + after)
+            for number in numbers(match.group(0)):
+                contexts.setdefault(number, set()).update(terms)
+    return contexts
+
+
 def split_reply(text: str) -> list[str]:
     """The sentences of a model reply; markers written after a full stop stay with their sentence."""
     sentences: list[str] = []
@@ -202,6 +220,10 @@ class SentenceGuard:
              *(t.content for t in history if t.role == "user")]
         )
         self.known_numbers = numbers(known)
+        self._contexts: dict[str, set[str]] = {}
+        for text in [question, *(p.chunk.text for p in passages), *(t.content for t in history)]:
+            for number, context in number_contexts(text).items():
+                self._contexts.setdefault(number, set()).update(context)
         self._terms = [
             set(content_terms(f"{p.passage.chunk.title} {p.passage.chunk.section} {p.text}"))
             for p in self.prompt
@@ -229,6 +251,11 @@ class SentenceGuard:
         invented = sorted(stated - self.known_numbers)
         if invented:
             return self._drop(sentence, f"states {', '.join(invented)}, found in no retrieved passage")
+        for number, context in number_contexts(bare, 2, nearest=True).items():
+            known = self._contexts.get(number)
+            if context and known is not None and not context & known:
+                # "14 new members" where the passages say "14 clusters ... 70 new members"
+                return self._drop(sentence, f"uses {number} out of the context the passages give it")
         support = [len(terms & t) / len(terms) for t in self._terms]
         fit = [
             s + (0.5 * len(stated & nums) / len(stated) if stated else 0.0)

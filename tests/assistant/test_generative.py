@@ -101,6 +101,18 @@ def test_a_sentence_with_an_invented_figure_is_removed(passages, practices):
     assert_citations_exact(answer, practices)
 
 
+def test_a_figure_taken_from_another_fact_of_the_passages_is_removed(passages, practices):
+    # the InoLink passage says "14 clusters formulated ..." and "more than 70 new members"
+    generator = ScriptedGenerator(
+        "The InoLink clusters recruited 14 new member organisations [1]. "
+        "More than 70 new members joined the InoLink clusters [1]."
+    )
+    answer = assistant_with(generator, passages).ask("How many new members did the InoLink clusters recruit?")
+    assert "14" not in answer.text and "70 new members" in answer.text
+    assert_citations_exact(answer, practices)
+    assert "more than 70 new members" in answer.citations[0].text
+
+
 def test_a_reply_that_ignores_the_passages_falls_back_to_the_extractive_answer(passages, practices):
     generator = ScriptedGenerator(
         "As an AI language model, I think regional policy matters for economic growth everywhere."
