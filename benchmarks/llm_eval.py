@@ -118,6 +118,7 @@ def summarise(results: list[dict[str, Any]]) -> dict[str, Any]:
     cited = [(s, r["expected_sources"]) for r in results if not r["abstained"] and r["expected_sources"]
              for s in r["citations"]]
     firsts = [r["first_token_ms"] for r in results if r["first_token_ms"] is not None]
+    called = [r for r in results if r["first_token_ms"] is not None]
     return {
         "questions": len(results),
         "must_include accuracy": f"{len(correct)}/{len(answerable)} = "
@@ -130,6 +131,12 @@ def summarise(results: list[dict[str, Any]]) -> dict[str, Any]:
         "model first token p50": f"{statistics.median(firsts) / 1000:.2f} s ({len(firsts)} model calls)"
                                  if firsts else "no model call",
         "total latency p50": f"{statistics.median(r['total_ms'] for r in results) / 1000:.2f} s",
+        "first text p50, questions the model answered": (
+            f"{statistics.median(r['first_text_ms'] for r in called) / 1000:.2f} s" if called else "-"
+        ),
+        "total latency p50, questions the model answered": (
+            f"{statistics.median(r['total_ms'] for r in called) / 1000:.2f} s" if called else "-"
+        ),
         "fallbacks to extractive": sum(1 for r in results if r.get("fallback") == "no generated sentence "
                                        "passed the guards"),
     }
@@ -144,7 +151,16 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="only the first N questions")
     parser.add_argument("--out", type=Path, default=Path("llm_eval_answers.jsonl"))
     parser.add_argument("--data-dir", type=Path, default=None, help="reuse this store between runs")
+    parser.add_argument("--summarise", type=Path, default=None,
+                        help="only print the table for the answers already in this file")
     args = parser.parse_args()
+    if args.summarise:
+        records = [json.loads(line) for line in args.summarise.read_text(encoding="utf-8").splitlines()]
+        by_backend: dict[str, list[dict[str, Any]]] = {}
+        for record in records:
+            by_backend.setdefault(record["backend"], []).append(record)
+        print_table({name: summarise(rows) for name, rows in by_backend.items()})
+        return
 
     rows = [json.loads(line) for line in args.eval.read_text(encoding="utf-8").splitlines() if line.strip()]
     rows = rows[: args.limit] if args.limit else rows
@@ -161,6 +177,10 @@ def main() -> None:
         with args.out.open("a", encoding="utf-8") as out:
             for backend in args.backends.split(","):
                 summaries[backend] = run_backend(backend.strip(), rows, data_dir, store, out)
+    print_table(summaries)
+
+
+def print_table(summaries: dict[str, dict[str, Any]]) -> None:
     names = list(summaries)
     print("| measure | " + " | ".join(names) + " |")
     print("|---|" + "---|" * len(names))
