@@ -272,7 +272,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if practices == 0:
         print("warning: the store is empty, so every answer will be 'not in the documents'; run "
               "`praxis ingest` first, or start with `praxis up`", file=sys.stderr)
-    app = create_app(settings, store=store)
+    from assistant.factory import build_assistant
+
+    progress = model_progress_bar()  # the first start of the default local model assembles it
+    try:
+        assistant = build_assistant(settings, store, progress=progress)
+    finally:
+        progress.close()
+    app = create_app(settings, assistant=assistant, store=store)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     if host not in LOOPBACK_HOSTS:
         print(f"warning: listening on {host}, reachable from other machines; the public routes "
@@ -365,6 +372,8 @@ def build_parser() -> argparse.ArgumentParser:
     serving = argparse.ArgumentParser(add_help=False)
     serving.add_argument("--host", help="address to listen on (PRAXIS_SERVER__HOST, default 127.0.0.1)")
     serving.add_argument("--port", type=int, help="port (PRAXIS_SERVER__PORT, default 8000; 0 = any free)")
+    serving.add_argument("--backend", choices=["extractive", "llamacpp", "openai"],
+                         help="who writes the answers (PRAXIS_ANSWER__BACKEND; default extractive)")
     serve = sub.add_parser(
         "serve", parents=[common, serving], help="serve the web UI at / and the HTTP API at /v1 (/docs)"
     )

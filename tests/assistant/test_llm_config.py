@@ -65,3 +65,9 @@ def test_ask_backend_flag_overrides_the_environment(monkeypatch, capsys):
     hide_module(monkeypatch, "llama_cpp")
     assert main(["ask", "How many members?", "--backend", "llamacpp"]) == 2
     assert "pip install -e '.[llm]'" in capsys.readouterr().err
+
+
+def test_serve_backend_flag_fails_before_listening_when_the_extra_is_missing(monkeypatch, capsys):
+    hide_module(monkeypatch, "llama_cpp")
+    assert main(["serve", "--backend", "llamacpp", "--port", "0"]) == 2
+    assert "pip install -e '.[llm]'" in capsys.readouterr().err
