@@ -124,6 +124,10 @@ class Assistant:
             yield {"type": "delta", "text": line}
         yield {"type": "answer", "answer": answer}
 
+    def covers(self, passages: Sequence[ScoredChunk]) -> bool:
+        """Whether retrieval found the corpus relevant enough to answer at all."""
+        return bool(passages) and passages[0].score >= self.min_relevance
+
     def _stream_generated(
         self,
         question: str,
@@ -146,7 +150,7 @@ class Assistant:
         passages = self.retriever.retrieve(query, k=k, filters=filters)
         retrieved = time.perf_counter()
         result: Generated | None = None
-        if passages and passages[0].score >= self.min_relevance:
+        if self.covers(passages):
             for item in self.answerer.stream(question, passages, query=query, history=turns):
                 if isinstance(item, Generated):
                     result = item
