@@ -49,6 +49,7 @@ _REFUSALS = re.compile(
     r"provide|specify)|no information (about|on)|not (mentioned|specified|stated) in",
     re.I,
 )
+_YEAR = re.compile(r"(19|20)\d\d")
 MIN_CONTEXT_COVERAGE = 0.6  # share of the question (rarity-weighted) a context sentence must mention
 MIN_SUPPORT = 0.4  # share of a cited sentence's content words found in its passage
 MIN_SUPPORT_UNCITED = 0.6  # a sentence without any usable marker must stick closer to a passage
@@ -253,6 +254,8 @@ class SentenceGuard:
             return self._drop(sentence, f"states {', '.join(invented)}, found in no retrieved passage")
         for number, context in number_contexts(bare, 2, nearest=True).items():
             known = self._contexts.get(number)
+            if _YEAR.fullmatch(number):  # years are exempt: a date is said in many ways: "by 2015", "(2015)"
+                continue
             if context and known is not None and not context & known:
                 # "14 new members" where the passages say "14 clusters ... 70 new members"
                 return self._drop(sentence, f"uses {number} out of the context the passages give it")
