@@ -8,6 +8,7 @@ imported lazily; a missing one raises ConfigError naming the pip command that in
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import logging
 import os
@@ -103,7 +104,16 @@ class LlamaCppGenerator:
                 )
             except (ValueError, RuntimeError, OSError) as exc:
                 raise BackendError(f"llama.cpp could not load {self.model_path}: {exc}") from exc
+            # free the model before interpreter teardown, where llama.cpp's finaliser would fail
+            atexit.register(self.close)
         return self._llama
+
+    def close(self) -> None:
+        """Free the loaded model (it is loaded again on next use)."""
+        with self._lock:
+            if self._llama is not None:
+                self._llama.close()
+                self._llama = None
 
     def complete(self, messages: Sequence[Message]) -> str:
         return "".join(self.stream(messages))
