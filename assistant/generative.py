@@ -8,7 +8,9 @@ Small local models neither abstain nor cite reliably, so:
 - every generated sentence passes guards before it is shown: its `[n]` markers are mapped to the
   passages of the prompt (out-of-range ones dropped, a marker pointing at a passage that does not
   support the sentence moved to the one that does); a sentence stating a number found in none of
-  the retrieved passages is removed; a sentence the passages do not support is removed;
+  the retrieved passages, or a number beside other words than the passages give it ("14 new
+  members" where they say "14 clusters"; years exempt), is removed; a sentence the passages do
+  not support is removed;
 - a reply of which nothing survives falls back to the extractive answer (a reply that says the
   passages do not answer abstains).
 
