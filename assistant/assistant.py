@@ -14,6 +14,7 @@ from langchain_core.runnables import Runnable, RunnableConfig
 
 from assistant.errors import InvalidQuestion
 from assistant.extractive import ExtractiveAnswerer
+from assistant.generative import Generated, GenerativeAnswerer
 from assistant.retrieval import Retriever, validate_filters, validate_k
 from assistant.text import content_terms
 from assistant.types import Answer, Message, ScoredChunk
@@ -76,7 +77,7 @@ class Assistant:
     """Answers questions from the store. Collaborators are passed in; nothing reads the env."""
 
     retriever: Retriever
-    answerer: ExtractiveAnswerer
+    answerer: ExtractiveAnswerer | GenerativeAnswerer
     k: int = 5
     min_relevance: float = 0.25  # below this top score, the corpus does not cover the question
 
@@ -89,6 +90,8 @@ class Assistant:
         filters: dict[str, str] | None = None,
     ) -> Answer:
         """Answer a question with cited sentences, or abstain. Raises InvalidQuestion."""
+        if isinstance(self.answerer, GenerativeAnswerer):
+            return _final_answer(self.stream(question, history=history, k=k, filters=filters))
         question = validate_question(question)
         turns = validate_history(history)
         k = validate_k(self.k if k is None else k)
@@ -108,10 +111,61 @@ class Assistant:
         return Answer(text, citations, list(passages), False, timings)
 
     def stream(self, question: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
-        """Events for streaming adapters: {"type": "delta", "text"} ..., then {"type": "answer"}."""
+        """Events for streaming adapters: {"type": "delta", "text"} ..., then {"type": "answer"}.
+
+        The deltas joined are exactly the final answer's text. Raises InvalidQuestion, and
+        BackendError when a generated-answer backend fails.
+        """
+        if isinstance(self.answerer, GenerativeAnswerer):
+            yield from self._stream_generated(question, **kwargs)
+            return
         answer = self.ask(question, **kwargs)
         for line in answer.text.splitlines(keepends=True):
             yield {"type": "delta", "text": line}
+        yield {"type": "answer", "answer": answer}
+
+    def covers(self, passages: Sequence[ScoredChunk]) -> bool:
+        """Whether retrieval found the corpus relevant enough to answer at all."""
+        return bool(passages) and passages[0].score >= self.min_relevance
+
+    def _stream_generated(
+        self,
+        question: str,
+        *,
+        history: Sequence[Message | dict[str, Any]] | None = None,
+        k: int | None = None,
+        filters: dict[str, str] | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Generated answers: guarded sentences as the model writes them, then the Answer.
+
+        timings_ms gains "first_token": from the question to the model's first token.
+        """
+        assert isinstance(self.answerer, GenerativeAnswerer)
+        question = validate_question(question)
+        turns = validate_history(history)
+        k = validate_k(self.k if k is None else k)
+        filters = validate_filters(filters)
+        started = time.perf_counter()
+        query = condense(question, turns)
+        passages = self.retriever.retrieve(query, k=k, filters=filters)
+        retrieved = time.perf_counter()
+        result: Generated | None = None
+        if self.covers(passages):
+            for item in self.answerer.stream(question, passages, query=query, history=turns):
+                if isinstance(item, Generated):
+                    result = item
+                else:
+                    yield {"type": "delta", "text": item}
+        finished = time.perf_counter()
+        timings = {"retrieve": (retrieved - started) * 1000, "answer": (finished - retrieved) * 1000}
+        if result is not None and result.first_token_at is not None:
+            timings["first_token"] = (result.first_token_at - started) * 1000
+        if result is None or result.abstained:
+            text = abstention(question, passages)
+            yield {"type": "delta", "text": text}
+            yield {"type": "answer", "answer": Answer(text, [], list(passages), True, timings)}
+            return
+        answer = Answer(result.text, result.citations, list(passages), False, timings)
         yield {"type": "answer", "answer": answer}
 
     def as_runnable(self) -> AssistantRunnable:
@@ -144,6 +198,13 @@ class AssistantRunnable(Runnable[Any, Any]):
         question, options = _runnable_args(input)
         for event in self.assistant.stream(question, **options):
             yield event["text"] if event["type"] == "delta" else event["answer"].to_dict()
+
+
+def _final_answer(events: Iterator[dict[str, Any]]) -> Answer:
+    for event in events:
+        if event["type"] == "answer":
+            return event["answer"]  # type: ignore[no-any-return]
+    raise RuntimeError("the answer stream ended without an answer")
 
 
 def abstention(question: str, passages: Sequence[ScoredChunk]) -> str:

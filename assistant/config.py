@@ -45,7 +45,10 @@ class RetrievalSettings(BaseModel):
 
 
 class AnswerSettings(BaseModel):
-    backend: Literal["extractive"] = "extractive"
+    backend: Literal["extractive", "llamacpp", "openai"] = Field(
+        default="extractive",
+        description="extractive (offline, no model), llamacpp (local GGUF) or openai (any compatible server)",
+    )
     max_sentences: int = Field(default=3, ge=1, le=10)
 
 
@@ -55,6 +58,31 @@ class IngestSettings(BaseModel):
         description="which fields of JSON/JSONL/CSV export records hold the title, sections and "
         'metadata, e.g. {"title": "name", "sections": {"Resources needed": "budget"}}; '
         "unset targets keep the defaults (see ingest/readers/fields.py)",
+    )
+
+
+class LLMSettings(BaseModel):
+    """The language model of the generated-answer backends (answer.backend llamacpp or openai)."""
+
+    model_path: Path | None = Field(
+        default=None,
+        description="llamacpp: a GGUF file; unset = the packaged Qwen2.5-Coder-1.5B-Instruct Q4_K_M",
+    )
+    base_url: str | None = Field(
+        default=None, description="openai: the server's base URL, e.g. http://localhost:11434/v1"
+    )
+    api_key: SecretStr = Field(
+        default=SecretStr("not-needed"), description="openai: the API key (never printed or logged)"
+    )
+    model: str = Field(default="qwen2.5-coder-1.5b-instruct", description="openai: the model name")
+    max_tokens: int = Field(default=160, ge=16, le=4096, description="longest reply, in tokens")
+    temperature: float = Field(default=0.0, ge=0.0, le=2.0, description="0 = always the likeliest words")
+    n_ctx: int = Field(default=2048, ge=512, le=131_072, description="llamacpp: context window")
+    n_threads: int | None = Field(default=None, ge=1, le=256, description="llamacpp: CPU threads")
+    timeout_s: float = Field(default=120.0, gt=0, le=3600, description="openai: request timeout")
+    context_chars: int = Field(
+        default=1100, ge=200, le=20_000,
+        description="passage text in the prompt; prefill time grows with it (~89 tokens/s on 2 cores)",
     )
 
 
@@ -84,6 +112,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = RetrievalSettings()
     answer: AnswerSettings = AnswerSettings()
     ingest: IngestSettings = IngestSettings()
+    llm: LLMSettings = LLMSettings()
     server: ServerSettings = ServerSettings()
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
@@ -12,6 +14,9 @@ from assistant.config import Settings
 from assistant.embeddings import HashingEmbeddings, SentenceTransformerEmbeddings
 from assistant.errors import ConfigError
 from assistant.extractive import ExtractiveAnswerer
+from assistant.generation import Generator, LlamaCppGenerator, OpenAIGenerator, require
+from assistant.generative import GenerativeAnswerer
+from assistant.local_model import ensure_default_model
 from assistant.retrieval import DenseRetriever
 from assistant.store import ChromaStore, open_client
 
@@ -44,13 +49,65 @@ def build_store(settings: Settings, embeddings: Embeddings | None = None) -> Chr
     return ChromaStore(client, embeddings, name=settings.store.collection)
 
 
-def build_assistant(settings: Settings, store: ChromaStore | None = None) -> Assistant:
+@lru_cache(maxsize=2)
+def _cached_llamacpp(
+    model_path: str, n_ctx: int, n_threads: int | None, max_tokens: int, temperature: float
+) -> LlamaCppGenerator:
+    # one loaded model per process, however many Assistants are built
+    return LlamaCppGenerator(
+        Path(model_path), n_ctx=n_ctx, n_threads=n_threads, max_tokens=max_tokens, temperature=temperature
+    )
+
+
+def build_generator(
+    settings: Settings, *, progress: Callable[[int, int], None] | None = None
+) -> Generator:
+    """The language model of answer.backend. `progress(done, total)` reports the one-time
+    assembly of the packaged default model (bytes). Raises ConfigError for a missing extra."""
+    llm = settings.llm
+    match settings.answer.backend:
+        case "llamacpp":
+            require("llama_cpp", "llama-cpp-python")
+            model_path = llm.model_path or ensure_default_model(settings.data_dir / "models", progress)
+            return _cached_llamacpp(
+                str(model_path), llm.n_ctx, llm.n_threads, llm.max_tokens, llm.temperature
+            )
+        case "openai":
+            return OpenAIGenerator(
+                base_url=llm.base_url,
+                api_key=llm.api_key.get_secret_value(),
+                model=llm.model,
+                max_tokens=llm.max_tokens,
+                temperature=llm.temperature,
+                timeout_s=llm.timeout_s,
+            )
+        case other:
+            raise ConfigError(f"answer backend {other!r} uses no language model")
+
+
+def build_assistant(
+    settings: Settings,
+    store: ChromaStore | None = None,
+    *,
+    generator: Generator | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Assistant:
+    """The Assistant of these settings. `generator` replaces the configured language model (tests);
+    `progress` reports the first-use assembly of the default local model."""
     store = store or build_store(settings)
     embeddings = store.embeddings
     retriever = DenseRetriever(store, embeddings)
+    extractive = ExtractiveAnswerer(embeddings, max_sentences=settings.answer.max_sentences)
+    answerer: ExtractiveAnswerer | GenerativeAnswerer
     match settings.answer.backend:
         case "extractive":
-            answerer = ExtractiveAnswerer(embeddings, max_sentences=settings.answer.max_sentences)
+            answerer = extractive
+        case "llamacpp" | "openai":
+            answerer = GenerativeAnswerer(
+                generator or build_generator(settings, progress=progress),
+                extractive,
+                context_chars=settings.llm.context_chars,
+            )
         case other:
             raise ConfigError(f"unknown answer backend {other!r}")
     return Assistant(retriever, answerer, k=settings.retrieval.k)

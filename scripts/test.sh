@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Set up with the test extra and run the whole test suite (model and browser tests included).
-# The browser tests drive Debian's chromium headless; it is installed here when missing.
+# Set up with the test and llm extras and run the whole test suite (model, browser and llm tests
+# included). The browser tests drive Debian's chromium headless; it is installed here when missing.
+# The llm extra compiles llama-cpp-python: about 5 minutes on 2 cores, once per machine (pip
+# caches the wheel).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v chromium >/dev/null 2>&1; then
@@ -8,5 +10,5 @@ if ! command -v chromium >/dev/null 2>&1; then
   $apt_get update -qq
   DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq chromium >/dev/null
 fi
-bash scripts/setup.sh test
+bash scripts/setup.sh test,llm,llm-test
 .venv/bin/python -m pytest "$@"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import assistant.embeddings as embeddings_module
+import assistant.generation as generation_module
 from assistant.assistant import Assistant
 from assistant.config import load_settings
 from assistant.embeddings import HashingEmbeddings, SentenceTransformerEmbeddings
@@ -28,6 +29,7 @@ def _guard_model_loads(request: pytest.FixtureRequest, monkeypatch: pytest.Monke
     """Unit tests must not load real models by accident; `@pytest.mark.model` opts in."""
     allowed = request.node.get_closest_marker("model") is not None
     monkeypatch.setattr(embeddings_module, "ALLOW_MODEL_LOADS", allowed)
+    monkeypatch.setattr(generation_module, "ALLOW_MODEL_LOADS", allowed)
 
 
 @pytest.fixture(autouse=True)

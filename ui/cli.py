@@ -22,6 +22,8 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
         overrides["data_dir"] = args.data_dir
     if getattr(args, "k", None) is not None:
         overrides["retrieval"] = {"k": args.k}
+    if getattr(args, "backend", None):
+        overrides["answer"] = {"backend": args.backend}
     return overrides
 
 
@@ -87,17 +89,47 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def model_progress_bar(quiet: bool = False) -> Any:
+    """A progress callback (done, total bytes) drawing a bar on stderr, e.g. for the one-time
+    assembly of the packaged local model. Call .close() on it when done."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit="B", unit_scale=True, desc="assembling the local model", file=sys.stderr,
+               disable=quiet or None, leave=False)
+
+    class Progress:
+        def __call__(self, done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        def close(self) -> None:
+            bar.close()
+
+    return Progress()
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.factory import build_assistant
 
     settings = _settings(args)
-    assistant = build_assistant(settings)
+    progress = model_progress_bar(quiet=args.json)
+    try:
+        assistant = build_assistant(settings, progress=progress)
+    finally:
+        progress.close()
     filters = {k: v for k, v in (("country", args.country), ("theme", args.theme), ("section", args.section)) if v}
-    answer = assistant.ask(args.question, k=settings.retrieval.k, filters=filters)
     if args.json:
+        answer = assistant.ask(args.question, k=settings.retrieval.k, filters=filters)
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
-    print(answer.text)
+    # print the answer as it is written (generated answers arrive sentence by sentence)
+    for event in assistant.stream(args.question, k=settings.retrieval.k, filters=filters):
+        if event["type"] == "delta":
+            print(event["text"], end="", flush=True)
+        else:
+            answer = event["answer"]
+    print()
     if answer.citations:
         print()
         for c in answer.citations:
@@ -263,7 +295,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if practices == 0:
         print("warning: the store is empty, so every answer will be 'not in the documents'; run "
               "`praxis ingest` first, or start with `praxis up`", file=sys.stderr)
-    app = create_app(settings, store=store)
+    from assistant.factory import build_assistant
+
+    progress = model_progress_bar()  # the first start of the default local model assembles it
+    try:
+        assistant = build_assistant(settings, store, progress=progress)
+    finally:
+        progress.close()
+    app = create_app(settings, assistant=assistant, store=store)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     if host not in LOOPBACK_HOSTS:
         print(f"warning: listening on {host}, reachable from other machines; the public routes "
@@ -324,6 +363,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--country", help="only practices from this country")
     ask.add_argument("--theme", help="only practices with this theme")
     ask.add_argument("--section", help="only this section, e.g. 'Resources needed'")
+    ask.add_argument("--backend", choices=["extractive", "llamacpp", "openai"],
+                     help="who writes the answer (PRAXIS_ANSWER__BACKEND; default extractive)")
     ask.set_defaults(func=cmd_ask)
 
     compare = sub.add_parser("compare", parents=[common],
@@ -363,6 +404,8 @@ def build_parser() -> argparse.ArgumentParser:
     serving = argparse.ArgumentParser(add_help=False)
     serving.add_argument("--host", help="address to listen on (PRAXIS_SERVER__HOST, default 127.0.0.1)")
     serving.add_argument("--port", type=int, help="port (PRAXIS_SERVER__PORT, default 8000; 0 = any free)")
+    serving.add_argument("--backend", choices=["extractive", "llamacpp", "openai"],
+                         help="who writes the answers (PRAXIS_ANSWER__BACKEND; default extractive)")
     serve = sub.add_parser(
         "serve", parents=[common, serving], help="serve the web UI at / and the HTTP API at /v1 (/docs)"
     )

