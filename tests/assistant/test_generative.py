@@ -114,7 +114,9 @@ def test_a_figure_taken_from_another_fact_of_the_passages_is_removed(passages, p
 
 
 def test_a_year_may_be_phrased_freely(passages, practices):
-    generator = ScriptedGenerator("By 2015 the Lithuanian clusters were lacking maturity and sustainability [3].")
+    generator = ScriptedGenerator(
+        "By 2015 the Lithuanian clusters were lacking maturity and sustainability [3]."
+    )
     answer = assistant_with(generator, passages).ask("What were Lithuanian clusters lacking in 2015?")
     assert answer.text == "By 2015 the Lithuanian clusters were lacking maturity and sustainability. [1]"
     assert_citations_exact(answer, practices)
