@@ -233,6 +233,7 @@ class ErrorResponse(BaseModel):
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse, "description": text}
     for code, text in ((400, "a body that cannot be parsed (send UTF-8 JSON)"),
+                       (413, "the request body is larger than the limit (1 MiB; uploads 500 MiB)"),
                        (422, "invalid input, with a message saying what to change"),
                        (503, "the store is unreachable or built with another model"))
 }
