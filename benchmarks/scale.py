@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_WORK = ROOT / "benchmarks" / "results"
 BUNDLED = 42  # --n 42 means the bundled corpus, not synthetic practices
 RAW_SAMPLE = 6000  # about this many chunk texts are encoded raw (evenly spaced over the corpus)
-SLICES = 8  # the ingest runs in this many slices, each right after the raw encode of its texts
+SLICES = 16  # the ingest runs in this many slices, each right after the raw encode of its texts
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -159,6 +159,7 @@ def bench_ingest(n: int, work: Path, seed: int) -> dict[str, Any]:
     raw_wall = raw_cpu = ingest_wall = ingest_cpu = 0.0
     sampled = chunks = documents = 0
     failed: list[tuple[str, str]] = []
+    slice_ratios: list[tuple[float, float]] = []  # (wall, CPU) per slice
     # each slice: the raw encode of (a sample of) its texts, then its ingest, so a shared machine's
     # changing load affects both sides of the ratio alike
     for part, texts in zip(slices, slice_texts, strict=True):
@@ -175,6 +176,12 @@ def bench_ingest(n: int, work: Path, seed: int) -> dict[str, Any]:
             report = ingestor.run(part)
         raw_wall += raw_clock.wall * len(texts) / len(sample)  # seconds to encode the slice raw
         raw_cpu += raw_clock.cpu * len(texts) / len(sample)
+        slice_ratios.append(
+            (
+                raw_clock.wall * len(texts) / len(sample) / ingest_clock.wall,
+                raw_clock.cpu * len(texts) / len(sample) / ingest_clock.cpu,
+            )
+        )
         ingest_wall += ingest_clock.wall
         ingest_cpu += ingest_clock.cpu
         sampled += len(sample)
@@ -202,6 +209,9 @@ def bench_ingest(n: int, work: Path, seed: int) -> dict[str, Any]:
         "chunks_per_s": chunks / ingest_wall,
         "ratio_wall": raw_wall / ingest_wall,
         "ratio_cpu": raw_cpu / ingest_cpu,
+        "slice_ratio_median_wall": statistics.median(r[0] for r in slice_ratios),
+        "slice_ratio_median_cpu": statistics.median(r[1] for r in slice_ratios),
+        "slice_ratio_range_wall": [min(r[0] for r in slice_ratios), max(r[0] for r in slice_ratios)],
         "reingest_s": again_clock.wall,
         "reingest_share": again_clock.wall / ingest_wall,
         "loadavg": os.getloadavg()[0],
@@ -224,6 +234,16 @@ def bench_ingest(n: int, work: Path, seed: int) -> dict[str, Any]:
                 ["ingest, chunks/s", chunks / ingest_wall, chunks / ingest_cpu],
                 ["ingest, documents/s", documents / ingest_wall, documents / ingest_cpu],
                 ["ingest / raw encode (target >= 0.85)", result["ratio_wall"], result["ratio_cpu"]],
+                [
+                    f"  median over the {len(slices)} slices",
+                    result["slice_ratio_median_wall"],
+                    result["slice_ratio_median_cpu"],
+                ],
+                [
+                    "  lowest / highest slice (wall): how noisy the machine was",
+                    f"{min(r[0] for r in slice_ratios):.2f} / {max(r[0] for r in slice_ratios):.2f}",
+                    "",
+                ],
                 ["ingest, s", ingest_wall, ingest_cpu],
                 ["re-ingest unchanged, s", again_clock.wall, again_clock.cpu],
                 [
