@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 METADATA_KEYS = ("country", "region", "theme")
 PAGE_ROWS = 10_000  # rows per get() when reading a whole collection: bounded memory and payloads
+WRITES_OPEN = "praxis_writes_open"  # documents-collection metadata: 1 while a writer may be mid-way
 
 # (practice, its chunks, one vector per chunk): what `write_documents` stores
 DocumentWrite = tuple[Practice, Sequence[Chunk], Sequence[Sequence[float]]]
@@ -189,6 +190,7 @@ class ChromaStore:
         self._chunks: Any = None
         self._documents: Any = None
         self._max_batch: int | None = None
+        self._writes_open = False
 
     # -- collections -------------------------------------------------------------------------
 
@@ -256,6 +258,7 @@ class ChromaStore:
         handles then name deleted collections) and open the current ones; False if none."""
         log.info("collection handles are stale; reopening collection=%s", self.name)
         self._chunks = self._documents = None
+        self._writes_open = False
         return self._open(create=False)
 
     def drop(self) -> None:
@@ -264,6 +267,26 @@ class ChromaStore:
             if self._existing(suffix) is not None:
                 self.client.delete_collection(f"{self.name}_{suffix}")
         self._chunks = self._documents = None
+        self._writes_open = False
+
+    # -- write sessions: a crash between begin and end makes the next reconcile() look -------
+
+    def _begin_writes(self) -> None:
+        if not self._writes_open:
+            self._documents.modify(metadata={WRITES_OPEN: 1})
+            self._writes_open = True
+
+    def end_writes(self) -> None:
+        """Record that every write of this process completed: the next `reconcile()` can skip its
+        scan of all chunks. Writers call this when done (the Ingestor at the end of a run)."""
+        if self._open(create=False):
+            self._documents.modify(metadata={WRITES_OPEN: 0})
+        self._writes_open = False
+
+    def writes_interrupted(self) -> bool:
+        """Whether a writer may have stopped mid-way (or the store predates this marker)."""
+        documents = self._existing("documents")
+        return documents is not None and (documents.metadata or {}).get(WRITES_OPEN) != 0
 
     # -- documents ---------------------------------------------------------------------------
 
@@ -375,6 +398,7 @@ class ChromaStore:
             if len(chunks) != len(vectors):
                 raise StoreError(f"{practice.source}: {len(chunks)} chunks but {len(vectors)} vectors")
         self._open(create=True)
+        self._begin_writes()
         batch = self._batch()
         rows = [
             (chunk, vector, practice.content_hash)
@@ -470,20 +494,25 @@ class ChromaStore:
         """Remove a practice and its chunks; returns the number of chunks removed."""
         if not self._open(create=False):
             return 0
+        self._begin_writes()
         old = self._chunks.get(where={"practice_id": practice_id}, include=[])
         self._documents.delete(ids=[practice_id])
         if old["ids"]:
             self._chunks.delete(ids=old["ids"])
         return len(old["ids"])
 
-    def reconcile(self) -> int:
+    def reconcile(self, *, force: bool = False) -> int:
         """Remove chunks that belong to no committed document version; returns how many.
 
+        Only when the last writer did not finish (see `end_writes`), unless forced: the scan
+        reads every chunk's metadata (about 10 s at 75,000 chunks).
         A practice that had such chunks may have lost chunks it shares with the interrupted new
         version (same content, same id), so its record is marked stale: the next ingest of its
         file embeds it again instead of skipping it as unchanged.
         """
         if not self._open(create=False):
+            return 0
+        if not force and not self.writes_interrupted():
             return 0
         committed = {pid: r.content_hash for pid, r in self.document_index().items()}
         ids, columns = self._get_all(self._chunks, ["metadatas"])

@@ -534,16 +534,25 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
     args = parser.parse_args(argv)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    sizes = [int(s) for s in args.sizes.split(",")] if args.what in ("all", "table") else [args.n]
-    for n in sizes:
-        if args.what in ("ingest", "all"):
-            bench_ingest(n, args.work, args.seed)
-        if args.what in ("query", "all"):
-            bench_query(n, args.work, args.seed, args.questions)
-        if args.what in ("startup", "all"):
-            bench_startup(n, args.work, args.seed)
     if args.what in ("all", "table"):
+        sizes = [int(s) for s in args.sizes.split(",")]
+        if args.what == "all":
+            # each part in a fresh process: a process that still holds the store open (with
+            # writes not yet compacted) would inflate the next process's start-up and memory
+            common = ["--seed", str(args.seed), "--questions", str(args.questions), "--work", str(args.work)]
+            for n in sizes:
+                for part in ("ingest", "query", "startup"):
+                    command = [sys.executable, "-m", "benchmarks.scale", part, "--n", str(n), *common]
+                    subprocess.run(command, check=True, cwd=ROOT)
         growth(args.work, sizes)
+        return
+    match args.what:
+        case "ingest":
+            bench_ingest(args.n, args.work, args.seed)
+        case "query":
+            bench_query(args.n, args.work, args.seed, args.questions)
+        case "startup":
+            bench_startup(args.n, args.work, args.seed)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\n(peak RSS of this benchmark process: {peak:.0f} MB)")
 

@@ -297,6 +297,7 @@ class Ingestor:
                 if practice_id not in seen and record.source.split("#", 1)[0] not in keep_files:
                     self.store.delete_document(practice_id)
                     report.pruned.append(record.source)
+        self.store.end_writes()  # every write completed: the next run need not reconcile
         report.seconds = time.perf_counter() - started
         return report
 

@@ -185,3 +185,26 @@ def test_prune_keeps_records_of_an_export_that_failed_to_read(
     (folder / "other.jsonl").write_text(json.dumps({"title": "Other", "about": "Text."}) + "\n")
     report = Ingestor(store, hashing).run([folder], prune=True)
     assert len(report.pruned) == 5 and list(store.document_index()) == ["other-other"]
+
+
+def test_an_interrupted_prune_leaves_no_orphan_chunks(tmp_path: Path, hashing: HashingEmbeddings) -> None:
+    corpus = tmp_path / "corpus"
+    paths = write_corpus(3, corpus, seed=13)
+    store = ChromaStore(open_client(tmp_path / "data"), hashing, name="t")
+    assert Ingestor(store, hashing).run([corpus]).ok
+    paths[0].unlink()
+
+    def crash(**kwargs):
+        raise KeyboardInterrupt  # dies after the record is gone, before its chunks are
+
+    store._chunks.delete = crash
+    with pytest.raises(KeyboardInterrupt):
+        Ingestor(store, hashing).run([corpus], prune=True)
+
+    store = ChromaStore(open_client(tmp_path / "data"), hashing, name="t")
+    assert store.writes_interrupted()
+    report = Ingestor(store, hashing).run([corpus], prune=True)
+    assert report.ok and len(report.unchanged) == 2
+    remaining = {c.practice_id for c in store.all_chunks()}
+    assert remaining == set(store.document_index()) and len(remaining) == 2
+    assert not store.writes_interrupted()  # a finished run: the next one skips the scan
