@@ -146,6 +146,7 @@ def test_reconcile_removes_chunks_of_an_interrupted_write(store: ChromaStore, co
     practice.content_hash = "interrupted"
     chunks = chunk_practice(practice)
     # the chunks were written, then the process died before the document record was committed
+    store._begin_writes()  # noqa: SLF001 - what write_documents does first
     store._chunks.upsert(  # noqa: SLF001 - simulating a crash inside replace_document
         ids=[row_id(c, "interrupted") for c in chunks],
         documents=[c.text for c in chunks],
