@@ -5,6 +5,8 @@ The CLI, the HTTP API, the web UI and the evaluation all call this one class.
 
 from __future__ import annotations
 
+import logging
+import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -12,12 +14,15 @@ from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableConfig
 
+from assistant.citations import supported_only, verify
 from assistant.errors import InvalidQuestion
 from assistant.extractive import ExtractiveAnswerer
 from assistant.generative import Generated, GenerativeAnswerer
 from assistant.retrieval import Retriever, validate_filters, validate_k
-from assistant.text import content_terms
+from assistant.text import QUESTION_WORDS, STOPWORDS, content_terms
 from assistant.types import Answer, Message, ScoredChunk
+
+log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
 MAX_HISTORY_TURNS = 20
@@ -58,8 +63,13 @@ def validate_history(history: Sequence[Message | dict[str, Any]] | None) -> list
     return turns
 
 
+_NAME = re.compile(r"\b[A-Z][\w'’&-]*\w")
+
+
 def condense(question: str, history: Sequence[Message]) -> str:
-    """A standalone retrieval query for a follow-up: the question plus what it refers back to."""
+    """A standalone retrieval query for a follow-up: the question, the previous question and the
+    names the last reply used ("And how many members does it have?" after a question about
+    LAuGEA becomes a query that names LAuGEA). A question that stands on its own is kept as is."""
     if not history:
         return question
     lowered = f" {question.lower()} "
@@ -68,8 +78,13 @@ def condense(question: str, history: Sequence[Message]) -> str:
     if not (refers_back or short):
         return question
     previous = [t.content for t in history if t.role == "user"][-1:]
-    context = [t.content for t in history if t.role == "assistant"][-1:]
-    return " ".join([*previous, *context, question])
+    reply = [t.content for t in history if t.role == "assistant"][-1:]
+    names: list[str] = []
+    for text in reply:
+        for name in _NAME.findall(text[:600]):
+            if name not in names and name.lower() not in STOPWORDS and name.lower() not in QUESTION_WORDS:
+                names.append(name)
+    return " ".join([question, *previous, *names[:8]])
 
 
 @dataclass
@@ -100,15 +115,26 @@ class Assistant:
         query = condense(question, turns)
         passages = self.retriever.retrieve(query, k=k, filters=filters)
         retrieved = time.perf_counter()
-        result = None
-        if passages and passages[0].score >= self.min_relevance:
-            result = self.answerer.answer(query if query != question else question, passages)
+        reply = None
+        if passages and max(p.score for p in passages) >= self.min_relevance:
+            expand = getattr(self.retriever, "expand", None)
+            found = len(passages)
+            if expand is not None:  # read the rest of the top practice too
+                passages = expand(query, passages, filters)
+            about = query if query != question else None
+            reply = self.answerer.reply(question, passages, k=found, about=about)
         finished = time.perf_counter()
         timings = {"retrieve": (retrieved - started) * 1000, "answer": (finished - retrieved) * 1000}
-        if result is None:
+        if reply is None:
             return Answer(abstention(question, passages), [], list(passages), True, timings)
-        text, citations = result
-        return Answer(text, citations, list(passages), False, timings)
+        text, citations = reply.text, reply.citations
+        problems = verify(text, citations, passages)
+        if problems:  # never show a claim its citation does not back
+            log.warning("dropping unsupported claims problems=%s", problems)
+            text, citations = supported_only(text, citations, passages)
+            if not citations:
+                return Answer(abstention(question, passages), [], list(passages), True, timings)
+        return Answer(text, citations, list(passages), reply.abstained, timings)
 
     def stream(self, question: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
         """Events for streaming adapters: {"type": "delta", "text"} ..., then {"type": "answer"}.

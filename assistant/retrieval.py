@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.errors import InvalidQuestion
+from assistant.question import analyse
 from assistant.store import ChromaStore, where_clause
-from assistant.types import ScoredChunk
+from assistant.text import content_terms
+from assistant.types import Chunk, ScoredChunk
+
+log = logging.getLogger(__name__)
 
 MAX_K = 50
 FILTER_KEYS = ("country", "theme", "section", "region", "practice_id")
@@ -58,6 +68,200 @@ class DenseRetriever:
         where = where_clause(validate_filters(filters))
         vector = self.embeddings.embed_query(query)
         return self.store.query(vector, k=k, where=where)
+
+
+def keyword_terms(text: str) -> list[str]:
+    """What BM25 indexes and matches: stemmed content words, numbers included."""
+    return content_terms(text)
+
+
+def matches_filters(chunk: Chunk, filters: dict[str, str]) -> bool:
+    for key, value in filters.items():
+        if key in ("section", "practice_id"):
+            actual = getattr(chunk, key)
+        else:
+            actual = chunk.metadata.get(key, "")
+        if actual != value:
+            return False
+    return True
+
+
+class KeywordIndex:
+    """BM25 (bm25s) over chunks: each chunk's text with its practice title and section."""
+
+    def __init__(self, rows: Sequence[tuple[str, Chunk]]) -> None:
+        import bm25s
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on import
+        self.chunks = [chunk for _, chunk in rows]
+        self.row_of = {chunk.id: rid for rid, chunk in rows}  # chunk id -> stored row id
+        self._bm25: Any = None
+        self.vocabulary: frozenset[str] = frozenset()
+        if self.chunks:
+            tokens = [keyword_terms(f"{c.title} {c.section} {c.text}") for c in self.chunks]
+            self._bm25 = bm25s.BM25()
+            self._bm25.index(tokens, show_progress=False)
+            self.vocabulary = frozenset(self._bm25.vocab_dict)
+
+    def coverage(self, terms: Sequence[str]) -> float:
+        """Share of the query terms that occur in the collection at all (low for a question in
+        a language the documents are not written in)."""
+        if not terms:
+            return 0.0
+        return sum(1 for t in terms if t in self.vocabulary) / len(terms)
+
+    def search(
+        self, terms: Sequence[str], *, n: int, filters: dict[str, str] | None = None
+    ) -> list[tuple[Chunk, float]]:
+        """The n best chunks with a positive BM25 score, best first."""
+        known = [t for t in terms if t in self.vocabulary]
+        if self._bm25 is None or not known:
+            return []
+        scores = self._bm25.get_scores(known)
+        order = np.argsort(-scores)
+        result = []
+        for index in order:
+            if scores[index] <= 0 or len(result) >= n:
+                break
+            chunk = self.chunks[int(index)]
+            if filters and not matches_filters(chunk, filters):
+                continue
+            result.append((chunk, float(scores[index])))
+        return result
+
+
+@dataclass
+class HybridRetriever:
+    """Dense and BM25 candidates fused by reciprocal rank, with soft section boosts and, for
+    questions about several practices, one passage per practice first.
+
+    The BM25 index is built from the store's chunks once and rebuilt only when the store's
+    content_version() changes (or a keyword hit no longer exists in the store), never per query.
+    Passage scores fall with rank, on the cosine scale: the first gets the best cosine of the
+    chosen passages, the others that scaled by their fused score.
+    """
+
+    store: ChromaStore
+    embeddings: Embeddings
+    candidates: int = 40  # taken from each of dense and BM25 before fusion
+    rrf_k: int = 60
+    section_boost: float = 0.35  # in units of a first-place RRF vote
+    _index: KeywordIndex | None = field(default=None, init=False, repr=False)
+    _version: Any = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def keyword_index(self) -> KeywordIndex:
+        version = self.store.content_version()
+        with self._lock:
+            if self._index is None or version != self._version:
+                started = time.perf_counter()
+                self._index = KeywordIndex(self.store.chunk_rows())
+                self._version = version
+                log.info("built keyword index chunks=%d ms=%.0f", len(self._index.chunks),
+                         (time.perf_counter() - started) * 1000)
+            return self._index
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._index = None
+
+    def retrieve(
+        self, query: str, *, k: int, filters: dict[str, str] | None = None
+    ) -> list[ScoredChunk]:
+        validate_k(k)
+        filters = validate_filters(filters)
+        intent = analyse(query)
+        n = max(self.candidates, 4 * k)
+        vector = self.embeddings.embed_query(query)
+        dense = self.store.query(vector, k=n, where=where_clause(filters))
+        index = self.keyword_index()
+        terms = keyword_terms(query)
+        keyword = index.search(terms, n=n, filters=filters)
+        # a question in a language the documents are not written in: BM25 sees only its names
+        keyword_weight = index.coverage(terms)
+
+        fused: dict[str, float] = {}
+        chunks: dict[str, Chunk] = {}
+        similarity: dict[str, float] = {}
+        for rank, passage in enumerate(dense):
+            cid = passage.chunk.id
+            chunks[cid] = passage.chunk
+            similarity[cid] = passage.score
+            fused[cid] = fused.get(cid, 0.0) + 1.0 / (self.rrf_k + rank + 1)
+        for rank, (chunk, _score) in enumerate(keyword):
+            cid = chunk.id
+            chunks.setdefault(cid, chunk)
+            fused[cid] = fused.get(cid, 0.0) + keyword_weight / (self.rrf_k + rank + 1)
+        if intent.sections:
+            bonus = self.section_boost / (self.rrf_k + 1)
+            for cid, chunk in chunks.items():
+                if chunk.section in intent.sections:
+                    fused[cid] += bonus
+
+        ranked = sorted(fused, key=lambda cid: fused[cid], reverse=True)
+        chosen = _diverse(ranked, chunks, k) if intent.multi else ranked[:k]
+        missing = [cid for cid in chosen if cid not in similarity]
+        if missing:
+            rows = self.store.chunks_by_id([index.row_of[cid] for cid in missing if cid in index.row_of])
+            found = {chunk.id: (chunk, stored) for chunk, stored in rows.values()}
+            if len(found) < len(missing):  # the store changed under the keyword index
+                self.invalidate()
+                chosen = [cid for cid in chosen if cid in similarity or cid in found]
+            for cid, (chunk, stored) in found.items():
+                chunks[cid] = chunk
+                similarity[cid] = float(np.dot(vector, stored))
+        # Best first by fused rank. The score is on the cosine scale (what relevance floors are
+        # set in): the best passage gets the highest cosine of the chosen ones, the others that
+        # times their fused score relative to the best, so scores fall as ranks do.
+        if not chosen:
+            return []
+        top = max(similarity[cid] for cid in chosen)
+        best = fused[chosen[0]] or 1.0
+        return [ScoredChunk(chunks[cid], top * fused[cid] / best) for cid in chosen]
+
+
+    def expand(
+        self, query: str, passages: Sequence[ScoredChunk], filters: dict[str, str] | None = None
+    ) -> list[ScoredChunk]:
+        """What the answerer reads: the passages, then the rest of the top practice (a fact often
+        sits one chunk away from the one that matched). Questions about several practices keep
+        just the passages. Added chunks come after the passages, with the lowest passage score."""
+        if not passages:
+            return []
+        filters = validate_filters(filters)
+        if analyse(query).multi:
+            # more practices, so that "which practices ..." can list them all, and the whole text
+            # of the two best, which a comparison of two practices needs
+            have = {p.chunk.id for p in passages}
+            floor = min(p.score for p in passages)
+            extra: list[ScoredChunk] = []
+            for practice in list(dict.fromkeys(p.chunk.practice_id for p in passages))[:2]:
+                for chunk in self.store.chunks_of(practice):
+                    if chunk.id not in have and matches_filters(chunk, filters):
+                        extra.append(ScoredChunk(chunk, floor))
+                        have.add(chunk.id)
+            deeper = self.retrieve(query, k=min(MAX_K, 4 * len(passages)), filters=filters)
+            return [*passages, *extra, *(p for p in deeper if p.chunk.id not in have)]
+        have = {p.chunk.id for p in passages}
+        floor = min(p.score for p in passages)
+        extra = [
+            ScoredChunk(chunk, floor)
+            for chunk in self.store.chunks_of(passages[0].chunk.practice_id)
+            if chunk.id not in have and matches_filters(chunk, filters)
+        ]
+        return [*passages, *extra]
+
+
+def _diverse(ranked: Sequence[str], chunks: dict[str, Chunk], k: int) -> list[str]:
+    """The best chunk of each practice in rank order, then the rest by rank, k in all."""
+    seen: set[str] = set()
+    first: list[str] = []
+    rest: list[str] = []
+    for cid in ranked:
+        practice = chunks[cid].practice_id
+        (rest if practice in seen else first).append(cid)
+        seen.add(practice)
+    return (first + rest)[:k]
 
 
 def to_document(passage: ScoredChunk) -> Document:

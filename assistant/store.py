@@ -191,6 +191,7 @@ class ChromaStore:
         self._documents: Any = None
         self._max_batch: int | None = None
         self._writes_open = False
+        self.writes = 0  # bumped by every write through this object; part of content_version()
 
     # -- collections -------------------------------------------------------------------------
 
@@ -268,6 +269,7 @@ class ChromaStore:
                 self.client.delete_collection(f"{self.name}_{suffix}")
         self._chunks = self._documents = None
         self._writes_open = False
+        self.writes += 1
 
     # -- write sessions: a crash between begin and end makes the next reconcile() look -------
 
@@ -446,6 +448,7 @@ class ChromaStore:
         stale = [cid for cid in old["ids"] if cid not in new_ids]
         for i in range(0, len(stale), batch):
             self._chunks.delete(ids=stale[i : i + batch])
+        self.writes += 1
 
     def get_facts(self, practice_id: str) -> list[Fact] | None:
         """The key facts stored with a practice; None when there are none of the current version."""
@@ -496,6 +499,7 @@ class ChromaStore:
             return 0
         self._begin_writes()
         old = self._chunks.get(where={"practice_id": practice_id}, include=[])
+        self.writes += 1
         self._documents.delete(ids=[practice_id])
         if old["ids"]:
             self._chunks.delete(ids=old["ids"])
@@ -550,6 +554,43 @@ class ChromaStore:
         return [
             _chunk_from_row(t, m) for t, m in zip(columns["documents"], columns["metadatas"], strict=True)
         ]
+
+    def chunk_rows(self) -> list[tuple[str, Chunk]]:
+        """(stored row id, chunk) for every chunk row: what a keyword index is built from."""
+        if not self._open(create=False):
+            return []
+        ids, columns = self._get_all(self._chunks, ["documents", "metadatas"])
+        return [
+            (rid, _chunk_from_row(t, m))
+            for rid, t, m in zip(ids, columns["documents"], columns["metadatas"], strict=True)
+        ]
+
+    def content_version(self) -> tuple[int, int, int]:
+        """Cheap to read, and changes when chunks are added or removed: (writes through this
+        object, chunk count, document count). Caches built from the chunks key on it."""
+        if not self._open(create=False):
+            return (self.writes, 0, 0)
+        return (self.writes, int(self._chunks.count()), int(self._documents.count()))
+
+    def chunks_of(self, practice_id: str) -> list[Chunk]:
+        """Every chunk of one practice, in document order."""
+        if not self._open(create=False):
+            return []
+        rows = self._chunks.get(where={"practice_id": practice_id}, include=["documents", "metadatas"])
+        chunks = [_chunk_from_row(t, m) for t, m in zip(rows["documents"], rows["metadatas"], strict=True)]
+        return sorted(chunks, key=lambda c: c.ordinal)
+
+    def chunks_by_id(self, ids: Sequence[str]) -> dict[str, tuple[Chunk, list[float]]]:
+        """row id (see chunk_rows) -> (chunk, stored vector) for the rows that still exist."""
+        if not ids or not self._open(create=False):
+            return {}
+        rows = self._chunks.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
+        return {
+            cid: (_chunk_from_row(text, meta), [float(x) for x in vector])
+            for cid, text, meta, vector in zip(
+                rows["ids"], rows["documents"], rows["metadatas"], rows["embeddings"], strict=True
+            )
+        }
 
     def _nearest(self, vector: Sequence[float], k: int, where: dict[str, Any] | None) -> Any:
         total = self._chunks.count()

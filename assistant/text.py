@@ -38,32 +38,82 @@ def words(text: str) -> list[str]:
 
 def stem(word: str) -> str:
     """A light suffix stripper: enough to match member/members/membership, fund/funded/funding."""
+    if word.endswith(("'s", "’s")):
+        word = word[:-2]
+    word = word.rstrip("'’")
+    for suffix in ("ises", "ised", "ise", "izes", "ized", "ize"):  # pedestrianise -> pedestrian
+        if word.endswith(suffix) and len(word) - len(suffix) >= 7:
+            return word[: -len(suffix)]
     for suffix in ("ships", "ship", "ations", "ation", "ings", "ing", "ies", "ied", "ers", "er",
                    "es", "ed", "ly", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                break  # 'assess', 'campus', 'analysis' are not plurals
             return word[: -len(suffix)]
     return word
 
 
 def content_terms(text: str) -> list[str]:
-    """Stemmed words that carry meaning (no stopwords, no question words)."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS]
+    """Stemmed words that carry meaning (no stopwords, no question words). A hyphenated word
+    gives itself and its parts: 'car-parts' -> 'car-part', 'car', 'part'."""
+    out = []
+    for w in words(text):
+        if w in STOPWORDS or w in QUESTION_WORDS:
+            continue
+        stemmed = stem(w)
+        if stemmed in STOPWORDS or stemmed in QUESTION_WORDS:  # "what's"
+            continue
+        out.append(stemmed)
+        if "-" in w:
+            out.extend(stem(p) for p in re.split(r"[-'’]", w) if p and p not in STOPWORDS)
+    return out
+
+
+# A number: digit groups of three after a space, comma or no-break space ("100 000", "26,000"),
+# or digits with an optional decimal part ("4.6", "2014").
+_GROUPED = re.compile(r"\d{1,3}(?:[ ,\u00a0\u202f]\d{3})+(?!\d)|\d+(?:[.,]\d+)?")
+_GROUP_SEPARATOR = re.compile(r"(?<=\d)[ ,\u00a0\u202f](?=\d{3}(?!\d))")
 
 
 def numbers(text: str) -> set[str]:
     """Numbers in text, normalised: '100 000', '100,000' and '100000' are all '100000'."""
     found = set()
-    for match in NUMBER.finditer(text):
-        raw = match.group(0).strip(" ,.")
-        digits = re.sub(r"(?<=\d)[\s,](?=\d{3}\b)", "", raw)
-        found.add(digits)
+    for match in _GROUPED.finditer(text):
+        found.add(_GROUP_SEPARATOR.sub("", match.group(0)).rstrip(".,"))
     return found
+
+
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+          "fifteen sixteen seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+NUMBER_WORDS: dict[str, int] = {w: i for i, w in enumerate(_UNITS)}
+NUMBER_WORDS.update({w: 10 * (i + 2) for i, w in enumerate(_TENS)})
+NUMBER_WORDS.update({"a dozen": 12, "a hundred": 100, "one hundred": 100, "a thousand": 1000})
+_NUMBER_WORD = re.compile(
+    r"\b(?:(" + "|".join(_TENS) + r")[-\s](" + "|".join(_UNITS[1:10]) + r")|("
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r"))\b",
+    re.IGNORECASE,
+)
+
+
+def number_words_to_digits(text: str) -> str:
+    """'three to five' -> '3 to 5', 'twenty-one' -> '21'; other text unchanged."""
+
+    def replace(match: re.Match[str]) -> str:
+        if match.group(1):
+            return str(NUMBER_WORDS[match.group(1).lower()] + NUMBER_WORDS[match.group(2).lower()])
+        return str(NUMBER_WORDS[match.group(3).lower()])
+
+    return _NUMBER_WORD.sub(replace, text)
+
+
+def normalise_numbers(text: str) -> str:
+    """Text with number words as digits and digit-group separators removed ('100 000' -> '100000')."""
+    return _GROUPED.sub(lambda m: _GROUP_SEPARATOR.sub("", m.group(0)), number_words_to_digits(text))
 
 
 # A sentence ends after . ! ? followed by white space and a capital, digit or bullet; or at a line break.
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9•\-–])|\n+")
-
-
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

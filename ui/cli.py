@@ -324,6 +324,51 @@ def cmd_serve(args: argparse.Namespace) -> int:
     Server(config).run()
     return 0
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    import time
+
+    from tqdm import tqdm
+
+    from assistant import evaluation
+    from assistant.errors import StoreError
+    from assistant.factory import build_assistant, build_store
+
+    testset = Path(args.testset)
+    rows = evaluation.load_testset(testset)
+    thresholds = [evaluation.parse_threshold(s) for s in args.fail_under] + [
+        evaluation.parse_threshold(s, minimum=False) for s in args.fail_over
+    ]
+    other = evaluation.load_summary(Path(args.compare)) if args.compare else None
+    settings = _settings(args)
+    store = build_store(settings)
+    if store.count_chunks() == 0:
+        raise StoreError(f"the store in {settings.data_dir} is empty; run `praxis ingest` first")
+    assistant = build_assistant(settings, store)
+    k = settings.retrieval.k
+    out = Path(args.out) if args.out else (
+        settings.data_dir / "eval" / f"{testset.stem}-{time.strftime('%Y%m%d-%H%M%S')}"
+    )
+    with tqdm(total=len(rows), unit="q", disable=args.quiet or None, file=sys.stderr) as bar:
+        results = evaluation.run(assistant, rows, k=k, progress=lambda done, total: bar.update(1))
+    summary = evaluation.summarise(
+        results,
+        testset=str(testset),
+        k=k,
+        backend=settings.answer.backend,
+        embedding=store.model_name,
+        created=time.strftime("%Y-%m-%d %H:%M:%S"),
+    )
+    evaluation.write_results(out, results, summary, k=k)
+    print(evaluation.format_table(summary))
+    if other is not None:
+        print(f"\ncompared with {args.compare}:")
+        print(evaluation.compare(summary, other))
+    print(f"\nwrote {out / 'results.jsonl'}, {out / 'summary.json'}, {out / 'report.html'}")
+    failures = evaluation.check_thresholds(summary, thresholds)
+    for failure in failures:
+        print(f"FAILED {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
 
 def cmd_config(args: argparse.Namespace) -> int:
     settings = _settings(args)
@@ -417,6 +462,19 @@ def build_parser() -> argparse.ArgumentParser:
         "up", parents=[common, serving], help="= serve --ingest: set up on first run, then serve"
     )
     up.set_defaults(func=cmd_serve, ingest=True)
+
+    evaluate = sub.add_parser("eval", parents=[common], help="score answers on a JSONL test set")
+    evaluate.add_argument("testset", help="JSONL: id, question, must_include, sources, type, history")
+    evaluate.add_argument("--out", help="folder for results.jsonl, summary.json, report.html")
+    evaluate.add_argument("--k", type=int, help="passages to retrieve and score (default 5)")
+    evaluate.add_argument("--backend", help="answer backend (PRAXIS_ANSWER__BACKEND)")
+    evaluate.add_argument("--compare", metavar="SUMMARY", help="an earlier summary.json: print deltas")
+    evaluate.add_argument("--fail-under", action="append", default=[], metavar="METRIC[@TYPE]=V",
+                          help="exit 1 when a metric is below V, e.g. recall=0.97 or recall@multilingual=0.9")
+    evaluate.add_argument("--fail-over", action="append", default=[], metavar="METRIC[@TYPE]=V",
+                          help="exit 1 when a metric is above V, e.g. false_abstention=0.05")
+    evaluate.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    evaluate.set_defaults(func=cmd_eval)
 
     config = sub.add_parser("config", parents=[common], help="print the effective settings")
     config.set_defaults(func=cmd_config)

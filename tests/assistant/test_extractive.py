@@ -1,0 +1,104 @@
+"""The extractive answerer on hand-made passages: what it picks, and when it abstains."""
+
+from __future__ import annotations
+
+from assistant.extractive import ExtractiveAnswerer, quantities
+from assistant.question import analyse, parts
+from assistant.types import Chunk, ScoredChunk
+
+BACC = (
+    "The Baltic Automotive Components Cluster (BACC) links suppliers to the car industry. "
+    "It brings together companies from Lithuania, Germany and Sweden. "
+    "The published description does not give a budget or the number of staff of the cluster organisation. "
+    "About fifty companies in Lithuania produce parts for global carmakers."
+)
+LAUGEA = (
+    "The Lithuanian Automotive Export Association (LAuGEA) was founded in 2014. "
+    "Currently, the cluster consists of 21 members, including 19 automotive companies. "
+    "Cluster employs 4 employees. "
+    "The cluster implemented national projects, which provide part of its funding."
+)
+ENO = (
+    "In 1999, 12 local forest owners set up the Eno Energy Cooperative to heat public buildings. "
+    "The cooperative is now owned by 55 forest owners and runs three heating plants."
+)
+
+
+def passage(
+    practice: str,
+    title: str,
+    text: str,
+    score: float = 0.8,
+    country: str = "Lithuania",
+    section: str = "About this good practice",
+) -> ScoredChunk:
+    chunk = Chunk(practice, title, section, 0, text, 0, len(text), practice + ".txt", {"country": country})
+    return ScoredChunk(chunk, score)
+
+
+def bacc() -> ScoredChunk:
+    return passage("bacc", "Baltic Automotive Components Cluster (BACC)", BACC)
+
+
+def laugea(score: float = 0.7) -> ScoredChunk:
+    return passage("laugea", "Lithuanian Automotive Export Association (LAuGEA)", LAUGEA, score)
+
+
+def eno() -> ScoredChunk:
+    return passage("eno", "Eno Energy Cooperative", ENO, country="Finland")
+
+
+answerer = ExtractiveAnswerer()
+
+
+def test_answers_with_the_cited_sentence() -> None:
+    reply = answerer.reply(
+        "How many members does the Lithuanian automotive export association LAuGEA have?", [laugea(), bacc()]
+    )
+    assert reply is not None and not reply.abstained
+    assert "21 members" in reply.text and "[1]" in reply.text
+    assert reply.citations[0].text in LAUGEA and "21 members" in reply.citations[0].text
+
+
+def test_a_stated_absence_makes_it_abstain_and_cite_the_absence() -> None:
+    reply = answerer.reply(
+        "How many staff does the Baltic Automotive Components Cluster employ?", [bacc(), laugea()]
+    )
+    assert reply is not None and reply.abstained
+    assert "does not give" in reply.citations[0].text and reply.citations[0].practice_id == "bacc"
+
+
+def test_a_qualifier_the_practice_never_names_makes_it_abstain() -> None:
+    reply = answerer.reply("How many German companies are members of LAuGEA?", [laugea(), bacc()])
+    assert reply is None or reply.abstained
+
+
+def test_how_many_needs_the_counted_thing_and_a_number_not_a_year() -> None:
+    reply = answerer.reply("How many forest owners own the Eno cooperative today?", [eno()])
+    assert reply is not None and "55 forest owners" in reply.text
+    assert quantities("In 1999, on 16 September 2013, 12 owners") == {"12"}
+
+
+def test_each_part_of_a_compound_question_gets_its_sentence() -> None:
+    question = "How many staff run LAuGEA, and how many members does the association have?"
+    assert len(parts(question)) == 2
+    reply = answerer.reply(question, [laugea()])
+    assert reply is not None and "4 employees" in reply.text and "21 members" in reply.text
+
+
+def test_a_question_about_several_practices_cites_each() -> None:
+    question = "How do the two Lithuanian automotive cluster practices differ in membership?"
+    assert analyse(question).multi
+    reply = answerer.reply(question, [bacc(), laugea()])
+    assert reply is not None and not reply.abstained
+    assert {c.practice_id for c in reply.citations} == {"bacc", "laugea"}
+
+
+def test_an_unrelated_question_abstains() -> None:
+    assert answerer.reply("What's a good recipe for cold beetroot soup?", [laugea(), bacc()]) is None
+
+
+def test_questions_in_other_languages_are_recognised() -> None:
+    assert analyse("Kiek narių turi Lietuvos automobilių eksporto asociacija LAuGEA?").foreign
+    assert analyse("Ile firm członkowskich liczy klaster Dolina Lotnicza?").quantity
+    assert not analyse("How many members does LAuGEA have?").foreign
