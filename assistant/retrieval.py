@@ -146,12 +146,29 @@ class HybridRetriever:
     candidates: int = 40  # taken from each of dense and BM25 before fusion
     rrf_k: int = 60
     section_boost: float = 0.35  # in units of a first-place RRF vote
+    small_store: int = 500  # documents up to which every query rechecks the document versions
+    recheck_seconds: float = 10.0
     _index: KeywordIndex | None = field(default=None, init=False, repr=False)
+    _checked: float = field(default=-1e9, init=False, repr=False)
+    _last_fingerprint: Any = field(default=None, init=False, repr=False)
     _version: Any = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
+    def _fingerprint(self, documents: int) -> Any:
+        """Which document versions the store holds, read at most every `recheck_seconds` (each
+        query while the store is small): another process's re-ingest of a changed document
+        keeps the counts of content_version() but changes this."""
+        now = time.monotonic()
+        if documents > self.small_store and now - self._checked < self.recheck_seconds:
+            return self._last_fingerprint
+        self._checked = now
+        hashes = self.store.document_hashes()
+        self._last_fingerprint = hash(tuple(sorted((pid, h) for pid, (h, _) in hashes.items())))
+        return self._last_fingerprint
+
     def keyword_index(self) -> KeywordIndex:
-        version = self.store.content_version()
+        counts = self.store.content_version()
+        version = (*counts, self._fingerprint(counts[2]))
         with self._lock:
             if self._index is None or version != self._version:
                 started = time.perf_counter()
@@ -166,7 +183,7 @@ class HybridRetriever:
             self._index = None
 
     def retrieve(
-        self, query: str, *, k: int, filters: dict[str, str] | None = None
+        self, query: str, *, k: int, filters: dict[str, str] | None = None, _retry: bool = False
     ) -> list[ScoredChunk]:
         validate_k(k)
         filters = validate_filters(filters)
@@ -204,8 +221,10 @@ class HybridRetriever:
         if missing:
             rows = self.store.chunks_by_id([index.row_of[cid] for cid in missing if cid in index.row_of])
             found = {chunk.id: (chunk, stored) for chunk, stored in rows.values()}
-            if len(found) < len(missing):  # the store changed under the keyword index
-                self.invalidate()
+            if len(found) < len(missing):  # the store changed under the keyword index (another
+                self.invalidate()  # process wrote): rebuild it and search again, once
+                if not _retry:
+                    return self.retrieve(query, k=k, filters=filters, _retry=True)
                 chosen = [cid for cid in chosen if cid in similarity or cid in found]
             for cid, (chunk, stored) in found.items():
                 chunks[cid] = chunk
