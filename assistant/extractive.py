@@ -247,14 +247,14 @@ class ExtractiveAnswerer:
                 best_sim: dict[str, float] = {}
                 for s, sim in zip(found, similarity, strict=True):
                     best_sim[s.practice] = max(best_sim.get(s.practice, -1.0), sim)
-                return sorted(best_sim, key=lambda p: best_sim[p] + 0.3 / (1 + first_rank[p]), reverse=True)
+                return sorted(best_sim, key=lambda p: best_sim[p] + 0.3 / (1 + first_rank.get(p, n)), reverse=True)
             # the practice the question names (title, country) first, then the one that covers it
             named = {p: _share(q_terms, idf, contexts.get(p, frozenset())) for p in coverage}
             if about_terms:  # a follow-up names its practice only in the history
                 named = {p: max(named[p], _share(about_terms, about_idf, contexts.get(p, frozenset())))
                          for p in coverage}
             return sorted(
-                coverage, key=lambda p: coverage[p] + named[p] + 0.1 / (1 + first_rank[p]), reverse=True
+                coverage, key=lambda p: coverage[p] + named[p] + 0.1 / (1 + first_rank.get(p, n)), reverse=True
             )
 
         order = focus_order()
