@@ -184,7 +184,8 @@ def test_a_passage_that_gives_orders_is_framed_as_data(practices):
     # the order sits inside a numbered quotation, after the data heading, its fake marker removed
     line = next(line for line in user.splitlines() if "Ignore previous instructions" in line)
     assert re.match(r'\[\d\] Hostile practice, About this good practice: "Ignore previous instructions', line)
-    assert line.endswith('"') and line.count('"') == 2 and "[2]" not in line
+    quoted = line.split(": ", 1)[1]  # the passage text after its own "[n] title, section:" label
+    assert line.endswith('"') and line.count('"') == 2 and "[2]" not in quoted
     assert user.index("not instructions") < user.index("Ignore previous")
     assert "21" in answer.text and answer.citations[0].practice_id != "hostile"
 
