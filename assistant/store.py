@@ -464,7 +464,9 @@ class ChromaStore:
         if not self._open(create=False):
             return []
         _, columns = self._get_all(self._documents, ["documents"])
-        pairs = [(_practice_from_json(doc), _facts_from_data(json.loads(doc))) for doc in columns["documents"]]
+        pairs = [
+            (_practice_from_json(doc), _facts_from_data(json.loads(doc))) for doc in columns["documents"]
+        ]
         return sorted(pairs, key=lambda pair: pair[0].title.lower())
 
     def update_facts(self, practice_id: str, facts: Sequence[Fact]) -> bool:
@@ -509,10 +511,8 @@ class ChromaStore:
         """Remove chunks that belong to no committed document version; returns how many.
 
         Only when the last writer did not finish (see `end_writes`), unless forced: the scan
-        reads every chunk's metadata (about 10 s at 75,000 chunks).
-        A practice that had such chunks may have lost chunks it shares with the interrupted new
-        version (same content, same id), so its record is marked stale: the next ingest of its
-        file embeds it again instead of skipping it as unchanged.
+        reads every chunk's metadata (about 10 s at 75,000 chunks). Rows of a committed version
+        are never overwritten (see `row_id`), so removing orphans leaves every practice whole.
         """
         if not self._open(create=False):
             return 0
@@ -520,24 +520,16 @@ class ChromaStore:
             return 0
         committed = {pid: r.content_hash for pid, r in self.document_index().items()}
         ids, columns = self._get_all(self._chunks, ["metadatas"])
-        orphans: list[str] = []
-        damaged: set[str] = set()
-        for cid, meta in zip(ids, columns["metadatas"], strict=True):
-            practice_id = str(meta.get("practice_id"))
-            if committed.get(practice_id) != meta.get("doc_hash"):
-                orphans.append(cid)
-                if practice_id in committed:
-                    damaged.add(practice_id)
+        orphans = [
+            cid
+            for cid, meta in zip(ids, columns["metadatas"], strict=True)
+            if committed.get(str(meta.get("practice_id"))) != meta.get("doc_hash")
+        ]
         if orphans:
-            log.warning("removing orphan chunks count=%d stale_documents=%d", len(orphans), len(damaged))
+            log.warning("removing orphan chunks count=%d", len(orphans))
             batch = self._batch()
             for i in range(0, len(orphans), batch):
                 self._chunks.delete(ids=orphans[i : i + batch])
-        if damaged:
-            marked = sorted(damaged)
-            self._documents.update(
-                ids=marked, metadatas=[{"content_hash": "", "file_hash": ""} for _ in marked]
-            )
         return len(orphans)
 
     # -- chunks ------------------------------------------------------------------------------

@@ -135,17 +135,17 @@ def test_writes_stay_within_the_store_batch_limit(tmp_path: Path, hashing: Hashi
     assert max(sizes) == 7 and sum(sizes) == report.chunks_written
 
 
-def test_an_interrupted_update_is_embedded_again_not_left_damaged(
+def test_an_interrupted_update_leaves_the_old_version_whole(
     tmp_path: Path, hashing: HashingEmbeddings
 ) -> None:
-    """Crash after an update's chunks were written but before its record was committed: the
-    chunks it shares with the old version were overwritten, so the old version is incomplete.
-    The next ingest must notice and embed the practice again, even if its file went back."""
+    """Crash after an update's chunks were written but before its record was committed: the old
+    version must still be complete (its rows are not overwritten) and the next ingest, with the
+    file back at the stored version, needs to embed nothing."""
     corpus = tmp_path / "corpus"
     (path,) = write_corpus(1, corpus, seed=11)
     store = ChromaStore(open_client(tmp_path / "data"), hashing, name="t")
     assert Ingestor(store, hashing).run([corpus]).ok
-    chunks_before = store.count_chunks()
+    chunks_before = sorted((c.section, c.text) for c in store.all_chunks())
 
     original = path.read_text(encoding="utf-8")
     path.write_text(original.replace("Resources needed\n", "Resources needed\nA new first sentence.\n"))
@@ -164,11 +164,11 @@ def test_an_interrupted_update_is_embedded_again_not_left_damaged(
 
     path.write_text(original)  # the file goes back to the stored version
     store = ChromaStore(open_client(tmp_path / "data"), hashing, name="t")
+    assert store.writes_interrupted()
     report = Ingestor(store, hashing).run([corpus])
-    assert report.updated == [path.name]  # embedded again, not skipped as unchanged
-    assert store.count_chunks() == chunks_before
-    stored = store.get_practice(practice.id)
-    assert stored is not None and "A new first sentence." not in stored.text
+    assert report.unchanged == [path.name] and report.chunks_written == 0
+    assert sorted((c.section, c.text) for c in store.all_chunks()) == chunks_before
+    assert not store.writes_interrupted()
 
 
 def test_prune_keeps_records_of_an_export_that_failed_to_read(
