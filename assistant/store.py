@@ -534,6 +534,12 @@ class ChromaStore:
 
     # -- chunks ------------------------------------------------------------------------------
 
+    def count_documents(self) -> int:
+        """How many practices are committed (one count request, whatever the size)."""
+        if not self._open(create=False):
+            return 0
+        return int(self._documents.count())
+
     def count_chunks(self) -> int:
         if not self._open(create=False):
             return 0

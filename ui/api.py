@@ -726,7 +726,7 @@ def create_app(
     def healthz() -> Health:
         """Store reachable, number of practices and chunks, model names."""
         try:
-            practices = len(services.store.document_hashes())
+            practices = services.store.count_documents()
             chunks = services.store.count_chunks()
         except PraxisError:
             raise

@@ -285,13 +285,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     store = build_store(settings)
     store.check_model()
-    if args.ingest and not store.document_hashes():
+    if args.ingest and not store.count_documents():
         print(f"The store is empty: ingesting {settings.corpus_dir} first.", file=sys.stderr)
         ingest_argv = ["ingest", *(["--data-dir", str(args.data_dir)] if args.data_dir else [])]
         if cmd_ingest(build_parser().parse_args(ingest_argv)) != 0:
             print("warning: some documents failed to ingest (see above); serving the others",
                   file=sys.stderr)
-    practices = len(store.document_hashes())
+    practices = store.count_documents()
     if practices == 0:
         print("warning: the store is empty, so every answer will be 'not in the documents'; run "
               "`praxis ingest` first, or start with `praxis up`", file=sys.stderr)
