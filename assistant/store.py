@@ -13,6 +13,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
+import time
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -34,7 +38,14 @@ log = logging.getLogger(__name__)
 
 METADATA_KEYS = ("country", "region", "theme")
 PAGE_ROWS = 10_000  # rows per get() when reading a whole collection: bounded memory and payloads
-WRITES_OPEN = "praxis_writes_open"  # documents-collection metadata: 1 while a writer may be mid-way
+# documents-collection metadata: the write session. WRITES_OPEN is 1 while a writer may be mid-way
+# (a crash leaves it so: the next reconcile() then scans); WRITER holds the writer's lease until
+# WRITER_UNTIL (epoch seconds), renewed while it writes, so a second writer (another API replica,
+# a second `praxis ingest` against one Chroma server) is refused instead of racing it.
+WRITES_OPEN = "praxis_writes_open"
+WRITER = "praxis_writer"
+WRITER_UNTIL = "praxis_writer_until"
+LEASE_S = 300
 
 # (practice, its chunks, one vector per chunk): what `write_documents` stores
 DocumentWrite = tuple[Practice, Sequence[Chunk], Sequence[Sequence[float]]]
@@ -192,6 +203,8 @@ class ChromaStore:
         self._max_batch: int | None = None
         self._writes_open = False
         self.writes = 0  # bumped by every write through this object; part of content_version()
+        self._writer_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._lease_renewed = 0.0
 
     # -- collections -------------------------------------------------------------------------
 
@@ -273,15 +286,63 @@ class ChromaStore:
 
     # -- write sessions: a crash between begin and end makes the next reconcile() look -------
 
+    def _session(self) -> dict[str, Any]:
+        documents = self._existing("documents")  # fresh: another process may have changed it
+        return dict(documents.metadata or {}) if documents is not None else {}
+
+    @staticmethod
+    def _writer_alive(holder: str) -> bool:
+        """False for a writer process of this machine that no longer exists (killed mid-ingest)."""
+        host, _, rest = holder.partition(":")
+        pid = rest.partition(":")[0]
+        if host != socket.gethostname() or not pid.isdigit():
+            return True  # another machine: trust its lease until it runs out
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except OSError:
+            return True
+        return True
+
+    def _check_no_other_writer(self, session: dict[str, Any]) -> None:
+        holder = str(session.get(WRITER) or "")
+        until = float(session.get(WRITER_UNTIL) or 0)
+        if holder and holder != self._writer_id and until > time.time() and self._writer_alive(holder):
+            raise StoreError(
+                f"another ingest ({holder}) is writing collection {self.name!r}; wait until it "
+                f"finishes (its lease runs to {time.strftime('%H:%M:%S', time.localtime(until))}, "
+                "renewed while it writes) and run this one again"
+            )
+
     def _begin_writes(self) -> None:
-        if not self._writes_open:
-            self._documents.modify(metadata={WRITES_OPEN: 1})
-            self._writes_open = True
+        """Open (or renew) this store's write session. Raises StoreError when another writer holds it."""
+        now = time.time()
+        if self._writes_open and now - self._lease_renewed < LEASE_S / 3:
+            return
+        self._check_no_other_writer(self._session())
+        self._documents.modify(
+            metadata={WRITES_OPEN: 1, WRITER: self._writer_id, WRITER_UNTIL: now + LEASE_S}
+        )
+        self._writes_open = True
+        self._lease_renewed = now
+
+    def abandon_writes(self) -> None:
+        """A write failed or was interrupted in this process: give up the lease but leave the
+        session marked open, so the next reconcile() removes what was half-written."""
+        try:
+            if self._writes_open:
+                self._documents.modify(metadata={WRITES_OPEN: 1})
+        except Exception:  # the store may be what failed; the lease then simply runs out
+            log.warning("could not release the write lease collection=%s", self.name)
+        self._writes_open = False
 
     def end_writes(self) -> None:
         """Record that every write of this process completed: the next `reconcile()` can skip its
-        scan of all chunks. Writers call this when done (the Ingestor at the end of a run)."""
-        if self._open(create=False):
+        scan of all chunks, and the lease is released. Writers call this when done (the Ingestor
+        at the end of a run)."""
+        if self._open(create=False) and (self._writes_open or self._session().get(WRITES_OPEN) != 0):
+            self._check_no_other_writer(self._session())
             self._documents.modify(metadata={WRITES_OPEN: 0})
         self._writes_open = False
 
@@ -401,6 +462,18 @@ class ChromaStore:
                 raise StoreError(f"{practice.source}: {len(chunks)} chunks but {len(vectors)} vectors")
         self._open(create=True)
         self._begin_writes()
+        try:
+            self._write(items, file_hashes, facts)
+        except BaseException:
+            self.abandon_writes()
+            raise
+
+    def _write(
+        self,
+        items: Sequence[DocumentWrite],
+        file_hashes: Mapping[str, str] | None,
+        facts: Mapping[str, Sequence[Fact]] | None,
+    ) -> None:
         batch = self._batch()
         rows = [
             (chunk, vector, practice.content_hash)
@@ -426,7 +499,9 @@ class ChromaStore:
             metadatas = []
             for practice, _, _ in part_items:
                 meta = {
-                    "content_hash": practice.content_hash, "source": practice.source, "title": practice.title
+                    "content_hash": practice.content_hash,
+                    "source": practice.source,
+                    "title": practice.title,
                 }
                 if file_hashes and practice.id in file_hashes:
                     meta["file_hash"] = file_hashes[practice.id]
@@ -500,11 +575,15 @@ class ChromaStore:
         if not self._open(create=False):
             return 0
         self._begin_writes()
-        old = self._chunks.get(where={"practice_id": practice_id}, include=[])
-        self.writes += 1
-        self._documents.delete(ids=[practice_id])
-        if old["ids"]:
-            self._chunks.delete(ids=old["ids"])
+        try:
+            old = self._chunks.get(where={"practice_id": practice_id}, include=[])
+            self.writes += 1
+            self._documents.delete(ids=[practice_id])
+            if old["ids"]:
+                self._chunks.delete(ids=old["ids"])
+        except BaseException:
+            self.abandon_writes()
+            raise
         return len(old["ids"])
 
     def reconcile(self, *, force: bool = False) -> int:
@@ -518,6 +597,8 @@ class ChromaStore:
             return 0
         if not force and not self.writes_interrupted():
             return 0
+        # the "orphans" of a writer that is still at work are its uncommitted rows: leave them
+        self._check_no_other_writer(self._session())
         committed = {pid: r.content_hash for pid, r in self.document_index().items()}
         ids, columns = self._get_all(self._chunks, ["metadatas"])
         orphans = [

@@ -213,8 +213,23 @@ class Ingestor:
         """Ingest files and folders. Failures are collected per file or record; the others continue.
 
         Raises ModelMismatchError (nothing touched) when the store was built with another
-        embedding model and rebuild is False; StoreError when the store refuses every write.
+        embedding model and rebuild is False; StoreError when the store refuses every write or
+        another ingest is writing the same collection.
         """
+        try:
+            return self._run(paths, prune=prune, rebuild=rebuild, progress=progress)
+        except BaseException:
+            self.store.abandon_writes()  # the next ingest (of any process) may go on at once
+            raise
+
+    def _run(
+        self,
+        paths: Sequence[Path],
+        *,
+        prune: bool,
+        rebuild: bool,
+        progress: ProgressCallback | None,
+    ) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
         files, missing = discover(paths)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.embeddings import HashingEmbeddings
+from assistant.errors import StoreError
 from assistant.store import ChromaStore, open_client
 from benchmarks.synth_corpus import write_corpus
 from ingest.ingestor import Ingestor
@@ -208,3 +209,51 @@ def test_an_interrupted_prune_leaves_no_orphan_chunks(tmp_path: Path, hashing: H
     remaining = {c.practice_id for c in store.all_chunks()}
     assert remaining == set(store.document_index()) and len(remaining) == 2
     assert not store.writes_interrupted()  # a finished run: the next one skips the scan
+
+
+def test_a_second_writer_is_refused_while_the_first_holds_the_lease(
+    tmp_path: Path, hashing: HashingEmbeddings
+) -> None:
+    """Two API replicas (or two `praxis ingest`) on one collection: the second waits its turn
+    instead of reconciling away the first one's uncommitted rows."""
+    corpus = tmp_path / "corpus"
+    write_corpus(4, corpus, seed=17)
+    first = ChromaStore(open_client(tmp_path / "data"), hashing, name="t")
+    assert Ingestor(first, hashing).run([corpus]).ok
+    first._begin_writes()  # the first writer is at work (mid-ingest)
+
+    second = ChromaStore(open_client(tmp_path / "data"), hashing, name="t")
+    (corpus / "late.txt").write_text("Late Practice\nAbout this good practice\nWritten later.\n")
+    with pytest.raises(
+        StoreError, match="another ingest .* is writing collection 't'; wait until it finishes"
+    ):
+        Ingestor(second, hashing).run([corpus])
+    assert "late" not in second.document_index()
+
+    first.end_writes()
+    report = Ingestor(second, hashing).run([corpus])
+    assert report.added == ["late.txt"] and len(report.unchanged) == 4
+
+
+def test_the_lease_of_a_killed_writer_does_not_block(tmp_path: Path, hashing: HashingEmbeddings) -> None:
+    import socket
+    import time
+
+    from assistant.store import WRITER, WRITER_UNTIL, WRITES_OPEN
+
+    corpus = tmp_path / "corpus"
+    write_corpus(2, corpus, seed=19)
+    store = ChromaStore(open_client(tmp_path / "data"), hashing, name="t")
+    assert Ingestor(store, hashing).run([corpus]).ok
+    documents = store._documents
+    dead = f"{socket.gethostname()}:4194999:abcd"  # beyond any pid limit: no such process
+    documents.modify(metadata={WRITES_OPEN: 1, WRITER: dead, WRITER_UNTIL: time.time() + 300})
+    report = Ingestor(ChromaStore(open_client(tmp_path / "data"), hashing, name="t"), hashing).run([corpus])
+    assert report.ok and len(report.unchanged) == 2
+
+    elsewhere = "other-host:123:abcd"  # another machine: its lease is trusted until it runs out
+    documents.modify(metadata={WRITES_OPEN: 1, WRITER: elsewhere, WRITER_UNTIL: time.time() + 300})
+    with pytest.raises(StoreError, match="other-host:123:abcd"):
+        Ingestor(ChromaStore(open_client(tmp_path / "data"), hashing, name="t"), hashing).run([corpus])
+    documents.modify(metadata={WRITES_OPEN: 1, WRITER: elsewhere, WRITER_UNTIL: time.time() - 1})
+    assert Ingestor(ChromaStore(open_client(tmp_path / "data"), hashing, name="t"), hashing).run([corpus]).ok
