@@ -205,6 +205,8 @@ class ChromaStore:
         self.writes = 0  # bumped by every write through this object; part of content_version()
         self._writer_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._lease_renewed = 0.0
+        self._reconciled = False  # reconcile() ran in this run (reconcile ... end_writes)
+        self._dirty_before = False  # the session we opened started over unscanned leftovers
 
     # -- collections -------------------------------------------------------------------------
 
@@ -320,7 +322,10 @@ class ChromaStore:
         now = time.time()
         if self._writes_open and now - self._lease_renewed < LEASE_S / 3:
             return
-        self._check_no_other_writer(self._session())
+        session = self._session()
+        self._check_no_other_writer(session)
+        if not self._writes_open:  # left unfinished before, and not scanned by us since?
+            self._dirty_before = session.get(WRITES_OPEN) != 0 and not self._reconciled
         self._documents.modify(
             metadata={WRITES_OPEN: 1, WRITER: self._writer_id, WRITER_UNTIL: now + LEASE_S}
         )
@@ -330,6 +335,7 @@ class ChromaStore:
     def abandon_writes(self) -> None:
         """A write failed or was interrupted in this process: give up the lease but leave the
         session marked open, so the next reconcile() removes what was half-written."""
+        self._reconciled = False
         try:
             if self._writes_open:
                 self._documents.modify(metadata={WRITES_OPEN: 1})
@@ -338,13 +344,20 @@ class ChromaStore:
         self._writes_open = False
 
     def end_writes(self) -> None:
-        """Record that every write of this process completed: the next `reconcile()` can skip its
-        scan of all chunks, and the lease is released. Writers call this when done (the Ingestor
-        at the end of a run)."""
-        if self._open(create=False) and (self._writes_open or self._session().get(WRITES_OPEN) != 0):
-            self._check_no_other_writer(self._session())
-            self._documents.modify(metadata={WRITES_OPEN: 0})
+        """Release the write lease after every write of this session completed. The store is
+        marked clean (the next `reconcile()` skips its scan of all chunks) unless an earlier
+        writer's leftovers are still unscanned. Writers call this when done (the Ingestor at the
+        end of a run, `delete_document` for itself)."""
+        if not self._open(create=False):
+            return
+        session = self._session()
+        if not self._writes_open and (session.get(WRITES_OPEN) == 0 or not self._reconciled):
+            return  # nothing written, and nothing this store could vouch for
+        self._check_no_other_writer(session)
+        dirty = self._dirty_before if self._writes_open else False
+        self._documents.modify(metadata={WRITES_OPEN: 1 if dirty else 0})
         self._writes_open = False
+        self._reconciled = False  # valid for one run: another process may write after it
 
     def writes_interrupted(self) -> bool:
         """Whether a writer may have stopped mid-way (or the store predates this marker)."""
@@ -574,6 +587,7 @@ class ChromaStore:
         """Remove a practice and its chunks; returns the number of chunks removed."""
         if not self._open(create=False):
             return 0
+        own_session = not self._writes_open  # a lone delete (the API) ends what it opens
         self._begin_writes()
         try:
             old = self._chunks.get(where={"practice_id": practice_id}, include=[])
@@ -584,6 +598,8 @@ class ChromaStore:
         except BaseException:
             self.abandon_writes()
             raise
+        if own_session:
+            self.end_writes()
         return len(old["ids"])
 
     def reconcile(self, *, force: bool = False) -> int:
@@ -593,9 +609,8 @@ class ChromaStore:
         reads every chunk's metadata (about 10 s at 75,000 chunks). Rows of a committed version
         are never overwritten (see `row_id`), so removing orphans leaves every practice whole.
         """
-        if not self._open(create=False):
-            return 0
-        if not force and not self.writes_interrupted():
+        if not self._open(create=False) or (not force and not self.writes_interrupted()):
+            self._reconciled = True  # nothing to scan: no store, or every writer finished
             return 0
         # the "orphans" of a writer that is still at work are its uncommitted rows: leave them
         self._check_no_other_writer(self._session())
@@ -611,6 +626,7 @@ class ChromaStore:
             batch = self._batch()
             for i in range(0, len(orphans), batch):
                 self._chunks.delete(ids=orphans[i : i + batch])
+        self._reconciled = True
         return len(orphans)
 
     # -- chunks ------------------------------------------------------------------------------

@@ -257,3 +257,36 @@ def test_the_lease_of_a_killed_writer_does_not_block(tmp_path: Path, hashing: Ha
         Ingestor(ChromaStore(open_client(tmp_path / "data"), hashing, name="t"), hashing).run([corpus])
     documents.modify(metadata={WRITES_OPEN: 1, WRITER: elsewhere, WRITER_UNTIL: time.time() - 1})
     assert Ingestor(ChromaStore(open_client(tmp_path / "data"), hashing, name="t"), hashing).run([corpus]).ok
+
+
+def test_a_lone_delete_releases_its_lease_and_keeps_earlier_leftovers_visible(
+    tmp_path: Path, hashing: HashingEmbeddings
+) -> None:
+    """The API deletes a practice: another replica may ingest right after; and a delete does not
+    mark a store clean that still holds an interrupted write's rows."""
+    corpus = tmp_path / "corpus"
+    paths = write_corpus(3, corpus, seed=23)
+    api = ChromaStore(open_client(tmp_path / "data"), hashing, name="t")
+    assert Ingestor(api, hashing).run([corpus]).ok
+    practice_id = paths[0].stem
+    assert api.delete_document(practice_id) > 0
+    other = ChromaStore(open_client(tmp_path / "data"), hashing, name="t")
+    assert not other.writes_interrupted()
+    assert Ingestor(other, hashing).run([corpus]).added == [paths[0].name]  # not refused
+
+    (practice,), _, _ = load_practices(paths[1])
+    practice.content_hash = "half-written"
+    from ingest.chunk import chunk_practice
+
+    chunks = chunk_practice(practice)
+    writer = ChromaStore(open_client(tmp_path / "data"), hashing, name="t")
+    writer._open(create=False)
+    writer._documents.upsert = lambda **kwargs: (_ for _ in ()).throw(KeyboardInterrupt())
+    with pytest.raises(KeyboardInterrupt):
+        writer.write_documents([(practice, chunks, hashing.embed_documents([c.text for c in chunks]))])
+    fresh = ChromaStore(open_client(tmp_path / "data"), hashing, name="t")
+    fresh.delete_document(paths[2].stem)
+    assert fresh.writes_interrupted()  # the half-written rows are still to be removed
+    assert Ingestor(fresh, hashing).run([corpus]).ok
+    assert {c.practice_id for c in fresh.all_chunks()} == set(fresh.document_index())
+    assert not fresh.writes_interrupted()
