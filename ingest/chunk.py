@@ -5,6 +5,7 @@ from __future__ import annotations
 from assistant.text import sentence_spans
 from assistant.types import Chunk, Practice
 
+
 def chunk_practice(practice: Practice, *, target_chars: int = 700, overlap: int = 1) -> list[Chunk]:
     """Chunks of at most about target_chars, sentence-aligned, `overlap` sentences repeated.
 
