@@ -688,12 +688,10 @@ class ChromaStore:
         }
 
     def _nearest(self, vector: Sequence[float], k: int, where: dict[str, Any] | None) -> Any:
-        total = self._chunks.count()
-        if total == 0:
-            return None
+        # no count() first: Chroma returns fewer than k when it has fewer (one request per query)
         return self._chunks.query(
             query_embeddings=[list(vector)],
-            n_results=min(k, total),
+            n_results=k,
             where=where or None,
             include=["documents", "metadatas", "distances"],
         )
@@ -714,8 +712,6 @@ class ChromaStore:
             if not self._reopened():
                 return []
             result = self._nearest(vector, k, where)
-        if result is None:
-            return []
         return [
             ScoredChunk(_chunk_from_row(text, meta), 1.0 - float(dist))
             for text, meta, dist in zip(
