@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from assistant.compare import MAX_PRACTICES, MIN_PRACTICES, Comparison, build_comparison
 from assistant.errors import InvalidQuestion, UnknownPractice
 from assistant.facts import Fact, FactFilter, FilterMatch, extract_facts, match_filter
-from assistant.similar import SimilarPractice, centroids, rank_similar, validate_similar_args
+from assistant.similar import SimilarPractice, rank_similar, validate_similar_args
 from assistant.store import ChromaStore
 from assistant.text import fold
 from assistant.types import Practice
@@ -103,7 +103,7 @@ class Catalog:
         practice = self.resolve(ref)
         by_id = {p.id: p for p in self.store.practices()}
         countries = {pid: p.metadata.get("country") for pid, p in by_id.items()}
-        vectors = centroids(self.store.practice_vectors())
+        vectors = self.store.practice_centroids()  # stored with each record: one row per practice
         ranked = rank_similar(practice.id, vectors, countries, k=k, per_country=per_country)
         return [
             SimilarPractice(

@@ -573,6 +573,25 @@ class ChromaStore:
         )
         return True
 
+    def practice_centroids(self) -> dict[str, np.ndarray]:
+        """practice id -> unit-length mean of its chunk vectors, as stored with its record (one
+        row per practice: at 10,000 practices about 40x less to read than every chunk vector)."""
+        if not self._open(create=False):
+            return {}
+        ids, columns = self._get_all(self._documents, ["embeddings"])
+        result: dict[str, np.ndarray] = {}
+        for practice_id, vector in zip(ids, columns["embeddings"], strict=True):
+            row = np.asarray(vector, dtype=np.float64)
+            if row[0] == 1.0 and not row[1:].any():  # a record written before it carried its centroid
+                chunks = self._chunks.get(where={"practice_id": practice_id}, include=["embeddings"])
+                if not chunks["ids"]:
+                    continue
+                row = np.asarray(chunks["embeddings"], dtype=np.float64).mean(axis=0)
+            norm = float(np.linalg.norm(row))
+            if norm > 0:
+                result[practice_id] = row / norm
+        return result
+
     def practice_vectors(self) -> dict[str, list[list[float]]]:
         """practice id -> the embeddings of its chunks (for "similar practices")."""
         if not self._open(create=False):

@@ -290,3 +290,23 @@ def test_a_lone_delete_releases_its_lease_and_keeps_earlier_leftovers_visible(
     assert Ingestor(fresh, hashing).run([corpus]).ok
     assert {c.practice_id for c in fresh.all_chunks()} == set(fresh.document_index())
     assert not fresh.writes_interrupted()
+
+
+def test_practice_centroids_come_from_the_records(tmp_path: Path, hashing: HashingEmbeddings) -> None:
+    """ "Similar practices" reads one stored centroid per practice, equal to the mean of its chunk
+    vectors; a record written before records carried it is computed from its chunks."""
+    import numpy as np
+
+    from assistant.similar import centroids
+
+    corpus = tmp_path / "corpus"
+    write_corpus(6, corpus, seed=29)
+    store = ChromaStore(open_client(tmp_path / "data"), hashing, name="t")
+    assert Ingestor(store, hashing).run([corpus]).ok
+    legacy = sorted(store.document_index())[0]
+    store._documents.update(ids=[legacy], embeddings=[[1.0] + [0.0] * (hashing.dimension - 1)])
+    expected = centroids(store.practice_vectors())
+    stored = store.practice_centroids()
+    assert set(stored) == set(expected) and len(stored) == 6
+    for practice_id, vector in expected.items():
+        assert np.allclose(stored[practice_id], vector, atol=1e-6), practice_id
