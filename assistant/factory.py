@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -65,6 +66,33 @@ def build_store(settings: Settings, embeddings: Embeddings | None = None) -> Chr
     return ChromaStore(client, embeddings, name=settings.store.collection)
 
 
+def keyword_index_path(settings: Settings) -> Path:
+    """The BM25 index file of these settings' collection: in the embedded store's data dir, or,
+    over a Chroma server, a local cache per server, tenant and database (synced per practice)."""
+    store = settings.store
+    if store.chroma_url:
+        key = hashlib.sha256(
+            "\x1f".join((store.chroma_url, store.chroma_tenant, store.chroma_database)).encode()
+        ).hexdigest()[:12]
+        return settings.data_dir / "keywords" / f"{store.collection}-{key}.sqlite3"
+    return settings.data_dir / "keywords" / f"{store.collection}.sqlite3"
+
+
+def refresh_keyword_index(settings: Settings, store: ChromaStore) -> tuple[int, int]:
+    """Bring the BM25 index file up to date with the store (after an ingest, so the first
+    question does not wait for it): (practices indexed anew, practices dropped)."""
+    from assistant.keywords import KeywordIndex
+    from assistant.retrieval import keyword_terms
+
+    index = KeywordIndex(keyword_index_path(settings), keyword_terms)
+    try:
+        changes = index.sync(store)
+        index.scorer()
+        return changes
+    finally:
+        index.close()
+
+
 @lru_cache(maxsize=2)
 def _cached_llamacpp(
     model_path: str, n_ctx: int, n_threads: int | None, max_tokens: int, temperature: float
@@ -115,7 +143,7 @@ def build_assistant(
     retriever: Retriever
     match settings.retrieval.mode:
         case "hybrid":
-            retriever = HybridRetriever(store, embeddings)
+            retriever = HybridRetriever(store, embeddings, keyword_path=keyword_index_path(settings))
         case "dense":
             retriever = DenseRetriever(store, embeddings)
         case other:

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -16,6 +17,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.errors import InvalidQuestion
+from assistant.keywords import KeywordIndex
 from assistant.question import analyse
 from assistant.store import ChromaStore, where_clause
 from assistant.text import content_terms
@@ -86,57 +88,14 @@ def matches_filters(chunk: Chunk, filters: dict[str, str]) -> bool:
     return True
 
 
-class KeywordIndex:
-    """BM25 (bm25s) over chunks: each chunk's text with its practice title and section."""
-
-    def __init__(self, rows: Sequence[tuple[str, Chunk]]) -> None:
-        import bm25s
-
-        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on import
-        self.chunks = [chunk for _, chunk in rows]
-        self.row_of = {chunk.id: rid for rid, chunk in rows}  # chunk id -> stored row id
-        self._bm25: Any = None
-        self.vocabulary: frozenset[str] = frozenset()
-        if self.chunks:
-            tokens = [keyword_terms(f"{c.title} {c.section} {c.text}") for c in self.chunks]
-            self._bm25 = bm25s.BM25()
-            self._bm25.index(tokens, show_progress=False)
-            self.vocabulary = frozenset(self._bm25.vocab_dict)
-
-    def coverage(self, terms: Sequence[str]) -> float:
-        """Share of the query terms that occur in the collection at all (low for a question in
-        a language the documents are not written in)."""
-        if not terms:
-            return 0.0
-        return sum(1 for t in terms if t in self.vocabulary) / len(terms)
-
-    def search(
-        self, terms: Sequence[str], *, n: int, filters: dict[str, str] | None = None
-    ) -> list[tuple[Chunk, float]]:
-        """The n best chunks with a positive BM25 score, best first."""
-        known = [t for t in terms if t in self.vocabulary]
-        if self._bm25 is None or not known:
-            return []
-        scores = self._bm25.get_scores(known)
-        order = np.argsort(-scores)
-        result = []
-        for index in order:
-            if scores[index] <= 0 or len(result) >= n:
-                break
-            chunk = self.chunks[int(index)]
-            if filters and not matches_filters(chunk, filters):
-                continue
-            result.append((chunk, float(scores[index])))
-        return result
-
-
 @dataclass
 class HybridRetriever:
     """Dense and BM25 candidates fused by reciprocal rank, with soft section boosts and, for
     questions about several practices, one passage per practice first.
 
-    The BM25 index is built from the store's chunks once and rebuilt only when the store's
-    content_version() changes (or a keyword hit no longer exists in the store), never per query.
+    The BM25 index (assistant.keywords) persists beside the store and follows it practice by
+    practice: a start reads only the store's document records, a re-ingest re-reads only the
+    practices it changed.
     Passage scores fall with rank, on the cosine scale: the first gets the best cosine of the
     chosen passages, the others that scaled by their fused score.
     """
@@ -146,41 +105,51 @@ class HybridRetriever:
     candidates: int = 40  # taken from each of dense and BM25 before fusion
     rrf_k: int = 60
     section_boost: float = 0.35  # in units of a first-place RRF vote
+    keyword_path: Path | None = None  # the BM25 index file (None: in memory, built per process)
     small_store: int = 500  # documents up to which every query rechecks the document versions
     recheck_seconds: float = 10.0
     _index: KeywordIndex | None = field(default=None, init=False, repr=False)
     _checked: float = field(default=-1e9, init=False, repr=False)
-    _last_fingerprint: Any = field(default=None, init=False, repr=False)
-    _version: Any = field(default=None, init=False, repr=False)
+    _counts: Any = field(default=None, init=False, repr=False)
+    _synced: Any = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
-    def _fingerprint(self, documents: int) -> Any:
-        """Which document versions the store holds, read at most every `recheck_seconds` (each
-        query while the store is small): another process's re-ingest of a changed document
-        keeps the counts of content_version() but changes this."""
-        now = time.monotonic()
-        if documents > self.small_store and now - self._checked < self.recheck_seconds:
-            return self._last_fingerprint
-        self._checked = now
-        hashes = self.store.document_hashes()
-        self._last_fingerprint = hash(tuple(sorted((pid, h) for pid, (h, _) in hashes.items())))
-        return self._last_fingerprint
-
     def keyword_index(self) -> KeywordIndex:
-        counts = self.store.content_version()
-        version = (*counts, self._fingerprint(counts[2]))
+        """The BM25 index, brought up to date with the store's committed documents.
+
+        The store's document versions are read when its counts change, on every query while it
+        is small, and at most every `recheck_seconds` when it is large (another process's re-
+        ingest of a changed document keeps the counts); only changed practices are re-read."""
         with self._lock:
-            if self._index is None or version != self._version:
+            if self._index is None:
+                self._index = KeywordIndex(self.keyword_path, keyword_terms)
+            counts = self.store.content_version()
+            now = time.monotonic()
+            if (
+                counts == self._counts
+                and counts[2] > self.small_store
+                and now - self._checked < self.recheck_seconds
+            ):
+                return self._index
+            self._checked, self._counts = now, counts
+            hashes = {pid: h for pid, (h, _) in self.store.document_hashes().items()}
+            fingerprint = hash(tuple(sorted(hashes.items())))
+            if fingerprint != self._synced:
                 started = time.perf_counter()
-                self._index = KeywordIndex(self.store.chunk_rows())
-                self._version = version
-                log.info("built keyword index chunks=%d ms=%.0f", len(self._index.chunks),
-                         (time.perf_counter() - started) * 1000)
+                added, dropped = self._index.sync(self.store, hashes)
+                self._synced = fingerprint
+                if added or dropped:
+                    log.info(
+                        "keyword index synced: +%d -%d practices, %d chunks, ms=%.0f", added, dropped,
+                        len(self._index), (time.perf_counter() - started) * 1000,
+                    )
+            self._index.scorer()  # loaded, or built and saved for the other processes
             return self._index
 
     def invalidate(self) -> None:
+        """Recheck the store before the next search (it changed under the index)."""
         with self._lock:
-            self._index = None
+            self._counts = self._synced = None
 
     def retrieve(
         self, query: str, *, k: int, filters: dict[str, str] | None = None, _retry: bool = False
@@ -205,7 +174,7 @@ class HybridRetriever:
             chunks[cid] = passage.chunk
             similarity[cid] = passage.score
             fused[cid] = fused.get(cid, 0.0) + 1.0 / (self.rrf_k + rank + 1)
-        for rank, (chunk, _score) in enumerate(keyword):
+        for rank, (_row, chunk, _score) in enumerate(keyword):
             cid = chunk.id
             chunks.setdefault(cid, chunk)
             fused[cid] = fused.get(cid, 0.0) + keyword_weight / (self.rrf_k + rank + 1)
@@ -219,7 +188,8 @@ class HybridRetriever:
         chosen = _diverse(ranked, chunks, k) if intent.multi else ranked[:k]
         missing = [cid for cid in chosen if cid not in similarity]
         if missing:
-            rows = self.store.chunks_by_id([index.row_of[cid] for cid in missing if cid in index.row_of])
+            row_of = {chunk.id: row for row, chunk, _ in keyword}
+            rows = self.store.chunks_by_id([row_of[cid] for cid in missing if cid in row_of])
             found = {chunk.id: (chunk, stored) for chunk, stored in rows.values()}
             if len(found) < len(missing):  # the store changed under the keyword index (another
                 self.invalidate()  # process wrote): rebuild it and search again, once

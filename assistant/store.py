@@ -679,6 +679,35 @@ class ChromaStore:
             for rid, t, m in zip(ids, columns["documents"], columns["metadatas"], strict=True)
         ]
 
+    def committed_chunk_rows(
+        self, hashes: Mapping[str, str], *, whole: bool = False
+    ) -> dict[str, list[tuple[str, Chunk]]]:
+        """practice id -> its (stored row id, chunk) rows of the version with the given content
+        hash, in document order (leftovers of other versions left out). Reads those practices
+        only, or, with `whole`, the collection in one paged pass (cheaper for most of it)."""
+        found: dict[str, list[tuple[str, Chunk]]] = {pid: [] for pid in hashes}
+        if not hashes or not self._open(create=False):
+            return found
+
+        def keep(ids: Sequence[str], texts: Sequence[str], metas: Sequence[Any]) -> None:
+            for rid, text, meta in zip(ids, texts, metas, strict=True):
+                pid = str(meta.get("practice_id"))
+                if pid in hashes and meta.get("doc_hash") == hashes[pid]:
+                    found[pid].append((rid, _chunk_from_row(text, meta)))
+
+        if whole:
+            ids, columns = self._get_all(self._chunks, ["documents", "metadatas"])
+            keep(ids, columns["documents"], columns["metadatas"])
+        else:
+            pids = list(hashes)
+            for start in range(0, len(pids), 100):
+                where = {"practice_id": {"$in": pids[start : start + 100]}}
+                ids, columns = self._get_all(self._chunks, ["documents", "metadatas"], where)
+                keep(ids, columns["documents"], columns["metadatas"])
+        for rows in found.values():
+            rows.sort(key=lambda row: row[1].ordinal)
+        return found
+
     def content_version(self) -> tuple[int, int, int]:
         """Cheap to read, and changes when chunks are added or removed: (writes through this
         object, chunk count, document count). Caches built from the chunks key on it."""

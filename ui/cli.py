@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,7 @@ def _record_fields(settings: Settings, flag: str | None) -> Any:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from assistant.factory import build_store
+    from assistant.factory import build_store, refresh_keyword_index
     from ingest.ingestor import Ingestor
 
     settings = _settings(args)
@@ -86,6 +87,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for name, reason in report.failed:
         print(f"failed: {reason if name in reason else f'{name}: {reason}'}", file=sys.stderr)
     print(report.summary())
+    if settings.retrieval.mode == "hybrid":
+        started = time.perf_counter()
+        added, dropped = refresh_keyword_index(settings, store)
+        if added or dropped:
+            print(
+                f"keyword index: {added} practices indexed, {dropped} removed "
+                f"in {time.perf_counter() - started:.1f} s"
+            )
     return 0 if report.ok else 1
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant import keywords
 from assistant.errors import InvalidQuestion
 from assistant.retrieval import HybridRetriever
 from assistant.store import ChromaStore
@@ -72,14 +73,113 @@ def test_filters_apply_to_both_keyword_and_dense_results(retriever: HybridRetrie
         retriever.retrieve("x", k=5, filters={"colour": "red"})
 
 
-def test_keyword_index_is_built_once_and_follows_new_documents(
-    retriever: HybridRetriever, store: ChromaStore
+def test_keyword_index_follows_added_changed_and_deleted_practices(
+    retriever: HybridRetriever, store: ChromaStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    read: list[list[str]] = []
+    original = store.committed_chunk_rows
+
+    def recording(hashes, **kwargs):
+        read.append(sorted(hashes))
+        return original(hashes, **kwargs)
+
+    monkeypatch.setattr(store, "committed_chunk_rows", recording)
     retriever.retrieve("LAuGEA", k=3)
-    first = retriever.keyword_index()
+    index = retriever.keyword_index()
+    assert len(index.indexed()) == len(FILES) and len(read) == 1
     retriever.retrieve("Eno cooperative", k=3)
-    assert retriever.keyword_index() is first  # not rebuilt per query
+    assert len(read) == 1  # nothing re-read per query
+
     assert Ingestor(store, store.embeddings).run([CORPUS / "kalundborg-symbiosis.txt"]).ok
     passages = retriever.retrieve("Kalundborg industrial symbiosis", k=3)
     assert passages[0].chunk.source == "kalundborg-symbiosis.txt"
-    assert retriever.keyword_index() is not first
+    assert read[-1] == ["kalundborg-symbiosis"]  # only the new practice was read
+
+    # a changed practice: its new words are found, its old ones are gone
+    changed = tmp_path / "eno-energy-cooperative.txt"
+    text = (CORPUS / "eno-energy-cooperative.txt").read_text(encoding="utf-8")
+    changed.write_text(text.replace("cooperative", "zyxwcoop", 1), encoding="utf-8")
+    assert Ingestor(store, store.embeddings).run([changed]).ok
+    hits = index.search(["zyxwcoop"], n=5)
+    assert not hits  # not synced until the next search through the retriever
+    retriever.retrieve("zyxwcoop", k=3)
+    assert {chunk.practice_id for _, chunk, _ in index.search(["zyxwcoop"], n=5)} == {
+        "eno-energy-cooperative"
+    }
+    assert read[-1] == ["eno-energy-cooperative"]
+
+    store.delete_document("kalundborg-symbiosis")
+    retriever.retrieve("Kalundborg", k=3)
+    assert "kalundborg-symbiosis" not in index.indexed()
+    assert not index.search(["kalundborg"], n=5)
+
+
+def test_keyword_index_persists_and_a_restart_reads_no_chunks(
+    retriever: HybridRetriever, store: ChromaStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "keywords" / "praxis.sqlite3"
+    first = HybridRetriever(store, store.embeddings, keyword_path=path)
+    expected = sources(first.retrieve("LAuGEA automotive export association members", k=5))
+    first.keyword_index().close()
+    assert path.exists()
+
+    def no_reads(*args, **kwargs):
+        raise AssertionError("the restart re-read chunks from the store")
+
+    monkeypatch.setattr(store, "committed_chunk_rows", no_reads)
+    monkeypatch.setattr(keywords.Scorer, "build", no_reads)  # the saved BM25 scorer is loaded
+    again = HybridRetriever(store, store.embeddings, keyword_path=path)
+    assert sources(again.retrieve("LAuGEA automotive export association members", k=5)) == expected
+    assert again.keyword_index().coverage(["laugea"]) == 1.0
+
+
+def test_a_second_process_on_the_same_index_follows_the_first(
+    retriever: HybridRetriever, store: ChromaStore, tmp_path: Path
+) -> None:
+    path = tmp_path / "praxis.sqlite3"
+    serving = HybridRetriever(store, store.embeddings, keyword_path=path)
+    serving.retrieve("LAuGEA", k=3)
+    saved = tmp_path / "praxis.sqlite3.bm25"
+    before = {p.name for p in saved.iterdir()}
+    ingesting = HybridRetriever(store, store.embeddings, keyword_path=path)
+    assert Ingestor(store, store.embeddings).run([CORPUS / "kalundborg-symbiosis.txt"]).ok
+    ingesting.keyword_index()  # the ingest side syncs and saves the new scorer
+    after = {p.name for p in saved.iterdir()}
+    assert len(after) == 1 and after != before  # the older generation is removed
+    passages = serving.retrieve("Kalundborg industrial symbiosis", k=3)
+    assert passages[0].chunk.source == "kalundborg-symbiosis.txt"
+
+
+def test_a_damaged_saved_scorer_is_rebuilt(
+    retriever: HybridRetriever, store: ChromaStore, tmp_path: Path
+) -> None:
+    path = tmp_path / "praxis.sqlite3"
+    first = HybridRetriever(store, store.embeddings, keyword_path=path)
+    expected = sources(first.retrieve("Eno energy cooperative", k=3))
+    for saved in (tmp_path / "praxis.sqlite3.bm25").rglob("*.npy"):
+        saved.write_bytes(b"garbage")
+    again = HybridRetriever(store, store.embeddings, keyword_path=path)
+    assert sources(again.retrieve("Eno energy cooperative", k=3)) == expected
+
+
+def test_an_unreadable_keyword_index_file_is_rebuilt_from_the_store(
+    retriever: HybridRetriever, store: ChromaStore, tmp_path: Path
+) -> None:
+    path = tmp_path / "praxis.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    rebuilt = HybridRetriever(store, store.embeddings, keyword_path=path)
+    passages = rebuilt.retrieve("LAuGEA", k=3)
+    assert passages[0].chunk.source.startswith("laugea")
+    assert len(rebuilt.keyword_index().indexed()) == len(FILES)
+    assert store.count_documents() == len(FILES)  # the store itself is untouched
+
+
+def test_leftover_rows_of_an_interrupted_write_are_not_indexed(
+    retriever: HybridRetriever, store: ChromaStore
+) -> None:
+    committed = {pid: h for pid, (h, _) in store.document_hashes().items()}
+    rows = store.committed_chunk_rows({"inolink-fostering-innovative-networks": "0" * 64})
+    assert rows == {"inolink-fostering-innovative-networks": []}  # no rows of another version
+    rows = store.committed_chunk_rows(committed, whole=True)
+    assert all(rows[pid] for pid in committed)
+    assert rows == store.committed_chunk_rows(committed)

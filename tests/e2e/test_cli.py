@@ -34,6 +34,9 @@ def ingested(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> d
     result = praxis("ingest", "-q", env=env, cwd=tmp_path_factory.mktemp("cwd"))
     assert result.returncode == 0, result.stderr
     assert "added 42, updated 0, unchanged 0, failed 0" in result.stdout
+    # the BM25 index is written beside the store by the ingest, not by the first question
+    assert "keyword index: 42 practices indexed, 0 removed" in result.stdout
+    assert (Path(env["PRAXIS_DATA_DIR"]) / "keywords" / "praxis.sqlite3").is_file()
     return env
 
 
@@ -66,6 +69,7 @@ def test_reingest_says_nothing_changed(ingested: dict[str, str], tmp_path: Path)
     result = praxis("ingest", "-q", env=ingested, cwd=tmp_path)
     assert result.returncode == 0
     assert "unchanged 42" in result.stdout and "nothing changed" in result.stdout
+    assert "keyword index" not in result.stdout  # nothing to re-index
 
 
 def test_ingest_exit_code_and_messages_for_bad_files(tmp_path: Path) -> None:
