@@ -117,21 +117,21 @@ class HybridRetriever:
     def keyword_index(self) -> KeywordIndex:
         """The BM25 index, brought up to date with the store's committed documents.
 
-        The store's document versions are read when its counts change, on every query while it
-        is small, and at most every `recheck_seconds` when it is large (another process's re-
-        ingest of a changed document keeps the counts); only changed practices are re-read."""
+        Each query reads the store's counts and write generation (small requests); the document
+        versions are read only when those changed (or, for a store without a generation, on every
+        query while it is small and at most every `recheck_seconds` when it is large), and only
+        the changed practices are then re-read."""
         with self._lock:
             if self._index is None:
                 self._index = KeywordIndex(self.keyword_path, keyword_terms)
-            counts = self.store.content_version()
+            version = (*self.store.content_version(), self.store.generation())
             now = time.monotonic()
-            if (
-                counts == self._counts
-                and counts[2] > self.small_store
-                and now - self._checked < self.recheck_seconds
+            if version == self._counts and (
+                version[-1] is not None
+                or (version[2] > self.small_store and now - self._checked < self.recheck_seconds)
             ):
                 return self._index
-            self._checked, self._counts = now, counts
+            self._checked, self._counts = now, version
             hashes = {pid: h for pid, (h, _) in self.store.document_hashes().items()}
             fingerprint = hash(tuple(sorted(hashes.items())))
             if fingerprint != self._synced:
@@ -140,8 +140,11 @@ class HybridRetriever:
                 self._synced = fingerprint
                 if added or dropped:
                     log.info(
-                        "keyword index synced: +%d -%d practices, %d chunks, ms=%.0f", added, dropped,
-                        len(self._index), (time.perf_counter() - started) * 1000,
+                        "keyword index synced: +%d -%d practices, %d chunks, ms=%.0f",
+                        added,
+                        dropped,
+                        len(self._index),
+                        (time.perf_counter() - started) * 1000,
                     )
             self._index.scorer()  # loaded, or built and saved for the other processes
             return self._index

@@ -45,6 +45,9 @@ PAGE_ROWS = 10_000  # rows per get() when reading a whole collection: bounded me
 WRITES_OPEN = "praxis_writes_open"
 WRITER = "praxis_writer"
 WRITER_UNTIL = "praxis_writer_until"
+# changes whenever a write session starts or ends: readers' caches (the keyword index) compare it
+# instead of reading every document record
+GENERATION = "praxis_generation"
 LEASE_S = 300
 
 # (practice, its chunks, one vector per chunk): what `write_documents` stores
@@ -327,7 +330,12 @@ class ChromaStore:
         if not self._writes_open:  # left unfinished before, and not scanned by us since?
             self._dirty_before = session.get(WRITES_OPEN) != 0 and not self._reconciled
         self._documents.modify(
-            metadata={WRITES_OPEN: 1, WRITER: self._writer_id, WRITER_UNTIL: now + LEASE_S}
+            metadata={
+                WRITES_OPEN: 1,
+                WRITER: self._writer_id,
+                WRITER_UNTIL: now + LEASE_S,
+                GENERATION: uuid.uuid4().hex,
+            }
         )
         self._writes_open = True
         self._lease_renewed = now
@@ -338,7 +346,7 @@ class ChromaStore:
         self._reconciled = False
         try:
             if self._writes_open:
-                self._documents.modify(metadata={WRITES_OPEN: 1})
+                self._documents.modify(metadata={WRITES_OPEN: 1, GENERATION: uuid.uuid4().hex})
         except Exception:  # the store may be what failed; the lease then simply runs out
             log.warning("could not release the write lease collection=%s", self.name)
         self._writes_open = False
@@ -355,9 +363,15 @@ class ChromaStore:
             return  # nothing written, and nothing this store could vouch for
         self._check_no_other_writer(session)
         dirty = self._dirty_before if self._writes_open else False
-        self._documents.modify(metadata={WRITES_OPEN: 1 if dirty else 0})
+        self._documents.modify(metadata={WRITES_OPEN: 1 if dirty else 0, GENERATION: uuid.uuid4().hex})
         self._writes_open = False
         self._reconciled = False  # valid for one run: another process may write after it
+
+    def generation(self) -> str | None:
+        """A token that changes whenever a write session starts or ends, in any process (one
+        small request); None for a store written before Praxis kept it."""
+        value = self._session().get(GENERATION)
+        return str(value) if value else None
 
     def writes_interrupted(self) -> bool:
         """Whether a writer may have stopped mid-way (or the store predates this marker)."""

@@ -183,3 +183,20 @@ def test_leftover_rows_of_an_interrupted_write_are_not_indexed(
     rows = store.committed_chunk_rows(committed, whole=True)
     assert all(rows[pid] for pid in committed)
     assert rows == store.committed_chunk_rows(committed)
+
+
+def test_another_writers_change_is_seen_at_once_however_large_the_store(
+    retriever: HybridRetriever, store: ChromaStore, tmp_path: Path
+) -> None:
+    retriever.small_store, retriever.recheck_seconds = 0, 1e9  # as for a store of 10,000 practices
+    retriever.retrieve("Eno energy cooperative", k=3)
+    other_process = ChromaStore(store.client, store.embeddings, name=store.name)
+    changed = tmp_path / "eno-energy-cooperative.txt"
+    text = (CORPUS / "eno-energy-cooperative.txt").read_text(encoding="utf-8")
+    changed.write_text(text.replace("cooperative", "zyxwcoop", 1), encoding="utf-8")
+    chunks = store.count_chunks()
+    assert Ingestor(other_process, store.embeddings).run([changed]).ok
+    assert store.count_chunks() == chunks  # the same counts: only the write generation tells
+    retriever.retrieve("zyxwcoop", k=3)
+    hits = retriever.keyword_index().search(["zyxwcoop"], n=3)
+    assert hits and {chunk.practice_id for _, chunk, _ in hits} == {"eno-energy-cooperative"}
