@@ -1,6 +1,7 @@
 """Scale benchmarks: ingest speed against raw encoding, re-ingest, query latency, start-up cost.
 
-    python -m benchmarks.scale ingest --n 1000        # synthetic practices, real MiniLM model
+    python -m benchmarks.scale ingest --n 1000        # synthetic practices, the configured embedder
+    python -m benchmarks.scale keywords --n 1000      # BM25 index: first build, restart, one change
     python -m benchmarks.scale query --n 1000         # needs the store `ingest --n 1000` built
     python -m benchmarks.scale query --n 42           # the bundled corpus (ingested if needed)
     python -m benchmarks.scale startup --n 1000       # start-up time and peak RSS
@@ -272,6 +273,72 @@ def bench_ingest(n: int, work: Path, seed: int) -> dict[str, Any]:
     return result
 
 
+# -- keyword index -----------------------------------------------------------------------------
+
+
+def bench_keywords(n: int, work: Path, seed: int) -> dict[str, Any]:
+    """What the BM25 index costs: its first build from the store, a restart's sync (nothing
+    changed), and the update after one practice changed (ingest of that file, then the index)."""
+    from assistant.factory import build_store, keyword_index_path, refresh_keyword_index
+    from ingest.ingestor import Ingestor, discover
+
+    settings = settings_for(n, work)
+    store = build_store(settings)
+    if store.count_chunks() == 0:
+        raise SystemExit(f"no store for {n} practices under {settings.data_dir}; run `ingest --n {n}` first")
+    path = keyword_index_path(settings)
+    for leftover in path.parent.glob(f"{path.name}*"):
+        shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
+    with Clock() as build:
+        added, _ = refresh_keyword_index(settings, store)
+    with Clock() as restart:
+        refresh_keyword_index(settings, store)
+    # one practice changes: a copy of its file with one more sentence, ingested, then indexed
+    files, _ = discover([corpus_for(n, work, seed)])
+    original = files[len(files) // 2]
+    changed_dir = work / f"changed-{n}"
+    shutil.rmtree(changed_dir, ignore_errors=True)
+    changed_dir.mkdir(parents=True)
+    changed = changed_dir / original.name
+    changed.write_text(original.read_text(encoding="utf-8") + "\nA sentence added for the benchmark.\n",
+                       encoding="utf-8")
+    ingestor = Ingestor(store, store.embeddings, chunk_chars=settings.retrieval.chunk_chars,
+                        chunk_overlap=settings.retrieval.chunk_overlap)
+    with Clock() as change_ingest:
+        ingestor.run([changed])
+    with Clock() as change_index:
+        updated, _ = refresh_keyword_index(settings, store)
+    ingestor.run([original])  # back as it was
+    refresh_keyword_index(settings, store)
+    size = sum(f.stat().st_size for f in path.parent.rglob("*") if f.is_file())
+    result = {
+        "n": n,
+        "practices_indexed": added,
+        "build_s": build.wall,
+        "restart_sync_s": restart.wall,
+        "change_ingest_s": change_ingest.wall,
+        "change_index_s": change_index.wall,
+        "change_practices": updated,
+        "files_mb": size / 1e6,
+        "loadavg": os.getloadavg()[0],
+    }
+    save(work, f"keywords-{n}", result)
+    print(f"\nkeyword (BM25) index at {n} practices, load avg {result['loadavg']:.1f}")
+    print(
+        table(
+            ["measure", "value"],
+            [
+                [f"first build from the store ({added} practices), s", build.wall],
+                ["sync at a restart, nothing changed, s", restart.wall],
+                ["one practice changed: its ingest, s", change_ingest.wall],
+                [f"  then the index update ({updated} practice re-read), s", change_index.wall],
+                ["index files, MB", result["files_mb"]],
+            ],
+        )
+    )
+    return result
+
+
 # -- query -------------------------------------------------------------------------------------
 
 
@@ -504,10 +571,11 @@ def bench_startup(n: int, work: Path, seed: int) -> dict[str, Any]:
 def growth(work: Path, sizes: Sequence[int]) -> None:
     rows = []
     for n in sizes:
-        ingest, query, startup = (
+        ingest, query, startup, keywords = (
             load(work, f"ingest-{n}"),
             load(work, f"query-{n}"),
             load(work, f"startup-{n}"),
+            load(work, f"keywords-{n}"),
         )
         rows.append(
             [
@@ -519,6 +587,9 @@ def growth(work: Path, sizes: Sequence[int]) -> None:
                 ingest["ratio_cpu"] if ingest else "-",
                 ingest["reingest_s"] if ingest else "-",
                 f"{ingest['reingest_share']:.1%}" if ingest else "-",
+                keywords["build_s"] if keywords else "-",
+                keywords["restart_sync_s"] if keywords else "-",
+                keywords["change_index_s"] if keywords else "-",
                 query["p50_ms"] if query else "-",
                 query["p95_ms"] if query else "-",
                 (startup.get("serve_ready_s") or "-") if startup else "-",
@@ -538,6 +609,9 @@ def growth(work: Path, sizes: Sequence[int]) -> None:
                 "vs raw (CPU)",
                 "re-ingest s",
                 "re-ingest %",
+                "BM25 build s",
+                "BM25 restart s",
+                "BM25 1-change s",
                 "query p50 ms",
                 "query p95 ms",
                 "serve ready s",
@@ -551,7 +625,7 @@ def growth(work: Path, sizes: Sequence[int]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=("ingest", "query", "startup", "all", "table"))
+    parser.add_argument("what", choices=("ingest", "keywords", "query", "startup", "all", "table"))
     parser.add_argument("--n", type=int, default=1000, help="practices (42 = the bundled corpus)")
     parser.add_argument("--sizes", default="42,1000", help="for `all`/`table`: comma-separated sizes")
     parser.add_argument("--seed", type=int, default=7)
@@ -566,7 +640,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             # writes not yet compacted) would inflate the next process's start-up and memory
             common = ["--seed", str(args.seed), "--questions", str(args.questions), "--work", str(args.work)]
             for n in sizes:
-                for part in ("ingest", "query", "startup"):
+                for part in ("ingest", "keywords", "query", "startup"):
                     command = [sys.executable, "-m", "benchmarks.scale", part, "--n", str(n), *common]
                     subprocess.run(command, check=True, cwd=ROOT)
         growth(args.work, sizes)
@@ -574,6 +648,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     match args.what:
         case "ingest":
             bench_ingest(args.n, args.work, args.seed)
+        case "keywords":
+            bench_keywords(args.n, args.work, args.seed)
         case "query":
             bench_query(args.n, args.work, args.seed, args.questions)
         case "startup":
