@@ -160,20 +160,33 @@ class KeywordIndex:
         return None if self.path is None else Path(f"{self.path}.bm25")
 
     def _connect(self) -> sqlite3.Connection:
-        if self.path is None:
-            db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-        else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, timeout=120, check_same_thread=False, isolation_level=None)
+        if self.path is not None:
+            try:
+                return self._connect_file(self.path)
+            except (OSError, sqlite3.OperationalError) as error:  # read-only data dir, full disk
+                log.warning(
+                    "keyword index %s cannot be written (%s): keeping it in memory for this process",
+                    self.path,
+                    error,
+                )
+                self.path = None
+        db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        self._prepare(db)
+        return db
+
+    def _connect_file(self, path: Path) -> sqlite3.Connection:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, timeout=120, check_same_thread=False, isolation_level=None)
         try:
             self._prepare(db)
+        except sqlite3.OperationalError:
+            db.close()
+            raise
         except sqlite3.DatabaseError as error:  # not a database, or a broken one: it is a cache
             db.close()
-            if self.path is None:
-                raise
-            log.warning("keyword index %s unreadable (%s): rebuilding it from the store", self.path, error)
+            log.warning("keyword index %s unreadable (%s): rebuilding it from the store", path, error)
             self._remove_files()
-            db = sqlite3.connect(self.path, timeout=120, check_same_thread=False, isolation_level=None)
+            db = sqlite3.connect(path, timeout=120, check_same_thread=False, isolation_level=None)
             self._prepare(db)
         return db
 

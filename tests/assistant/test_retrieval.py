@@ -200,3 +200,15 @@ def test_another_writers_change_is_seen_at_once_however_large_the_store(
     retriever.retrieve("zyxwcoop", k=3)
     hits = retriever.keyword_index().search(["zyxwcoop"], n=3)
     assert hits and {chunk.practice_id for _, chunk, _ in hits} == {"eno-energy-cooperative"}
+
+
+def test_an_unwritable_data_dir_keeps_the_keyword_index_in_memory(
+    retriever: HybridRetriever, store: ChromaStore, tmp_path: Path
+) -> None:
+    blocked = tmp_path / "keywords"
+    blocked.write_text("a file where the index folder should be")  # unwritable, even for root
+    fallback = HybridRetriever(store, store.embeddings, keyword_path=blocked / "praxis.sqlite3")
+    passages = fallback.retrieve("LAuGEA", k=3)
+    assert passages[0].chunk.source.startswith("laugea")
+    assert fallback.keyword_index().path is None  # in memory for this process, with a warning
+    assert blocked.read_text() == "a file where the index folder should be"
