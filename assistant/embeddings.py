@@ -130,7 +130,7 @@ class HashingEmbeddings(Embeddings):
     def _embed(self, text: str) -> list[float]:
         vector = [0.0] * self._dimension
         words = [w.lower() for w in _TOKEN.findall(text)]
-        features = words + [a + " " + b for a, b in zip(words, words[1:])]
+        features = words + [a + " " + b for a, b in zip(words, words[1:], strict=False)]
         for feature in features:
             digest = hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest()
             index = int.from_bytes(digest[:4], "little") % self._dimension

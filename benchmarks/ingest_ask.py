@@ -35,7 +35,9 @@ def percentile(values: list[float], q: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, default=None)
-    parser.add_argument("--eval", type=Path, default=Path(__file__).resolve().parents[2] / "shared/eval/dev.jsonl")
+    parser.add_argument(
+        "--eval", type=Path, default=Path(__file__).resolve().parents[2] / "shared/eval/dev.jsonl"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as data:
@@ -44,8 +46,12 @@ def main() -> None:
         embeddings = build_embeddings(settings)
         embeddings.embed_query("warm-up")  # model load is not ingest throughput
         store = build_store(settings, embeddings)
-        ingestor = Ingestor(store, embeddings, chunk_chars=settings.retrieval.chunk_chars,
-                            chunk_overlap=settings.retrieval.chunk_overlap)
+        ingestor = Ingestor(
+            store,
+            embeddings,
+            chunk_chars=settings.retrieval.chunk_chars,
+            chunk_overlap=settings.retrieval.chunk_overlap,
+        )
         started = time.perf_counter()
         report = ingestor.run([corpus])
         ingest_s = time.perf_counter() - started
@@ -55,8 +61,14 @@ def main() -> None:
         texts = []
         for path in files:
             practice, _ = load_practice(path)
-            texts += [embedding_text(c) for c in chunk_practice(
-                practice, target_chars=settings.retrieval.chunk_chars, overlap=settings.retrieval.chunk_overlap)]
+            texts += [
+                embedding_text(c)
+                for c in chunk_practice(
+                    practice,
+                    target_chars=settings.retrieval.chunk_chars,
+                    overlap=settings.retrieval.chunk_overlap,
+                )
+            ]
         started = time.perf_counter()
         embeddings.embed_documents(texts)
         raw_s = time.perf_counter() - started
@@ -69,9 +81,13 @@ def main() -> None:
         print(f"| ingest documents/s | {docs / ingest_s:.2f} |")
         print(f"| ingest chunks/s | {report.chunks_written / ingest_s:.2f} |")
         print(f"| raw encode chunks/s (same texts) | {len(texts) / raw_s:.2f} |")
-        print(f"| ingest / raw encode ratio | {(report.chunks_written / ingest_s) / (len(texts) / raw_s):.2f} |")
+        print(
+            f"| ingest / raw encode ratio | {(report.chunks_written / ingest_s) / (len(texts) / raw_s):.2f} |"
+        )
 
-        rows = [json.loads(line) for line in args.eval.read_text(encoding="utf-8").splitlines() if line.strip()]
+        rows = [
+            json.loads(line) for line in args.eval.read_text(encoding="utf-8").splitlines() if line.strip()
+        ]
         assistant = build_assistant(settings, store)
         assistant.ask("warm-up question about clusters")
         latencies = []

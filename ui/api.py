@@ -31,8 +31,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.assistant import MAX_HISTORY_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, Assistant
-from assistant.config import Settings
 from assistant.catalog import Catalog
+from assistant.config import Settings
 from assistant.errors import (
     BackendError,
     ConfigError,
@@ -472,7 +472,9 @@ class FactOut(BaseModel):
     subject: str | None = None
     text: str = Field(description="the matched words")
     section: str
-    start: int | None = Field(description="evidence sentence offsets in the practice text; null if from metadata")
+    start: int | None = Field(
+        description="evidence sentence offsets in the practice text; null if from metadata"
+    )
     end: int | None
     match_start: int | None = None
     match_end: int | None = None
@@ -881,7 +883,9 @@ def create_app(
     def list_practices(
         country: Annotated[str | None, Query(max_length=MAX_FILTER_CHARS)] = None,
         theme: Annotated[str | None, Query(max_length=MAX_FILTER_CHARS)] = None,
-        budget_below: Annotated[str | None, Query(max_length=40, description="e.g. 500000 or 'GBP 2 million'")] = None,
+        budget_below: Annotated[
+            str | None, Query(max_length=40, description="e.g. 500000 or 'GBP 2 million'")
+        ] = None,
         budget_above: Annotated[str | None, Query(max_length=40)] = None,
         currency: Annotated[str, Query(max_length=3, description="currency of a bare amount")] = "EUR",
         started_after: Annotated[int | None, Query(ge=1000, le=2200)] = None,

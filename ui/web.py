@@ -361,7 +361,9 @@ def build_ui(assistant: Assistant, store: ChromaStore, *, data_dir: Path) -> gr.
                         export_btn = gr.Button("Export as Markdown", size="sm", elem_id="praxis-export")
                         clear_btn = gr.Button("New conversation", size="sm", elem_id="praxis-clear")
                     status = gr.Markdown("", elem_id="praxis-status")
-                    export_file = gr.File(label="Conversation (Markdown)", visible=False, elem_id="praxis-file")
+                    export_file = gr.File(
+                        label="Conversation (Markdown)", visible=False, elem_id="praxis-file"
+                    )
                 with gr.Column(scale=2):
                     with gr.Row():
                         # custom values allowed: a country ingested after start-up is still accepted
@@ -382,7 +384,9 @@ def build_ui(assistant: Assistant, store: ChromaStore, *, data_dir: Path) -> gr.
                                        choices=practice_choices(None, None), max_choices=5,
                                        allow_custom_value=True, elem_id="praxis-compare-pick")
             compare_btn = gr.Button("Compare", variant="primary", elem_id="praxis-compare")
-            compare_out = gr.HTML("<p>Pick 2 to 5 practices, then Compare.</p>", elem_id="praxis-compare-table")
+            compare_out = gr.HTML(
+                "<p>Pick 2 to 5 practices, then Compare.</p>", elem_id="praxis-compare-table"
+            )
 
         outputs = [box, chat, conversation, chips, notice]
         inputs = [box, conversation, country, theme]

@@ -16,7 +16,11 @@ LAUGEA = "laugea-lithuanian-automotive-export-association.txt"
 def praxis(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "ui.cli", *args],
-        env=env, cwd=cwd, capture_output=True, text=True, timeout=600,
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -56,7 +60,9 @@ def test_ask_json_cites_laugea_and_says_21(ingested: dict[str, str], tmp_path: P
 
 
 @pytest.mark.model
-def test_ask_abstains_on_a_question_the_documents_do_not_answer(ingested: dict[str, str], tmp_path: Path) -> None:
+def test_ask_abstains_on_a_question_the_documents_do_not_answer(
+    ingested: dict[str, str], tmp_path: Path
+) -> None:
     result = praxis("ask", "What membership fee does LAuGEA charge?", "--json", env=ingested, cwd=tmp_path)
     answer = json.loads(result.stdout)
     assert answer["abstained"] is True and answer["citations"] == []
@@ -74,12 +80,22 @@ def test_reingest_says_nothing_changed(ingested: dict[str, str], tmp_path: Path)
 
 def test_ingest_exit_code_and_messages_for_bad_files(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PRAXIS_")}
-    env.update(PRAXIS_DATA_DIR=str(tmp_path / "data"), PRAXIS_EMBEDDING__BACKEND="hashing",
-               PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    env.update(
+        PRAXIS_DATA_DIR=str(tmp_path / "data"),
+        PRAXIS_EMBEDDING__BACKEND="hashing",
+        PYTHONPATH=str(Path(__file__).resolve().parents[2]),
+    )
     (tmp_path / "good.txt").write_text("Good\nAbout this good practice\nFine.\n", encoding="utf-8")
     (tmp_path / "empty.txt").write_text("", encoding="utf-8")
-    result = praxis("ingest", "-q", str(tmp_path / "good.txt"), str(tmp_path / "empty.txt"),
-                    str(tmp_path / "nope"), env=env, cwd=tmp_path)
+    result = praxis(
+        "ingest",
+        "-q",
+        str(tmp_path / "good.txt"),
+        str(tmp_path / "empty.txt"),
+        str(tmp_path / "nope"),
+        env=env,
+        cwd=tmp_path,
+    )
     assert result.returncode == 1
     assert "added 1, updated 0, unchanged 0, failed 2" in result.stdout
     assert f"failed: {tmp_path / 'empty.txt'}: has no text to ingest (empty" in result.stderr

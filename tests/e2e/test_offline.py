@@ -22,11 +22,21 @@ def test_ingest_and_ask_make_no_network_connection(tmp_path: Path) -> None:
     )
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "ui.cli", *args], env=env, cwd=tmp_path,
-                              capture_output=True, text=True, timeout=600)
+        return subprocess.run(
+            [sys.executable, "-m", "ui.cli", *args],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
 
-    probe = subprocess.run([sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', 9))"],
-                           env=env, capture_output=True, text=True)
+    probe = subprocess.run(
+        [sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', 9))"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert probe.returncode != 0 and "blocked" in probe.stderr  # the guard is really active
     log.unlink()
 
