@@ -186,13 +186,20 @@ class Assistant:
         timings = {"retrieve": (retrieved - started) * 1000, "answer": (finished - retrieved) * 1000}
         if result is not None and result.first_token_at is not None:
             timings["first_token"] = (result.first_token_at - started) * 1000
+        # what the generation did, for evaluation and logs (adapters read only "answer")
+        generation = {
+            "model_called": result is not None and result.first_token_at is not None,
+            "prompt_tokens": result.prompt_tokens if result else None,
+            "fallback": result.fallback if result else "retrieval found no relevant passage",
+        }
         if result is None or result.abstained:
             text = abstention(question, passages)
             yield {"type": "delta", "text": text}
-            yield {"type": "answer", "answer": Answer(text, [], list(passages), True, timings)}
+            answer = Answer(text, [], list(passages), True, timings)
+            yield {"type": "answer", "answer": answer, "generation": generation}
             return
         answer = Answer(result.text, result.citations, list(passages), False, timings)
-        yield {"type": "answer", "answer": answer}
+        yield {"type": "answer", "answer": answer, "generation": generation}
 
     def as_runnable(self) -> AssistantRunnable:
         """This assistant as a LangChain Runnable, to compose into users' own chains."""

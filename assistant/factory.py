@@ -158,6 +158,7 @@ def build_assistant(
                 generator or build_generator(settings, progress=progress),
                 extractive,
                 context_chars=settings.llm.context_chars,
+                max_prompt_tokens=settings.llm.prompt_tokens,
             )
         case other:
             raise ConfigError(f"unknown answer backend {other!r}")

@@ -50,6 +50,27 @@ def _as_dicts(messages: Sequence[Message]) -> list[dict[str, str]]:
     return [{"role": m.role, "content": m.content} for m in messages]
 
 
+_CHATML = (
+    "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}"
+    "<|im_start|>assistant\n"
+)
+
+
+def render_chat(llama: Any, messages: Sequence[Message]) -> str:
+    """The prompt text llama.cpp feeds the model: the GGUF's own chat template (ChatML without one)."""
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    template = llama.metadata.get("tokenizer.chat_template") or _CHATML
+    vocab = llama._model
+    eos, bos = vocab.token_eos(), vocab.token_bos()
+    formatter = Jinja2ChatFormatter(
+        template=template,
+        eos_token=vocab.token_get_text(eos) if eos != -1 else "",
+        bos_token=vocab.token_get_text(bos) if bos != -1 else "",
+    )
+    return formatter(messages=_as_dicts(messages)).prompt  # type: ignore[arg-type]
+
+
 class LlamaCppGenerator:
     """A local GGUF model run in-process by llama-cpp-python. Loaded on first use (or `load()`)."""
 
@@ -77,6 +98,7 @@ class LlamaCppGenerator:
         self.max_tokens = max_tokens
         self.temperature = temperature
         self._llama: Any = None
+        self._vocab: Any = None  # a vocabulary-only load of the model, to count prompt tokens
         self._lock = threading.Lock()  # one llama context: one generation at a time
 
     @property
@@ -114,6 +136,20 @@ class LlamaCppGenerator:
             if self._llama is not None:
                 self._llama.close()
                 self._llama = None
+
+    def count_tokens(self, messages: Sequence[Message]) -> int:
+        """Tokens of the prompt as the model reads it, chat template included. Loads only the
+        model's vocabulary (a fraction of a second), not its weights."""
+        if self._vocab is None:
+            if not ALLOW_MODEL_LOADS:
+                raise RuntimeError("real model load in a unit test; mark the test @pytest.mark.model")
+            from llama_cpp import Llama
+            from llama_cpp._utils import suppress_stdout_stderr
+
+            with suppress_stdout_stderr(disable=False):  # llama.cpp warns about the unused context
+                self._vocab = Llama(model_path=str(self.model_path), vocab_only=True, verbose=False)
+        return len(self._vocab.tokenize(render_chat(self._vocab, messages).encode(), add_bos=False,
+                                        special=True))
 
     def complete(self, messages: Sequence[Message]) -> str:
         return "".join(self.stream(messages))
