@@ -13,7 +13,12 @@ one being the question). Scores per row (None where a row cannot be scored on th
   with sources).
 - citation_precision: share of the cited files that are in `sources`.
 - citation_support: share of cited claims whose numbers all appear in their cited text.
-- latency_ms: wall time of `ask`.
+- latency_ms: wall time of the answer; with an asker that streams (the Assistant), also
+  first_text_ms (the first text a user sees), first_token_ms (the model's first token, generated
+  answers only) and prompt_tokens (the model's prompt).
+
+Several backends in one run (`praxis eval --backend extractive,llamacpp`): each is run and
+summarised on its own, then `format_side_by_side` compares them.
 """
 
 from __future__ import annotations
@@ -266,6 +271,9 @@ class RowResult:
     latency_ms: float
     scores: dict[str, float | None]
     error: str | None = None
+    first_text_ms: float | None = None  # streamed: when the first text reached the user
+    first_token_ms: float | None = None  # generated answers: the model's first token
+    prompt_tokens: int | None = None  # generated answers: the prompt the model read
 
     def to_dict(self, k: int) -> dict[str, Any]:
         answer = self.answer
@@ -289,7 +297,34 @@ class RowResult:
             data["sources"] = self.row.sources
         if self.error:
             data["error"] = self.error
+        for key in ("first_text_ms", "first_token_ms"):
+            value = getattr(self, key)
+            if value is not None:
+                data[key] = round(value, 1)
+        if self.prompt_tokens is not None:
+            data["prompt_tokens"] = self.prompt_tokens
         return data
+
+
+def _streamed(stream: Callable[..., Iterable[dict[str, Any]]], row: EvalRow, k: int, started: float) -> RowResult:
+    """Ask through the asker's event stream, timing the first text and reading the final answer."""
+    answer: Answer | None = None
+    first_text = None
+    generation: dict[str, Any] = {}
+    for event in stream(row.question, history=row.history, k=k, filters=row.filters or None):
+        if event["type"] == "delta" and first_text is None and event["text"]:
+            first_text = (time.perf_counter() - started) * 1000
+        elif event["type"] == "answer":
+            answer = event["answer"]
+            generation = event.get("generation") or {}
+    latency = (time.perf_counter() - started) * 1000
+    result = RowResult(row, answer, latency, score_answer(row, answer, k))
+    result.first_text_ms = first_text if first_text is not None else latency
+    if answer is not None and "first_token" in answer.timings_ms:
+        result.first_token_ms = answer.timings_ms["first_token"]
+    if generation.get("model_called"):
+        result.prompt_tokens = generation.get("prompt_tokens")
+    return result
 
 
 def run(
@@ -300,18 +335,23 @@ def run(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[RowResult]:
     """Ask every row (with its history and filters) and score it. A question the assistant
-    refuses (InvalidQuestion and other PraxisErrors) is recorded as an abstention with its error."""
+    refuses (InvalidQuestion and other PraxisErrors) is recorded as an abstention with its error.
+    An asker with `stream()` (the Assistant) is asked through it, as streaming users get answers,
+    so the time to the first text and to the model's first token are measured too."""
     results: list[RowResult] = []
+    stream = getattr(asker, "stream", None)
     for i, row in enumerate(rows, 1):
         started = time.perf_counter()
-        answer: Answer | None = None
-        error = None
         try:
-            answer = asker.ask(row.question, history=row.history, k=k, filters=row.filters or None)
+            if stream is not None:
+                results.append(_streamed(stream, row, k, started))
+            else:
+                answer = asker.ask(row.question, history=row.history, k=k, filters=row.filters or None)
+                latency = (time.perf_counter() - started) * 1000
+                results.append(RowResult(row, answer, latency, score_answer(row, answer, k)))
         except PraxisError as exc:
-            error = str(exc)
-        latency = (time.perf_counter() - started) * 1000
-        results.append(RowResult(row, answer, latency, score_answer(row, answer, k), error))
+            latency = (time.perf_counter() - started) * 1000
+            results.append(RowResult(row, None, latency, score_answer(row, None, k), str(exc)))
         if progress:
             progress(i, len(rows))
     return results
@@ -342,6 +382,15 @@ def _aggregate(results: Sequence[RowResult]) -> dict[str, Any]:
     latencies = [r.latency_ms for r in results]
     group["latency_p50"] = percentile(latencies, 50)
     group["latency_p95"] = percentile(latencies, 95)
+    # streamed runs only (None otherwise): first text for everyone, the model's first token and
+    # prompt length over the questions that reached the model
+    group["first_text_p50"] = percentile([r.first_text_ms for r in results if r.first_text_ms is not None], 50)
+    first_tokens = [r.first_token_ms for r in results if r.first_token_ms is not None]
+    group["first_token_p50"] = percentile(first_tokens, 50)
+    group["model_calls"] = len(first_tokens)
+    prompts = [float(r.prompt_tokens) for r in results if r.prompt_tokens is not None]
+    group["prompt_tokens_p50"] = percentile(prompts, 50)
+    group["prompt_tokens_max"] = max(prompts) if prompts else None
     group["counts"] = counts
     return group
 
@@ -401,6 +450,61 @@ def format_markdown(summary: dict[str, Any]) -> str:
         ]
         out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out)
+
+
+def _share(group: dict[str, Any], metric: str) -> str:
+    value, count = group.get(metric), group.get("counts", {}).get(metric, 0)
+    if value is None:
+        return "-"
+    return f"{value:.2f} ({round(value * count)}/{count})" if metric != "citation_precision" else (
+        f"{value:.2f} ({count} answers)"
+    )
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value / 1000:.2f} s"
+
+
+def first_token_p50(group: dict[str, Any]) -> float | None:
+    """Time to first token: the model's first token where a model answered, else the first text."""
+    if group.get("model_calls"):
+        return group.get("first_token_p50")  # type: ignore[no-any-return]
+    return group.get("first_text_p50")  # type: ignore[no-any-return]
+
+
+SIDE_BY_SIDE: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
+    ("questions", lambda g: str(g["n"])),
+    ("must_include accuracy", lambda g: _share(g, "accuracy")),
+    ("abstention (unanswerable)", lambda g: _share(g, "abstention")),
+    ("false abstention (answerable)", lambda g: _share(g, "false_abstention")),
+    ("citation precision", lambda g: _share(g, "citation_precision")),
+    ("time to first token p50", lambda g: _seconds(first_token_p50(g))
+     + (f" ({g['model_calls']} model calls)" if g.get("model_calls") else "")),
+    ("time to first text p50", lambda g: _seconds(g.get("first_text_p50"))),
+    ("total latency p50", lambda g: _seconds(g.get("latency_p50"))),
+    ("prompt tokens p50 / max", lambda g: "-" if g.get("prompt_tokens_p50") is None
+     else f"{g['prompt_tokens_p50']:.0f} / {g['prompt_tokens_max']:.0f}"),
+]
+
+
+def format_side_by_side(summaries: dict[str, dict[str, Any]], *, markdown: bool = False) -> str:
+    """Backends side by side (overall figures): one row per measure, one column per backend.
+    Time to first token is the model's first token for generated answers (over the questions
+    that reached the model) and the first text for extractive ones."""
+    names = list(summaries)
+    rows = [[label, *(cell(summaries[n]["overall"]) for n in names)] for label, cell in SIDE_BY_SIDE]
+    header = ["measure", *names]
+    if markdown:
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        return "\n".join([*lines, *("| " + " | ".join(r) + " |" for r in rows)])
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def fmt(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+
+    legend = ("time to first token: the model's first token for generated answers (questions that "
+              "reached the model), the first text for extractive ones")
+    return "\n".join([fmt(header), "-" * len(fmt(header)), *(fmt(r) for r in rows), legend])
 
 
 def compare(summary: dict[str, Any], other: dict[str, Any]) -> str:

@@ -333,6 +333,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     Server(config).run()
     return 0
 
+def _eval_backends(flags: list[str] | None) -> list[str]:
+    """--backend values (repeated and/or comma-separated) -> backend names, in order, checked."""
+    from assistant.errors import ConfigError
+
+    names = [name.strip() for flag in flags or [] for name in flag.split(",") if name.strip()]
+    for name in names:
+        if name not in EVAL_BACKENDS:
+            raise ConfigError(f"unknown answer backend {name!r} in --backend; use {', '.join(EVAL_BACKENDS)}")
+    if len(set(names)) != len(names):
+        raise ConfigError(f"--backend names a backend twice ({', '.join(names)}); name each once")
+    return names
+
+
+EVAL_BACKENDS = ("extractive", "llamacpp", "openai")
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     import time
 
@@ -342,6 +358,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from assistant.errors import StoreError
     from assistant.factory import build_assistant, build_store
 
+    backends = _eval_backends(args.backend)
+    args.backend = backends[0] if len(backends) == 1 else None
     testset = Path(args.testset)
     rows = evaluation.load_testset(testset)
     thresholds = [evaluation.parse_threshold(s) for s in args.fail_under] + [
@@ -352,28 +370,55 @@ def cmd_eval(args: argparse.Namespace) -> int:
     store = build_store(settings)
     if store.count_chunks() == 0:
         raise StoreError(f"the store in {settings.data_dir} is empty; run `praxis ingest` first")
-    assistant = build_assistant(settings, store)
     k = settings.retrieval.k
     out = Path(args.out) if args.out else (
         settings.data_dir / "eval" / f"{testset.stem}-{time.strftime('%Y%m%d-%H%M%S')}"
     )
-    with tqdm(total=len(rows), unit="q", disable=args.quiet or None, file=sys.stderr) as bar:
-        results = evaluation.run(assistant, rows, k=k, progress=lambda done, total: bar.update(1))
-    summary = evaluation.summarise(
-        results,
-        testset=str(testset),
-        k=k,
-        backend=settings.answer.backend,
-        embedding=store.model_name,
-        created=time.strftime("%Y-%m-%d %H:%M:%S"),
-    )
-    evaluation.write_results(out, results, summary, k=k)
-    print(evaluation.format_table(summary))
-    if other is not None:
-        print(f"\ncompared with {args.compare}:")
-        print(evaluation.compare(summary, other))
-    print(f"\nwrote {out / 'results.jsonl'}, {out / 'summary.json'}, {out / 'report.html'}")
-    failures = evaluation.check_thresholds(summary, thresholds)
+    several = len(backends) > 1
+    summaries: dict[str, dict[str, Any]] = {}
+    failures: list[str] = []
+    for backend in backends or [settings.answer.backend]:
+        backend_settings = load_settings(**{**_overrides(args), "answer": {"backend": backend}}) if several \
+            else settings
+        progress = model_progress_bar(quiet=args.quiet)
+        try:
+            assistant = build_assistant(backend_settings, store, progress=progress)
+        finally:
+            progress.close()
+        load = getattr(getattr(assistant.answerer, "generator", None), "load", None)
+        if several and load is not None:
+            load()  # loading the model is not part of any answer's latency
+        where = out / backend if several else out
+        with tqdm(total=len(rows), unit="q", disable=args.quiet or None, file=sys.stderr,
+                  desc=backend if several else None) as bar:
+            results = evaluation.run(assistant, rows, k=k, progress=lambda done, total: bar.update(1))
+        summary = evaluation.summarise(
+            results,
+            testset=str(testset),
+            k=k,
+            backend=backend_settings.answer.backend,
+            embedding=store.model_name,
+            created=time.strftime("%Y-%m-%d %H:%M:%S"),
+        )
+        evaluation.write_results(where, results, summary, k=k)
+        summaries[backend_settings.answer.backend] = summary
+        if several:
+            print(f"== {backend_settings.answer.backend}")
+        print(evaluation.format_table(summary))
+        if other is not None:
+            print(f"\ncompared with {args.compare}:")
+            print(evaluation.compare(summary, other))
+        print(f"\nwrote {where / 'results.jsonl'}, {where / 'summary.json'}, {where / 'report.html'}")
+        prefix = f"[{backend_settings.answer.backend}] " if several else ""
+        failures += [prefix + f for f in evaluation.check_thresholds(summary, thresholds)]
+        if several:
+            print()
+    if several:
+        print("== side by side")
+        print(evaluation.format_side_by_side(summaries))
+        (out / "side_by_side.md").write_text(evaluation.format_side_by_side(summaries, markdown=True) + "\n",
+                                             encoding="utf-8")
+        print(f"\nwrote {out / 'side_by_side.md'}")
     for failure in failures:
         print(f"FAILED {failure}", file=sys.stderr)
     return 1 if failures else 0
@@ -476,7 +521,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("testset", help="JSONL: id, question, must_include, sources, type, history")
     evaluate.add_argument("--out", help="folder for results.jsonl, summary.json, report.html")
     evaluate.add_argument("--k", type=int, help="passages to retrieve and score (default 5)")
-    evaluate.add_argument("--backend", help="answer backend (PRAXIS_ANSWER__BACKEND)")
+    evaluate.add_argument(
+        "--backend", action="append", metavar="NAME[,NAME...]",
+        help="answer backend (PRAXIS_ANSWER__BACKEND): extractive, llamacpp or openai; several "
+        "(comma-separated or repeated) are run side by side, each into OUT/<backend>/",
+    )
     evaluate.add_argument("--compare", metavar="SUMMARY", help="an earlier summary.json: print deltas")
     evaluate.add_argument("--fail-under", action="append", default=[], metavar="METRIC[@TYPE]=V",
                           help="exit 1 when a metric is below V, e.g. recall=0.97 or recall@multilingual=0.9")

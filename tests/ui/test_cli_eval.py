@@ -135,3 +135,100 @@ def test_eval_on_an_empty_store_says_to_ingest(tmp_path: Path, monkeypatch, caps
     code = main(["eval", str(write_testset(tmp_path, ROWS)), "--data-dir", str(tmp_path / "empty")])
     assert code == 2
     assert "run `praxis ingest` first" in capsys.readouterr().err
+
+
+class KeyedGenerator:
+    """A scripted model for the eval: replies by what the question asks, records every prompt,
+    and counts prompt tokens as whitespace-separated words (a stand-in tokenizer)."""
+
+    model_name = "keyed"
+
+    def __init__(self) -> None:
+        self.prompts: list[list] = []
+
+    def count_tokens(self, messages) -> int:
+        return sum(len(m.content.split()) for m in messages)
+
+    def complete(self, messages) -> str:
+        return "".join(self.stream(messages))
+
+    def stream(self, messages):
+        self.prompts.append(list(messages))
+        question = messages[-1].content.rsplit("Question:", 1)[-1].lower()
+        if "founded" in question:
+            reply = "LAuGEA was founded in 2014 [1]."
+        elif "members" in question and "inolink" not in question:
+            reply = "The cluster consists of 21 members [1]."
+        else:
+            reply = "NOT IN DOCUMENTS"
+        for word in reply.split(" "):
+            yield word + " "
+
+
+def test_eval_runs_several_backends_side_by_side(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import assistant.factory as factory
+
+    generator = KeyedGenerator()
+    monkeypatch.setattr(factory, "build_generator", lambda settings, progress=None: generator)
+    out = tmp_path / "both"
+    testset = str(write_testset(tmp_path, ROWS))
+    code = main(["eval", testset, "--data-dir", str(data_dir), "--out", str(out), "-q",
+                 "--backend", "extractive,llamacpp", "--fail-under", "accuracy=0.99"])
+    printed = capsys.readouterr()
+    assert code == 1  # thresholds apply to each backend; the failure names the backend
+    assert "FAILED [llamacpp] accuracy >= 0.99: got 0.50" in printed.err and "[extractive]" not in printed.err
+
+    # one table per backend, then the comparison with one column per backend
+    text = printed.out
+    assert text.index("== extractive") < text.index("== llamacpp") < text.index("== side by side")
+    side = text[text.index("== side by side"):].splitlines()
+    assert side[1].split() == ["measure", "extractive", "llamacpp"]
+    row = {label: line for label, line in ((line.split("  ")[0], line) for line in side)}
+    assert [label for label in row if label in (
+        "must_include accuracy", "abstention (unanswerable)", "false abstention (answerable)",
+        "citation precision", "time to first token p50", "total latency p50")] == [
+        "must_include accuracy", "abstention (unanswerable)", "false abstention (answerable)",
+        "citation precision", "time to first token p50", "total latency p50"]
+    assert row["must_include accuracy"].split()[-4:] == ["1.00", "(2/2)", "0.50", "(1/2)"]
+    assert "model calls" in row["time to first token p50"]  # the model's first token, for llamacpp
+    assert (out / "side_by_side.md").read_text().startswith("| measure | extractive | llamacpp |")
+
+    # each backend wrote its own results and summary; every question went through both
+    summaries = {b: json.loads((out / b / "summary.json").read_text()) for b in ("extractive", "llamacpp")}
+    assert {b: s["backend"] for b, s in summaries.items()} == {"extractive": "extractive", "llamacpp": "llamacpp"}
+    results = {b: [json.loads(line) for line in (out / b / "results.jsonl").read_text().splitlines()]
+               for b in summaries}
+    assert [r["id"] for r in results["extractive"]] == [r["id"] for r in results["llamacpp"]] == [
+        "t1", "t2", "t3", "line-4"]
+    generated = {r["id"]: r for r in results["llamacpp"]}
+    assert generated["t1"]["answer"] == "LAuGEA was founded in 2014. [1]" and generated["t1"]["scores"]["accuracy"] == 1
+    assert generated["t1"]["first_token_ms"] <= generated["t1"]["first_text_ms"] <= generated["t1"]["latency_ms"]
+    assert generated["t1"]["prompt_tokens"] == sum(len(m.content.split()) for m in generator.prompts[0])
+    assert generated["t3"]["abstained"] and "first_token_ms" not in generated["t3"]  # no model call
+    assert all("first_token_ms" not in r for r in results["extractive"])
+    assert all(r["first_text_ms"] <= r["latency_ms"] for r in results["extractive"])
+    overall = summaries["llamacpp"]["overall"]
+    assert overall["model_calls"] == len(generator.prompts) >= 2
+    assert overall["first_token_p50"] > 0 and overall["prompt_tokens_max"] >= overall["prompt_tokens_p50"] > 0
+    assert summaries["extractive"]["overall"]["model_calls"] == 0
+
+
+def test_eval_backends_may_be_repeated_but_must_exist(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import assistant.factory as factory
+
+    monkeypatch.setattr(factory, "build_generator", lambda settings, progress=None: KeyedGenerator())
+    testset = str(write_testset(tmp_path, ROWS[:1]))
+    out = tmp_path / "repeated"
+    assert main(["eval", testset, "--data-dir", str(data_dir), "--out", str(out), "-q",
+                 "--backend", "llamacpp", "--backend", "extractive"]) == 0
+    assert capsys.readouterr().out.index("== llamacpp") >= 0
+    assert sorted(p.name for p in out.iterdir()) == ["extractive", "llamacpp", "side_by_side.md"]
+
+    assert main(["eval", testset, "--data-dir", str(data_dir), "--backend", "extractive,gpt5"]) == 2
+    assert "unknown answer backend 'gpt5' in --backend; use extractive, llamacpp, openai" in capsys.readouterr().err
+    assert main(["eval", testset, "--data-dir", str(data_dir), "--backend", "extractive,extractive"]) == 2
+    assert "names a backend twice" in capsys.readouterr().err
