@@ -306,7 +306,9 @@ class RowResult:
         return data
 
 
-def _streamed(stream: Callable[..., Iterable[dict[str, Any]]], row: EvalRow, k: int, started: float) -> RowResult:
+def _streamed(
+    stream: Callable[..., Iterable[dict[str, Any]]], row: EvalRow, k: int, started: float
+) -> RowResult:
     """Ask through the asker's event stream, timing the first text and reading the final answer."""
     answer: Answer | None = None
     first_text = None
@@ -384,7 +386,8 @@ def _aggregate(results: Sequence[RowResult]) -> dict[str, Any]:
     group["latency_p95"] = percentile(latencies, 95)
     # streamed runs only (None otherwise): first text for everyone, the model's first token and
     # prompt length over the questions that reached the model
-    group["first_text_p50"] = percentile([r.first_text_ms for r in results if r.first_text_ms is not None], 50)
+    first_texts = [r.first_text_ms for r in results if r.first_text_ms is not None]
+    group["first_text_p50"] = percentile(first_texts, 50)
     first_tokens = [r.first_token_ms for r in results if r.first_token_ms is not None]
     group["first_token_p50"] = percentile(first_tokens, 50)
     group["model_calls"] = len(first_tokens)
@@ -500,7 +503,8 @@ def format_side_by_side(summaries: dict[str, dict[str, Any]], *, markdown: bool 
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
     def fmt(cells: list[str]) -> str:
-        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+        pairs = enumerate(zip(cells, widths, strict=True))
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in pairs)
 
     legend = ("time to first token: the model's first token for generated answers (questions that "
               "reached the model), the first text for extractive ones")

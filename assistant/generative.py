@@ -93,7 +93,7 @@ class Generated:
     first_token_at: float | None = None  # time.perf_counter() of the model's first token
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (sentence, reason) removed by guards
     raw: str = ""  # the model's reply before the guards
-    prompt_tokens: int | None = None  # the prompt's length, as the model's tokenizer (or an estimate) counts it
+    prompt_tokens: int | None = None  # the prompt's length by the model's tokenizer (or an estimate)
 
 
 def select_passages(
@@ -135,9 +135,9 @@ def select_passages(
             # of what is asked: otherwise every sentence of the named practice would qualify
             coverage = sum(idf[t] for t in q_terms & terms[0]) / total
             own = sum(idf[t] for t in q_terms & terms[1]) / total
-            if coverage < MIN_CONTEXT_COVERAGE or own < MIN_OWN_COVERAGE or _URL.search(
-                passages[index].chunk.text[start - passages[index].chunk.start : end - passages[index].chunk.start]
-            ):
+            chunk = passages[index].chunk
+            link = _URL.search(chunk.text[start - chunk.start : end - chunk.start])
+            if coverage < MIN_CONTEXT_COVERAGE or own < MIN_OWN_COVERAGE or link:
                 continue
             score = coverage + own + 0.25 * passages[index].score / top
         ranked.append((score, index, start, end))
@@ -155,7 +155,9 @@ def select_passages(
     # passages of one practice side by side (its title is written once), in order of importance
     practices = list(dict.fromkeys(passages[index].chunk.practice_id for index in chosen))
     order = sorted(chosen, key=lambda index: practices.index(passages[index].chunk.practice_id))
-    return [PromptPassage(n, passages[index], tuple(sorted(chosen[index]))) for n, index in enumerate(order, 1)]
+    return [
+        PromptPassage(n, passages[index], tuple(sorted(chosen[index]))) for n, index in enumerate(order, 1)
+    ]
 
 
 def strip_markers(text: str) -> str:
@@ -373,7 +375,9 @@ class GenerativeAnswerer:
         (the passage text shrinks until the prompt fits; the most relevant sentence always stays)."""
         budget = self.context_chars
         while True:
-            prompt = select_passages(query, passages, evidence, budget_chars=budget, max_passages=self.max_passages)
+            prompt = select_passages(
+                query, passages, evidence, budget_chars=budget, max_passages=self.max_passages
+            )
             messages = build_messages(question, prompt, history, history_turns=self.history_turns)
             tokens = self.count_tokens(messages)
             sentences = sum(len(p.spans) for p in prompt)

@@ -44,7 +44,9 @@ class CountingScript(ScriptedGenerator):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("testset", nargs="?", type=Path, default=DEFAULT_TESTSET)
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--model", type=Path, default=None, help="a GGUF whose tokenizer counts")

@@ -16,7 +16,7 @@ from assistant.citations import markers_in
 from assistant.embeddings import HashingEmbeddings
 from assistant.extractive import ExtractiveAnswerer
 from assistant.generation import ScriptedGenerator
-from assistant.generative import SYSTEM_PROMPT, Generated, GenerativeAnswerer
+from assistant.generative import SYSTEM_PROMPT, Generated, GenerativeAnswerer, estimate_tokens
 from assistant.text import numbers
 from assistant.types import Chunk, Message, Practice, ScoredChunk
 from ingest.chunk import chunk_practice
@@ -266,3 +266,40 @@ def test_the_answerer_alone_returns_generated_then_nothing_more(passages):
     assert isinstance(items[-1], Generated) and not items[-1].abstained
     assert items[-1].raw == "It has 21 members [1]." and SYSTEM_PROMPT
     assert answerer.answer(MEMBERS, passages) == (items[-1].text, items[-1].citations)
+
+
+class CountingGenerator(ScriptedGenerator):
+    """A scripted model whose tokenizer counts whitespace-separated words."""
+
+    def count_tokens(self, messages: Sequence[Message]) -> int:
+        return sum(len(m.content.split()) for m in messages)
+
+
+def test_the_prompt_shrinks_to_its_token_budget_and_keeps_the_evidence(passages):
+    question = "How many members do the LAuGEA and InoLink clusters have?"
+    roomy = CountingGenerator("The LAuGEA cluster consists of 21 members [1].")
+    embeddings = HashingEmbeddings()
+    answerer = GenerativeAnswerer(roomy, ExtractiveAnswerer(embeddings))
+    Assistant(FixedRetriever(passages), answerer).ask(question)
+    full = roomy.count_tokens(roomy.prompts[0])
+    assert "InoLink" in roomy.prompts[0][-1].content or "Innovative Networks" in roomy.prompts[0][-1].content
+
+    budget = full - 25
+    tight = CountingGenerator("The LAuGEA cluster consists of 21 members [1].")
+    answerer = GenerativeAnswerer(tight, ExtractiveAnswerer(embeddings), max_prompt_tokens=budget)
+    items = list(answerer.stream(question, passages))
+    prompt = tight.prompts[0]
+    assert tight.count_tokens(prompt) <= budget
+    assert items[-1].prompt_tokens == tight.count_tokens(prompt)  # the count the model's tokenizer gave
+    # the least relevant sentences went first: the figure the answer needs is still there
+    assert "21 members" in prompt[-1].content and prompt[-1].content.endswith(f"Question: {question}")
+    assert "21 members" in items[-1].text
+
+
+def test_without_a_tokenizer_the_prompt_is_estimated_generously(passages):
+    generator = ScriptedGenerator("The cluster consists of 21 members [1].")
+    answerer = GenerativeAnswerer(generator, ExtractiveAnswerer(HashingEmbeddings()), max_prompt_tokens=200)
+    items = list(answerer.stream(MEMBERS, passages))
+    assert items[-1].prompt_tokens == estimate_tokens(generator.prompts[0]) <= 200
+    # the estimate never undercounts plain words: at least one token per word
+    assert estimate_tokens(generator.prompts[0]) >= sum(len(m.content.split()) for m in generator.prompts[0])

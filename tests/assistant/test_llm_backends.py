@@ -196,3 +196,44 @@ def test_the_packaged_default_model_is_complete() -> None:
     assert len(parts) == 22 and all(p.is_file() for p in parts)
     assert sum(p.stat().st_size for p in parts) == DEFAULT_MODEL_SIZE
     assert parts[0].read_bytes()[:4] == b"GGUF"
+
+
+BUDGET_QUESTIONS = [
+    "When was the Lithuanian Automotive Export Association LAuGEA founded?",
+    "How many members does the LAuGEA cluster consist of?",
+    "How many new members did the clusters supported by InoLink recruit?",
+    "How many one-stop guidance centres did Ohjaamo have in 2022?",
+    "What budget does the Export Consortiums programme of Extremadura have?",
+    "How many projects did the Vehicle of the Future cluster get funded between 2005 and 2020?",
+]
+
+
+@pytest.mark.model
+def test_prompts_stay_within_the_token_budget_by_a_real_tokenizer(
+    smollm2: Path, hashing_corpus, settings_for
+) -> None:
+    from assistant.generation import LlamaCppGenerator, ScriptedGenerator
+
+    tokenizer = LlamaCppGenerator(smollm2)
+
+    class Counted(ScriptedGenerator):  # the model's tokenizer counts; a scripted reply, no weights
+        def count_tokens(self, messages):
+            return tokenizer.count_tokens(messages)
+
+    _, store = hashing_corpus
+    settings = settings_for(answer={"backend": "llamacpp"})
+    generator = Counted("NOT IN DOCUMENTS")
+    assistant = build_assistant(settings, store, generator=generator)
+    counted = []
+    for question in BUDGET_QUESTIONS:
+        events = list(assistant.stream(question))
+        generation = events[-1]["generation"]
+        if generation["model_called"]:
+            prompt = generator.prompts[len(counted)]
+            assert generation["prompt_tokens"] == tokenizer.count_tokens(prompt)
+            assert prompt[-1].content.endswith(f"Question: {question}")
+            counted.append(generation["prompt_tokens"])
+    assert len(counted) >= 3, "too few questions reached the model to check the budget"
+    assert max(counted) <= settings.llm.prompt_tokens == 320
+    # the system prompt is short: llama.cpp reuses it between calls, the rest is prefilled each time
+    assert tokenizer.count_tokens([Message("system", generator.prompts[0][0].content)]) < 80
