@@ -177,7 +177,12 @@ class Assistant:
         retrieved = time.perf_counter()
         result: Generated | None = None
         if self.covers(passages):
-            for item in self.answerer.stream(question, passages, query=query, history=turns):
+            # the answerer reads what the extractive answer reads: the rest of the top practice too
+            expand = getattr(self.retriever, "expand", None)
+            found = len(passages)
+            if expand is not None:
+                passages = expand(query, passages, filters)
+            for item in self.answerer.stream(question, passages, query=query, history=turns, found=found):
                 if isinstance(item, Generated):
                     result = item
                 else:

@@ -259,6 +259,8 @@ class SentenceGuard:
             for p in self.prompt
         ]
         self._numbers = [numbers(f"{p.passage.chunk.title} {p.text}") for p in self.prompt]
+        labels = {x for p in self.prompt for x in (p.passage.chunk.section, p.passage.chunk.title)}
+        self._labels = sorted(labels, key=len, reverse=True)
         self.citations: list[Citation] = []
         self._keys: dict[tuple[str, int, int], int] = {}
         self.dropped: list[tuple[str, str]] = []
@@ -271,6 +273,12 @@ class SentenceGuard:
             cited += [int(n) for n in re.findall(r"\d+", group)]
         bare = strip_markers(sentence.replace("**", ""))
         bare = re.sub(r"^(?:[•*–-]+|\d{1,2}[.)])\s+", "", bare)  # list bullets and numbering
+        # a model that copies a passage as shown: its 'Section: "..."' label and our quotation marks
+        # (the passages' own double quotes were made single ones), not part of the answer
+        label = next((x for x in self._labels if bare.lower().startswith(x.lower() + ":")), None)
+        if label:
+            bare = bare[len(label) + 1 :].strip()
+        bare = " ".join(bare.replace('"', "").split())
         if REFUSAL.lower() in bare.lower() or _REFUSALS.search(bare):
             self.refused = True
             return self._drop(sentence, "says the passages do not answer")
@@ -409,10 +417,14 @@ class GenerativeAnswerer:
         *,
         query: str | None = None,
         history: Sequence[Message] = (),
+        found: int | None = None,
     ) -> Iterator[str | Generated]:
-        """Guarded text deltas (whole sentences), then one `Generated`. Raises BackendError."""
+        """Guarded text deltas (whole sentences), then one `Generated`. Raises BackendError.
+        The first `found` passages are what retrieval found (default: all); any after them were
+        read in for context, as for the extractive answer."""
         query = query or question
-        extractive = self.evidence.answer(query, passages)
+        reply = self.evidence.reply(question, passages, k=found, about=query if query != question else None)
+        extractive = None if reply is None or reply.abstained else (reply.text, reply.citations)
         if extractive is None:  # retrieval holds no evidence: no model call, abstain
             yield Generated("", [], True, fallback="no evidence in the retrieved passages")
             return

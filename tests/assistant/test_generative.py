@@ -303,3 +303,10 @@ def test_without_a_tokenizer_the_prompt_is_estimated_generously(passages):
     assert items[-1].prompt_tokens == estimate_tokens(generator.prompts[0]) <= 200
     # the estimate never undercounts plain words: at least one token per word
     assert estimate_tokens(generator.prompts[0]) >= sum(len(m.content.split()) for m in generator.prompts[0])
+
+
+def test_a_passage_copied_with_its_label_and_quotes_reads_as_an_answer(passages, practices):
+    generator = ScriptedGenerator('Evidence of success: "Currently, the cluster consists of 21 members." [1]')
+    answer = assistant_with(generator, passages).ask(MEMBERS)
+    assert answer.text == "Currently, the cluster consists of 21 members. [1]"
+    assert_citations_exact(answer, practices)

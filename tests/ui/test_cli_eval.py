@@ -175,10 +175,11 @@ def test_eval_runs_several_backends_side_by_side(
     out = tmp_path / "both"
     testset = str(write_testset(tmp_path, ROWS))
     code = main(["eval", testset, "--data-dir", str(data_dir), "--out", str(out), "-q",
-                 "--backend", "extractive,llamacpp", "--fail-under", "accuracy=0.99"])
+                 "--backend", "extractive,llamacpp", "--fail-under", "accuracy=1.01"])
     printed = capsys.readouterr()
-    assert code == 1  # thresholds apply to each backend; the failure names the backend
-    assert "FAILED [llamacpp] accuracy >= 0.99: got 0.50" in printed.err and "[extractive]" not in printed.err
+    assert code == 1  # thresholds apply to each backend; each failure names its backend
+    assert "FAILED [extractive] accuracy >= 1.01: got 1.00" in printed.err
+    assert "FAILED [llamacpp] accuracy >= 1.01: got 1.00" in printed.err
 
     # one table per backend, then the comparison with one column per backend
     text = printed.out
@@ -191,7 +192,7 @@ def test_eval_runs_several_backends_side_by_side(
         "citation precision", "time to first token p50", "total latency p50")] == [
         "must_include accuracy", "abstention (unanswerable)", "false abstention (answerable)",
         "citation precision", "time to first token p50", "total latency p50"]
-    assert row["must_include accuracy"].split()[-4:] == ["1.00", "(2/2)", "0.50", "(1/2)"]
+    assert row["must_include accuracy"].split()[-4:] == ["1.00", "(2/2)", "1.00", "(2/2)"]
     assert "model calls" in row["time to first token p50"]  # the model's first token, for llamacpp
     assert (out / "side_by_side.md").read_text().startswith("| measure | extractive | llamacpp |")
 
