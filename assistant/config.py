@@ -87,7 +87,7 @@ class LLMSettings(BaseModel):
     n_threads: int | None = Field(default=None, ge=1, le=256, description="llamacpp: CPU threads")
     timeout_s: float = Field(default=120.0, gt=0, le=3600, description="openai: request timeout")
     context_chars: int = Field(
-        default=700, ge=200, le=20_000,
+        default=500, ge=200, le=20_000,
         description="passage text in the prompt; prefill time grows with it (~89 tokens/s on 2 cores)",
     )
     prompt_tokens: int = Field(

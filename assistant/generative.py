@@ -353,7 +353,7 @@ class GenerativeAnswerer:
         generator: Generator,
         evidence: ExtractiveAnswerer,
         *,
-        context_chars: int = 700,
+        context_chars: int = 500,
         max_passages: int = 3,
         history_turns: int = 1,
         max_prompt_tokens: int = 320,
