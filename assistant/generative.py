@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from assistant.citations import cite
 from assistant.extractive import ExtractiveAnswerer
 from assistant.generation import Generator
-from assistant.text import NUMBER, content_terms, numbers, sentence_spans
+from assistant.text import NUMBER, content_terms, fold, numbers, sentence_spans
 from assistant.types import Citation, Message, ScoredChunk
 
 log = logging.getLogger(__name__)
@@ -226,6 +226,7 @@ def number_contexts(text: str, reach: int = 3, *, nearest: bool = False) -> dict
 def split_reply(text: str) -> list[str]:
     """The sentences of a model reply; markers written after a full stop stay with their sentence."""
     sentences: list[str] = []
+    text = text.replace('"', "")  # a copied passage's quotation marks would hide its sentence ends
     for a, b in sentence_spans(text):
         piece = text[a:b]
         leading = _LEADING_MARKERS.match(piece)
@@ -261,6 +262,8 @@ class SentenceGuard:
         self._numbers = [numbers(f"{p.passage.chunk.title} {p.text}") for p in self.prompt]
         labels = {x for p in self.prompt for x in (p.passage.chunk.section, p.passage.chunk.title)}
         self._labels = sorted(labels, key=len, reverse=True)
+        self._prefixes = {x: (x.lower() + ":", x.lower() + ",") for x in labels}
+        self._said: set[str] = set()  # sentences already let through, folded
         self.citations: list[Citation] = []
         self._keys: dict[tuple[str, int, int], int] = {}
         self.dropped: list[tuple[str, str]] = []
@@ -275,10 +278,13 @@ class SentenceGuard:
         bare = re.sub(r"^(?:[•*–-]+|\d{1,2}[.)])\s+", "", bare)  # list bullets and numbering
         # a model that copies a passage as shown: its 'Section: "..."' label and our quotation marks
         # (the passages' own double quotes were made single ones), not part of the answer
-        label = next((x for x in self._labels if bare.lower().startswith(x.lower() + ":")), None)
-        if label:
+        # ("Title: Section: ...", "Title, Section: ...")
+        while label := next((x for x in self._labels if bare.lower().startswith(self._prefixes[x])), None):
             bare = bare[len(label) + 1 :].strip()
         bare = " ".join(bare.replace('"', "").split())
+        said = fold(bare).rstrip(".!? ")
+        if said in self._said:
+            return self._drop(sentence, "repeats an earlier sentence")
         if REFUSAL.lower() in bare.lower() or _REFUSALS.search(bare):
             self.refused = True
             return self._drop(sentence, "says the passages do not answer")
@@ -319,6 +325,7 @@ class SentenceGuard:
             if holder is not None:
                 keep = [holder + 1]
         markers = " ".join(f"[{self._cite(bare, self.prompt[n - 1])}]" for n in keep)
+        self._said.add(said)
         return f"{bare} {markers}"
 
     def _drop(self, sentence: str, reason: str) -> None:

@@ -306,7 +306,12 @@ def test_without_a_tokenizer_the_prompt_is_estimated_generously(passages):
 
 
 def test_a_passage_copied_with_its_label_and_quotes_reads_as_an_answer(passages, practices):
-    generator = ScriptedGenerator('Evidence of success: "Currently, the cluster consists of 21 members." [1]')
+    generator = ScriptedGenerator(
+        'Lithuanian Automotive Export Association (LAuGEA): Evidence of success: "Currently, the cluster '
+        'consists of 21 members." [1] Evidence of success: "Currently, the cluster consists of 21 '
+        'members" [1]'
+    )
     answer = assistant_with(generator, passages).ask(MEMBERS)
+    # the labels and quotation marks go, and the sentence said twice is shown once
     assert answer.text == "Currently, the cluster consists of 21 members. [1]"
     assert_citations_exact(answer, practices)
