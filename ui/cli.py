@@ -127,7 +127,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         assistant = build_assistant(settings, progress=progress)
     finally:
         progress.close()
-    filters = {k: v for k, v in (("country", args.country), ("theme", args.theme), ("section", args.section)) if v}
+    given = (("country", args.country), ("theme", args.theme), ("section", args.section))
+    filters = {k: v for k, v in given if v}
     if args.json:
         answer = assistant.ask(args.question, k=settings.retrieval.k, filters=filters)
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
