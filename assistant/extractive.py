@@ -24,14 +24,24 @@ import math
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.citations import cite
-from assistant.question import COUNTRY_WORDS, DEMONYMS, TRANSFER, Intent, analyse, expand, parts
+from assistant.question import (
+    COUNTRY_WORDS,
+    DEMONYMS,
+    TRANSFER,
+    Intent,
+    analyse,
+    expand,
+    kind_terms,
+    parts,
+    selects_practices,
+)
 from assistant.text import content_terms, normalise_numbers, numbers, sentence_spans, stem, words
 from assistant.types import Citation, ScoredChunk
 
@@ -237,7 +247,13 @@ class ExtractiveAnswerer:
         first_rank = {}
         for s in found:
             first_rank.setdefault(s.practice, s.rank)
-        similarity = self._similarities(question, found, q_terms, idf, intent)
+        whole: list[list[float]] = []
+
+        def similarity() -> list[float]:  # embedded only when needed (compound comparisons are not)
+            if not whole:
+                whole.append(self._similarities(question, found, q_terms, idf, intent))
+            return whole[0]
+
         about_terms = [t for t in dict.fromkeys(analyse(about).terms) if t not in q_terms] if about else []
         about_idf = {t: math.log(1 + n / (1 + sum(1 for s in found if match(t, s.terms))))
                      for t in about_terms}
@@ -245,7 +261,7 @@ class ExtractiveAnswerer:
         def focus_order() -> list[str]:
             if intent.foreign:  # words cannot tell: trust retrieval and similarity
                 best_sim: dict[str, float] = {}
-                for s, sim in zip(found, similarity, strict=True):
+                for s, sim in zip(found, similarity(), strict=True):
                     best_sim[s.practice] = max(best_sim.get(s.practice, -1.0), sim)
                 return sorted(best_sim, key=lambda p: best_sim[p] + 0.3 / (1 + first_rank.get(p, n)), reverse=True)
             # the practice the question names (title, country) first, then the one that covers it
@@ -277,7 +293,7 @@ class ExtractiveAnswerer:
         focus = order[0]
         if not intent.foreign and coverage[focus] < self.required_coverage(len(q_terms)):
             return None
-        own = [(s, sim) for s, sim in zip(found, similarity, strict=True) if s.practice == focus]
+        own = [(s, sim) for s, sim in zip(found, similarity(), strict=True) if s.practice == focus]
         chosen, absent = [], []
         pieces = parts(question)
         for part in pieces:
@@ -331,7 +347,13 @@ class ExtractiveAnswerer:
         practice: set[str],
         context: frozenset[str] = frozenset(),
     ) -> list[_Scored]:
-        years = [y.group(0) for s, _ in own for y in YEAR_FULL.finditer(s.text)]
+        # "now": the latest year the practice reports on (not that of a source note)
+        years = [
+            y.group(0)
+            for s, _ in own
+            if s.passage.chunk.section not in REFERENCE_SECTIONS
+            for y in YEAR_FULL.finditer(s.text)
+        ]
         latest = max(years) if years else ""
         # within one practice its own name tells the sentences apart least
         weights = {t: idf[t] * (0.3 if t in context else 1.0) for t in terms}
@@ -391,7 +413,13 @@ class ExtractiveAnswerer:
         return terms
 
     def _similarities(
-        self, question: str, found: list[Sentence], q_terms: list[str], idf: dict[str, float], intent: Intent
+        self,
+        question: str,
+        found: list[Sentence],
+        q_terms: list[str],
+        idf: dict[str, float],
+        intent: Intent,
+        per_practice: bool = False,
     ) -> list[float]:
         """Question-sentence cosine for the most promising sentences (the rest get 0): those
         naming the question and giving what it asks for (a number, the counted thing)."""
@@ -410,11 +438,12 @@ class ExtractiveAnswerer:
         order = sorted(range(len(found)), key=lambda i: promise(found[i]), reverse=True)
         # every practice gets its share: a comparison must judge each practice's sentences
         practices = list(dict.fromkeys(s.practice for s in found))
-        share = max(5, self.similarity_budget // max(1, len(practices))) if intent.multi else len(found)
+        per_practice = per_practice or intent.multi
+        share = max(5, self.similarity_budget // max(1, len(practices))) if per_practice else len(found)
         taken: dict[str, int] = {}
         chosen = []
         for i in order:
-            limit = 2 * self.similarity_budget if intent.multi else self.similarity_budget
+            limit = 2 * self.similarity_budget if per_practice else self.similarity_budget
             if taken.get(found[i].practice, 0) < share and len(chosen) < limit:
                 taken[found[i].practice] = taken.get(found[i].practice, 0) + 1
                 chosen.append(i)
@@ -471,7 +500,7 @@ class ExtractiveAnswerer:
         q_terms: list[str],
         idf: dict[str, float],
         found: list[Sentence],
-        similarity: list[float],
+        similarity: Callable[[], list[float]],
         order: list[str],
         coverage: dict[str, float],
         practice_terms: dict[str, set[str]],
@@ -479,7 +508,13 @@ class ExtractiveAnswerer:
         k_first: int,
         question: str,
     ) -> list[Sentence]:
-        """The best answering sentence of each practice that is about the question."""
+        """The best answering sentence of each practice that is about the question; for a compound
+        question ("which practices are X, and how much do they pay?"), the best one for each part.
+
+        A first part that only selects the practices ("which practices are voucher schemes") is
+        answered by a sentence of its own only when no later part finds one. Within one practice,
+        the names of the other practices do not count ("How do A and B differ": a sentence of B
+        that mentions A tells nothing new about B)."""
         chosen: list[Sentence] = []
         floor = 0.0 if intent.foreign else 0.6 * self.required_coverage(len(q_terms))
         # practices found only by the deeper search need the evidence a single answer needs
@@ -488,39 +523,113 @@ class ExtractiveAnswerer:
         }
         # "the two Lithuanian ... practices": a country the question names narrows the practices
         places = {t for t in q_terms if t in COUNTRY_WORDS}
+        pieces = parts(question)
         # "which practices are innovation voucher schemes, and ...": a practice must be one
-        topic = [t for t in dict.fromkeys(analyse(parts(question)[0]).terms) if t in idf] or q_terms
+        kinds = kind_terms(pieces[0])  # "which ... schemes": any practice may call itself otherwise
+        topic = [t for t in dict.fromkeys(analyse(pieces[0]).terms) if t in idf and t not in kinds] or q_terms
+        # the topic's words weighed by how few of the practices name them: in "which practices are
+        # innovation voucher schemes", "voucher" tells the practices apart, "innovation" hardly
+        spread = {t: sum(1 for pid in order if match(t, practice_terms[pid])) for t in topic}
+        topic_idf = {t: math.log(1 + len(order) / (1 + spread[t])) for t in topic}
         local = {pid for pid in order if places and not places.isdisjoint(contexts[pid])}
+        questions = self._part_questions(pieces, intent, q_terms, idf, found, similarity)
+        selector = len(questions) > 1 and selects_practices(pieces[0])
+        # how much of the question a practice names, not counting what practices are called
+        named = [t for t in q_terms if t not in kind_terms(question)] or q_terms
         for pid in order:
-            if coverage[pid] < floor or (len(local) >= 2 and pid not in local):
+            covered = _share(named, idf, practice_terms[pid])
+            if covered < floor or (len(local) >= 2 and pid not in local):
                 continue
-            if pid in deeper and not intent.foreign and coverage[pid] < self.required_coverage(len(q_terms)):
+            if pid in deeper and not intent.foreign and covered < self.required_coverage(len(named)):
                 continue
-            if not intent.foreign and _share(topic, idf, practice_terms[pid]) < 0.5:
+            if not intent.foreign and _share(topic, topic_idf, practice_terms[pid]) < 0.5:
                 continue
-            own = [(s, sim) for s, sim in zip(found, similarity, strict=True) if s.practice == pid]
-            scored = [
-                c
-                for c in self._score(intent, q_terms, idf, own, practice_terms[pid], contexts[pid])
-                if intent.foreign or c.lexical > 0
-            ]
-            answering = [c for c in scored if c.meets and not c.sentence.absence]
-            absences = [c for c in scored if c.sentence.absence]
-            if absences and (not answering or absences[0].lexical > answering[0].lexical):
-                chosen.append(absences[0].sentence)  # "the amount is not stated" is an answer here
-            elif answering:
-                best = answering[0]
-                chosen.append(best.sentence)
-                for c in answering[1:]:  # a second sentence when it names something new
-                    new = [
-                        t for t in q_terms if match(t, c.sentence.terms) and not match(t, best.sentence.terms)
-                    ]
-                    if (new or c.score >= 0.9 * best.score) and not _overlaps(c.sentence, best.sentence):
-                        chosen.append(c.sentence)
-                        break
+            # the names of the other practices tell nothing about this one
+            others = set().union(*(contexts[o] for o in order if o != pid)) - contexts[pid]
+            mine: list[Sentence] = []
+            for index, (part_intent, part_terms, part_similarity) in enumerate(questions):
+                if selector and index == 0:
+                    continue
+                terms = [t for t in part_terms if t not in others] or part_terms
+                picked = self._best_of(intent, part_intent, terms, idf, found, part_similarity, pid,
+                                       practice_terms[pid], contexts[pid], mine, second=len(questions) == 1)
+                mine.extend(picked)
+            if not mine and selector:
+                part_intent, part_terms, part_similarity = questions[0]
+                terms = [t for t in part_terms if t not in others] or part_terms
+                mine = self._best_of(intent, part_intent, terms, idf, found, part_similarity, pid,
+                                     practice_terms[pid], contexts[pid], mine)
+            chosen.extend(mine)
             if len({s.practice for s in chosen}) >= self.max_practices:
                 break
         return chosen
+
+    def _part_questions(
+        self,
+        pieces: list[str],
+        intent: Intent,
+        q_terms: list[str],
+        idf: dict[str, float],
+        found: list[Sentence],
+        similarity: Callable[[], list[float]],
+    ) -> list[tuple[Intent, list[str], list[float]]]:
+        """(intent, terms, sentence similarities) for each part of the question; the whole
+        question's when it has one part. A part that refers back ("how big are they?") is read
+        with the first part."""
+        if len(pieces) == 1:
+            return [(intent, q_terms, similarity())]
+        result = []
+        for part in pieces:
+            # "..., and what are they?" asks about what the first part named
+            about = part if part == pieces[0] or not _REFERS_BACK.search(part) else f"{part} {pieces[0]}"
+            part_intent = analyse(about)
+            terms = [t for t in dict.fromkeys(part_intent.terms) if t in idf] or q_terms
+            # each part picks, in each practice, the sentences worth embedding for it
+            result.append((part_intent, terms, self._similarities(about, found, terms, idf, part_intent, True)))
+        return result
+
+    def _best_of(
+        self,
+        intent: Intent,
+        part_intent: Intent,
+        terms: list[str],
+        idf: dict[str, float],
+        found: list[Sentence],
+        similarity: list[float],
+        pid: str,
+        practice: set[str],
+        context: frozenset[str],
+        taken: list[Sentence],
+        *,
+        second: bool = True,
+    ) -> list[Sentence]:
+        """One practice's answer to one (part of a) question: its best answering sentence (and a
+        second when it names something new), or the sentence in which it says it lacks the fact."""
+        own = [(s, sim) for s, sim in zip(found, similarity, strict=True) if s.practice == pid]
+        # a sentence left unembedded (the budget went to likelier ones) is judged by its words, as
+        # if it were as close to the question as the least close embedded one, not as unrelated
+        embedded = [sim for _, sim in own if sim != 0.0]
+        if embedded:
+            own = [(s, sim if sim != 0.0 else min(embedded)) for s, sim in own]
+        scored = [
+            c
+            for c in self._score(part_intent, terms, idf, own, practice, context)
+            if (intent.foreign or c.lexical > 0) and all(not _overlaps(c.sentence, x) for x in taken)
+        ]
+        answering = [c for c in scored if c.meets and not c.sentence.absence]
+        absences = [c for c in scored if c.sentence.absence]
+        if absences and (not answering or absences[0].lexical > answering[0].lexical):
+            return [absences[0].sentence]  # "the amount is not stated" is an answer here
+        if not answering:
+            return []
+        best = answering[0]
+        picked = [best.sentence]
+        for c in answering[1:] if second else []:  # a second sentence when it names something new
+            new = [t for t in terms if match(t, c.sentence.terms) and not match(t, best.sentence.terms)]
+            if (new or c.score >= 0.9 * best.score) and not _overlaps(c.sentence, best.sentence):
+                picked.append(c.sentence)
+                break
+        return picked
 
     def _render(self, chosen: list[Sentence], *, abstained: bool) -> Reply:
         # practices in the order chosen; within one, document order

@@ -45,6 +45,7 @@ _CONCEPT_GROUPS = {
     "country": "country countries nation nations",
     "place": "municipality municipalities town towns village villages city cities",
     "label": "label labels award awards certificate certificates certification",
+    "unit": "per each every individual apiece",
 }
 CONCEPTS: dict[str, frozenset[str]] = {
     name: frozenset(stem(w) for w in group.split()) for name, group in _CONCEPT_GROUPS.items()
@@ -103,6 +104,17 @@ _MULTI = re.compile(
     r"\b(compare|comparison|differ|differs|difference|differences|versus|vs|each of|"
     r"in the collection|across (the )?(collection|practices|documents)|similar practices|other practices)\b",
     re.IGNORECASE,
+)
+# "Which (of the) community energy initiatives ...": a question (part) that picks practices
+_SELECTS = re.compile(
+    r"^\s*(which|what)\s+(of\s+the\s+)?([\w-]+\s+){0,4}(practices|schemes|initiatives|clusters|programmes|"
+    r"programs|projects|cooperatives|networks|regions|cities|ones|examples|measures|instruments|models|"
+    r"vouchers)\b",
+    re.IGNORECASE,
+)
+_KINDS = re.compile(
+    r"\b(practices?|schemes?|initiatives?|programmes?|programs?|projects?|measures?|instruments?|models?|"
+    r"examples?|ones)\b"
 )
 _AGGREGATE = re.compile(
     r"\b(total|overall|altogether|in all|across all|combined|all together)\b", re.IGNORECASE
@@ -284,3 +296,15 @@ def parts(question: str) -> list[str]:
         flags=re.IGNORECASE,
     )
     return [p for p in (piece.strip() for piece in pieces) if p]
+
+
+def selects_practices(part: str) -> bool:
+    """Whether a (part of a) question picks practices ("Which practices are voucher schemes") rather
+    than asking something about them."""
+    return bool(_SELECTS.match(fold(part)))
+
+
+def kind_terms(part: str) -> frozenset[str]:
+    """The generic kind words a selecting question uses for practices ("schemes", "initiatives",
+    "practices"): they say what a practice is called, not what it is about."""
+    return frozenset(stem(m.group(0)) for m in _KINDS.finditer(fold(part)))

@@ -108,6 +108,7 @@ class HybridRetriever:
     keyword_path: Path | None = None  # the BM25 index file (None: in memory, built per process)
     small_store: int = 500  # documents up to which every query rechecks the document versions
     recheck_seconds: float = 10.0
+    multi_practices: int = 6  # practices whose whole text a question about several practices reads
     _index: KeywordIndex | None = field(default=None, init=False, repr=False)
     _checked: float = field(default=-1e9, init=False, repr=False)
     _counts: Any = field(default=None, init=False, repr=False)
@@ -223,11 +224,13 @@ class HybridRetriever:
         filters = validate_filters(filters)
         if analyse(query).multi:
             # more practices, so that "which practices ..." can list them all, and the whole text
-            # of the two best, which a comparison of two practices needs
+            # of each practice found (up to `multi_practices`): the passage that matched a practice
+            # is often its introduction, while the figure the question compares sits in another
             have = {p.chunk.id for p in passages}
             floor = min(p.score for p in passages)
             extra: list[ScoredChunk] = []
-            for practice in list(dict.fromkeys(p.chunk.practice_id for p in passages))[:2]:
+            found = list(dict.fromkeys(p.chunk.practice_id for p in passages))
+            for practice in found[: self.multi_practices]:
                 for chunk in self.store.chunks_of(practice):
                     if chunk.id not in have and matches_filters(chunk, filters):
                         extra.append(ScoredChunk(chunk, floor))

@@ -102,3 +102,59 @@ def test_questions_in_other_languages_are_recognised() -> None:
     assert analyse("Kiek narių turi Lietuvos automobilių eksporto asociacija LAuGEA?").foreign
     assert analyse("Ile firm członkowskich liczy klaster Dolina Lotnicza?").quantity
     assert not analyse("How many members does LAuGEA have?").foreign
+
+
+PLAN_A = (
+    "Plan Alpha is the first step of the region's export ladder. "
+    "In 2016 Plan Alpha had a budget of EUR 88,000 for promotion and training. "
+    "Support for promotion abroad covers expenses of up to EUR 2,500 per company."
+)
+PLAN_B = (
+    "Plan Beta had a budget of EUR 103,000 in 2016 for thirty enterprises. "
+    "Plan Beta is the second step of the export ladder, after the Plan Alpha introductory support. "
+    "Support for promotion abroad covers expenses of up to EUR 3,000 per company."
+)
+
+
+def test_in_a_comparison_a_sentence_naming_the_other_practice_tells_nothing_new() -> None:
+    question = "How do Plan Alpha and Plan Beta differ in budget and per-company support?"
+    passages = [
+        passage("alpha", "Plan Alpha (Extremadura)", PLAN_A, country="Spain"),
+        passage("beta", "Plan Beta (Extremadura)", PLAN_B, 0.7, country="Spain"),
+    ]
+    reply = answerer.reply(question, passages)
+    assert reply is not None and not reply.abstained
+    # each plan's budget and its own per-company figure, not "Beta comes after Alpha"
+    for figure in ("88,000", "103,000", "2,500", "3,000"):
+        assert figure in reply.text, figure
+    assert "second step" not in reply.text
+
+
+VOUCHERS = {
+    "tampere": ("Tampere Region Innovation Voucher", "Finland",
+                "The Tampere pilot helped small firms buy innovation services from experts. "
+                "Each voucher was worth at most EUR 5,000."),
+    "nwe": ("Innovation Vouchers (North West England)", "United Kingdom",
+            "The vouchers linked companies with universities for innovation projects. "
+            "Two voucher levels existed: up to GBP 3,000, or up to GBP 7,000 with the company paying 30%."),
+    "jic": ("JIC Innovation Voucher (South Moravia)", "Czechia",
+            "JIC supports innovation in South Moravian firms. "
+            "The JIC voucher covers 75% of the contract cost, up to a maximum of CZK 100,000."),
+    "growth": ("Regional Growth through Dynamic Innovation Systems", "Sweden",
+               "A winning region can receive up to SEK 10 million a year for its innovation system."),
+}
+
+
+def test_which_practices_are_x_lists_those_that_are_x_with_each_ones_amount() -> None:
+    question = "Which practices are innovation voucher schemes, and how do the amounts per voucher compare?"
+    passages = [
+        passage(pid, title, text, 0.8 - 0.05 * i, country=country)
+        for i, (pid, (title, country, text)) in enumerate(VOUCHERS.items())
+    ]
+    reply = answerer.reply(question, passages)
+    assert reply is not None and not reply.abstained
+    cited = {c.practice_id for c in reply.citations}
+    # none of the texts calls itself a "scheme"; a programme that gives no vouchers is not one
+    assert cited == {"tampere", "nwe", "jic"}
+    for figure in ("5,000", "7,000", "100,000"):
+        assert figure in reply.text, figure

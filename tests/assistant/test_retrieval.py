@@ -212,3 +212,16 @@ def test_an_unwritable_data_dir_keeps_the_keyword_index_in_memory(
     assert passages[0].chunk.source.startswith("laugea")
     assert fallback.keyword_index().path is None  # in memory for this process, with a warning
     assert blocked.read_text() == "a file where the index folder should be"
+
+
+def test_a_comparison_reads_every_practice_it_found_not_just_two(retriever: HybridRetriever) -> None:
+    # the amount a comparison asks for often sits in another chunk than the one that matched
+    question = "Which practices are innovation voucher schemes, and how do the amounts compare?"
+    passages = retriever.retrieve(question, k=5)
+    practices = list(dict.fromkeys(p.chunk.practice_id for p in passages))
+    assert len(practices) >= 3
+    read = retriever.expand(question, passages)
+    store = retriever.store
+    for practice in practices:
+        whole = {c.id for c in store.chunks_of(practice)}
+        assert whole <= {p.chunk.id for p in read}, practice
