@@ -534,6 +534,7 @@ class ExtractiveAnswerer:
         local = {pid for pid in order if places and not places.isdisjoint(contexts[pid])}
         questions = self._part_questions(pieces, intent, q_terms, idf, found, similarity)
         selector = len(questions) > 1 and selects_practices(pieces[0])
+        asked = len(questions) - (1 if selector else 0)  # parts that ask something of each practice
         # how much of the question a practice names, not counting what practices are called
         named = [t for t in q_terms if t not in kind_terms(question)] or q_terms
         for pid in order:
@@ -552,7 +553,7 @@ class ExtractiveAnswerer:
                     continue
                 terms = [t for t in part_terms if t not in others] or part_terms
                 picked = self._best_of(intent, part_intent, terms, idf, found, part_similarity, pid,
-                                       practice_terms[pid], contexts[pid], mine, second=len(questions) == 1)
+                                       practice_terms[pid], contexts[pid], mine, second=asked == 1)
                 mine.extend(picked)
             if not mine and selector:
                 part_intent, part_terms, part_similarity = questions[0]

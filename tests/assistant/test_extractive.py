@@ -158,3 +158,27 @@ def test_which_practices_are_x_lists_those_that_are_x_with_each_ones_amount() ->
     assert cited == {"tampere", "nwe", "jic"}
     for figure in ("5,000", "7,000", "100,000"):
         assert figure in reply.text, figure
+
+
+class SameVector:
+    """An embedder that finds every text equally close to every question: the words decide."""
+
+    def embed_query(self, text: str) -> list[float]:
+        return [1.0, 0.0]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [[0.8, 0.6] for _ in texts]
+
+
+def test_a_sentence_left_unembedded_still_competes_on_its_words() -> None:
+    # a budget of one embedded sentence per question: most sentences get no similarity at all
+    frugal = ExtractiveAnswerer(SameVector(), similarity_budget=1)  # type: ignore[arg-type]
+    question = "How do Plan Alpha and Plan Beta differ in budget and per-company support?"
+    passages = [
+        passage("alpha", "Plan Alpha (Extremadura)", PLAN_A, country="Spain"),
+        passage("beta", "Plan Beta (Extremadura)", PLAN_B, 0.7, country="Spain"),
+    ]
+    reply = frugal.reply(question, passages)
+    assert reply is not None and not reply.abstained
+    for figure in ("88,000", "103,000", "2,500", "3,000"):
+        assert figure in reply.text, figure
