@@ -43,7 +43,8 @@ _CONCEPT_GROUPS = {
     "group": "cluster clusters association associations network networks group groups consortium "
     "consortiums consortia",
     "country": "country countries nation nations",
-    "place": "municipality municipalities town towns village villages city cities",
+    "place": "municipality municipalities town towns village villages city cities urban",
+    "mobility": "mobility transport transportation transit traffic commute commuting",
     "label": "label labels award awards certificate certificates certification",
     "unit": "per each every individual apiece",
 }
@@ -247,7 +248,7 @@ META = frozenset(
     stem(w)
     for w in """practice practices good collection compare compared comparison
     differ differs difference differences mention mentions mentioned report reports reported
-    documents document""".split()
+    documents document figure figures statistic statistics""".split()
 )
 
 

@@ -182,3 +182,20 @@ def test_a_sentence_left_unembedded_still_competes_on_its_words() -> None:
     assert reply is not None and not reply.abstained
     for figure in ("88,000", "103,000", "2,500", "3,000"):
         assert figure in reply.text, figure
+
+
+def test_which_practices_report_figures_finds_them_in_other_words_and_skips_unrelated_gaps() -> None:
+    question = "Which urban mobility practices report usage figures, and what are they?"
+    passages = [
+        passage("shuttle", "Electric Shuttles in the Old Town", "Free electric shuttles improve urban mobility in the old town. "
+                "By 2017 the shuttles had carried over 1.2 million passengers.", country="Slovenia"),
+        passage("fares", "Free Public Transport for Residents", "Residents ride the city's buses and trams for free. "
+                "In January 2014 the number of journeys rose by 13.8%.", 0.75, country="Estonia"),
+        passage("pearls", "Soft Mobility Tourism Network", "The network promotes soft mobility holidays. "
+                "The source does not give budget or staff figures.", 0.7, country="Austria"),
+    ]
+    reply = answerer.reply(question, passages)
+    assert reply is not None and not reply.abstained
+    # "transport" and "journeys" are mobility and usage; a missing budget is not a usage figure
+    assert "1.2 million" in reply.text and "13.8%" in reply.text
+    assert "pearls" not in {c.practice_id for c in reply.citations}
