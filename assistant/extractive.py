@@ -42,7 +42,7 @@ from assistant.question import (
     parts,
     selects_practices,
 )
-from assistant.text import content_terms, normalise_numbers, numbers, sentence_spans, stem, words
+from assistant.text import content_terms, fold, normalise_numbers, numbers, sentence_spans, stem, words
 from assistant.types import Citation, ScoredChunk
 
 # The document says it does not have the fact.
@@ -69,6 +69,7 @@ _ACRONYM = re.compile(r"\(([A-Z][A-Za-z]*[A-Z][A-Za-z]*)\)")  # "(BCBB)", "(LAuG
 _CURRENT = re.compile(r"\b(now|today|currently|at present|latest|most recent)\b", re.IGNORECASE)
 _REFERS_BACK = re.compile(r"\b(it|its|they|them|their|this|that|these|those|one|ones)\b", re.IGNORECASE)
 _NOT_ONE = re.compile(r"\b(one|a)\b", re.IGNORECASE)  # "set one up" states no number
+_RAW_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _DEMONYM_OF = {country: demonym for demonym, country in DEMONYMS.items()}
 
 
@@ -370,11 +371,17 @@ class ExtractiveAnswerer:
                 for need in intent.needs
                 if need.in_sentence and need.terms & s.terms
             )
+            # "how many members": "grown to 165 members" counts them; "sales of member companies
+            # reached USD 3 billion" only mentions them
+            counts = 0.08 if intent.quantity and any(
+                need.in_sentence and _counts(s.text, need.terms) for need in intent.needs
+            ) else 0.0
             recent = (
                 0.05 if intent.current and (_CURRENT.search(s.text) or latest and latest in s.text) else 0.0
             )
             score = (
                 recent
+                + counts
                 + 0.45 * sim
                 + 0.40 * lexical
                 + 0.10 / (1 + s.rank)
@@ -537,16 +544,32 @@ class ExtractiveAnswerer:
         asked = len(questions) - (1 if selector else 0)  # parts that ask something of each practice
         # how much of the question a practice names, not counting what practices are called
         named = [t for t in q_terms if t not in kind_terms(question)] or q_terms
+        # "How do Aviation Valley and the Cluj IT Cluster compare ...": the practices a question
+        # names, by a capitalised word of their title or place that at most two practices have
+        capitalised = " ".join(w for w in _RAW_WORD.findall(question)[1:] if w[:1].isupper())
+        capital_terms = set(content_terms(capitalised))
+        titled = {t: sum(1 for pid in order if t in contexts[pid]) for t in capital_terms}
+        names = {t for t, count in titled.items() if 1 <= count <= 2}
+        by_name = [pid for pid in order if not names.isdisjoint(contexts[pid])]
+        if selects_practices(pieces[0]) or len(by_name) < 2 or intent.foreign:
+            by_name = []
         for pid in order:
-            covered = _share(named, idf, practice_terms[pid])
-            if covered < floor or (len(local) >= 2 and pid not in local):
-                continue
-            if pid in deeper and not intent.foreign and covered < self.required_coverage(len(named)):
-                continue
-            if not intent.foreign and _share(topic, topic_idf, practice_terms[pid]) < 0.5:
-                continue
+            if by_name:  # those, and only those
+                if pid not in by_name:
+                    continue
+            else:
+                covered = _share(named, idf, practice_terms[pid])
+                if covered < floor or (len(local) >= 2 and pid not in local):
+                    continue
+                if pid in deeper and not intent.foreign and covered < self.required_coverage(len(named)):
+                    continue
+                if not intent.foreign and _share(topic, topic_idf, practice_terms[pid]) < 0.5:
+                    continue
             # the names of the other practices tell nothing about this one
             others = set().union(*(contexts[o] for o in order if o != pid)) - contexts[pid]
+            if by_name:  # "compare in public money spent": the names tell no sentence apart, and
+                # a common word of another title ("public") is still the question's
+                others = {t for t in capital_terms if any(t in contexts[o] for o in by_name)}
             mine: list[Sentence] = []
             for index, (part_intent, part_terms, part_similarity) in enumerate(questions):
                 if selector and index == 0:
@@ -626,7 +649,8 @@ class ExtractiveAnswerer:
         best = answering[0]
         picked = [best.sentence]
         for c in answering[1:] if second else []:  # a second sentence when it names something new
-            new = [t for t in terms if match(t, c.sentence.terms) and not match(t, best.sentence.terms)]
+            # names something the best one does not, or only by its class ("budget" vs "EUR")
+            new = [t for t in terms if match(t, c.sentence.terms) > match(t, best.sentence.terms)]
             if (new or c.score >= 0.9 * best.score) and not _overlaps(c.sentence, best.sentence):
                 picked.append(c.sentence)
                 break
@@ -669,6 +693,18 @@ def _meets(intent: Intent, s: Sentence, practice: set[str]) -> bool:
         if need.terms.isdisjoint(s.terms if need.in_sentence else practice):
             return False
     return not (intent.aggregate and intent.quantity and PER_UNIT.search(s.text))
+
+
+_TOKEN = re.compile(r"\d[\d,.]*|[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+
+
+def _counts(text: str, terms: frozenset[str]) -> bool:
+    """A number in the text counts one of these things: '126 members', '160 to 165 member firms'."""
+    tokens = _TOKEN.findall(normalise_numbers(text))
+    for i, token in enumerate(tokens):
+        if token[0].isdigit() and any(stem(fold(t)) in terms for t in tokens[i + 1 : i + 4]):
+            return True
+    return False
 
 
 def _overlaps(a: Sentence, b: Sentence) -> bool:

@@ -85,7 +85,7 @@ _SECTION_CUES = {
 _QUANTITY = re.compile(
     r"\b(how (many|much|big|large|long|fast|often|high)|"
     r"what (is|was|are|were) the (\w+ )?(number|amount|size|value|budget|cost|score|capacity|share|"
-    r"percentage)|percentage|(\w+ )?(figures|statistics)|amounts?|maximum|"
+    r"percentage)|percentage|(\w+ )?(figures|statistics)|amounts?|maximum|numbers? of|"
     r"kiek|kiekis|wie (viele|viel|hoch|"
     r"gro(ss|ß))|combien|cu[aá]nt[oa]s?|ile|ilu|quant[oiae]|hoeveel)\b",
     re.IGNORECASE,

@@ -199,3 +199,21 @@ def test_which_practices_report_figures_finds_them_in_other_words_and_skips_unre
     # "transport" and "journeys" are mobility and usage; a missing budget is not a usage figure
     assert "1.2 million" in reply.text and "13.8%" in reply.text
     assert "pearls" not in {c.practice_id for c in reply.citations}
+
+
+def test_a_comparison_of_named_practices_answers_for_those_with_the_counts_asked_for() -> None:
+    question = "How do Alpha Valley and the Beta Cluster compare in number of members?"
+    passages = [
+        passage("alpha", "Alpha Valley Aerospace Cluster", "Alpha Valley shows that a rural region can anchor a "
+                "high-tech cluster. The combined sales of member companies are about USD 3 billion. Starting "
+                "from 17 founding firms, the association has grown to around 160 members.", country="Poland"),
+        passage("beta", "Beta Cluster", "The Beta Cluster helps software firms build their own products. "
+                "By 2023 its membership was well over 90 firms.", 0.75, country="Romania"),
+        passage("gamma", "Gamma Export Network", "The Gamma network has 300 member firms and a cluster "
+                "office in the valley.", 0.7, country="Spain"),
+    ]
+    reply = answerer.reply(question, passages)
+    assert reply is not None and not reply.abstained
+    assert {c.practice_id for c in reply.citations} == {"alpha", "beta"}  # the two it names
+    assert "160 members" in reply.text and "90 firms" in reply.text
+    assert "USD 3 billion" not in reply.text  # mentions members, counts dollars
