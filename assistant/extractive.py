@@ -427,6 +427,7 @@ class ExtractiveAnswerer:
         idf: dict[str, float],
         intent: Intent,
         per_practice: bool = False,
+        budget: int | None = None,
     ) -> list[float]:
         """Question-sentence cosine for the most promising sentences (the rest get 0): those
         naming the question and giving what it asks for (a number, the counted thing)."""
@@ -446,11 +447,12 @@ class ExtractiveAnswerer:
         # every practice gets its share: a comparison must judge each practice's sentences
         practices = list(dict.fromkeys(s.practice for s in found))
         per_practice = per_practice or intent.multi
-        share = max(5, self.similarity_budget // max(1, len(practices))) if per_practice else len(found)
+        budget = self.similarity_budget if budget is None else max(1, budget)
+        share = max(5, budget // max(1, len(practices))) if per_practice else len(found)
         taken: dict[str, int] = {}
         chosen = []
         for i in order:
-            limit = 2 * self.similarity_budget if per_practice else self.similarity_budget
+            limit = 2 * budget if per_practice else budget
             if taken.get(found[i].practice, 0) < share and len(chosen) < limit:
                 taken[found[i].practice] = taken.get(found[i].practice, 0) + 1
                 chosen.append(i)
@@ -609,7 +611,10 @@ class ExtractiveAnswerer:
             part_intent = analyse(about)
             terms = [t for t in dict.fromkeys(part_intent.terms) if t in idf] or q_terms
             # each part picks, in each practice, the sentences worth embedding for it
-            result.append((part_intent, terms, self._similarities(about, found, terms, idf, part_intent, True)))
+            # within the budget of a whole question: the parts share it
+            result.append((part_intent, terms, self._similarities(
+                about, found, terms, idf, part_intent, True, budget=self.similarity_budget // len(pieces)
+            )))
         return result
 
     def _best_of(
