@@ -11,8 +11,9 @@ Small local models neither abstain nor cite reliably, so:
   the retrieved passages, or a number beside other words than the passages give it ("14 new
   members" where they say "14 clusters"; years exempt), is removed; a sentence the passages do
   not support is removed;
-- a reply of which nothing survives falls back to the extractive answer (a reply that says the
-  passages do not answer abstains).
+- a reply of which nothing survives, or one that says the passages do not answer, falls back to
+  the extractive answer: the model is only asked where that answer found evidence, and a small
+  model declines far more often than the evidence warrants (18% of answerable dev questions).
 
 Streaming is per sentence: tokens are buffered until a sentence is complete, the guards run on it,
 and only then is it emitted. The streamed text is therefore exactly the final answer's text.
@@ -469,11 +470,11 @@ class GenerativeAnswerer:
             text = "".join(emitted)
             yield Generated(text, guard.citations, False, None, first_token_at, guard.dropped, raw, tokens)
             return
-        if guard.refused:
-            yield Generated("", [], True, "the model found no answer in the passages", first_token_at,
-                            guard.dropped, raw, tokens)
-            return
+        reason = (
+            "the model found no answer in the passages; the quoted evidence is shown"
+            if guard.refused
+            else "no generated sentence passed the guards"
+        )
         text, citations = extractive
         yield text
-        yield Generated(text, citations, False, "no generated sentence passed the guards", first_token_at,
-                        guard.dropped, raw, tokens)
+        yield Generated(text, citations, False, reason, first_token_at, guard.dropped, raw, tokens)
