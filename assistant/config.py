@@ -56,6 +56,13 @@ class AnswerSettings(BaseModel):
         description="extractive (offline, no model), llamacpp (local GGUF) or openai (any compatible server)",
     )
     max_sentences: int = Field(default=4, ge=1, le=10)
+    similarity_budget: int = Field(
+        default=16,
+        ge=1,
+        le=200,
+        description="extractive: sentences embedded per question to judge them by meaning (the rest "
+        "are judged by their words); the answer time grows with it, ~15 ms a sentence with e5",
+    )
 
 
 class IngestSettings(BaseModel):

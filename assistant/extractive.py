@@ -217,7 +217,7 @@ class ExtractiveAnswerer:
         max_sentences: int = 4,
         max_practices: int = 6,
         min_coverage: float = 0.45,
-        similarity_budget: int = 24,
+        similarity_budget: int = 16,
     ) -> None:
         self.embeddings = embeddings
         self.max_sentences = max_sentences
@@ -451,9 +451,8 @@ class ExtractiveAnswerer:
         share = max(5, budget // max(1, len(practices))) if per_practice else len(found)
         taken: dict[str, int] = {}
         chosen = []
-        for i in order:
-            limit = 2 * budget if per_practice else budget
-            if taken.get(found[i].practice, 0) < share and len(chosen) < limit:
+        for i in order:  # one budget for every kind of question: answer time stays bounded
+            if taken.get(found[i].practice, 0) < share and len(chosen) < budget:
                 taken[found[i].practice] = taken.get(found[i].practice, 0) + 1
                 chosen.append(i)
         q = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)

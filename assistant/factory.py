@@ -148,7 +148,11 @@ def build_assistant(
             retriever = DenseRetriever(store, embeddings)
         case other:
             raise ConfigError(f"unknown retrieval mode {other!r}")
-    extractive = ExtractiveAnswerer(embeddings, max_sentences=settings.answer.max_sentences)
+    extractive = ExtractiveAnswerer(
+        embeddings,
+        max_sentences=settings.answer.max_sentences,
+        similarity_budget=settings.answer.similarity_budget,
+    )
     answerer: ExtractiveAnswerer | GenerativeAnswerer
     match settings.answer.backend:
         case "extractive":
