@@ -111,8 +111,7 @@ class HybridRetriever:
     multi_practices: int = 6  # practices whose whole text a question about several practices reads
     _index: KeywordIndex | None = field(default=None, init=False, repr=False)
     _checked: float = field(default=-1e9, init=False, repr=False)
-    _counts: Any = field(default=None, init=False, repr=False)
-    _synced: Any = field(default=None, init=False, repr=False)
+    _version: Any = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def keyword_index(self) -> KeywordIndex:
@@ -127,33 +126,21 @@ class HybridRetriever:
                 self._index = KeywordIndex(self.keyword_path, keyword_terms)
             version = (*self.store.content_version(), self.store.generation())
             now = time.monotonic()
-            if version == self._counts and (
+            if version == self._version and (
                 version[-1] is not None
                 or (version[2] > self.small_store and now - self._checked < self.recheck_seconds)
             ):
                 return self._index
-            self._checked, self._counts = now, version
-            hashes = {pid: h for pid, (h, _) in self.store.document_hashes().items()}
-            fingerprint = hash(tuple(sorted(hashes.items())))
-            if fingerprint != self._synced:
-                started = time.perf_counter()
-                added, dropped = self._index.sync(self.store, hashes)
-                self._synced = fingerprint
-                if added or dropped:
-                    log.info(
-                        "keyword index synced: +%d -%d practices, %d chunks, ms=%.0f",
-                        added,
-                        dropped,
-                        len(self._index),
-                        (time.perf_counter() - started) * 1000,
-                    )
+            self._checked, self._version = now, version
+            # sync() compares with what it indexed, so only changed practices are read
+            self._index.sync(self.store, {pid: h for pid, (h, _) in self.store.document_hashes().items()})
             self._index.scorer()  # loaded, or built and saved for the other processes
             return self._index
 
     def invalidate(self) -> None:
         """Recheck the store before the next search (it changed under the index)."""
         with self._lock:
-            self._counts = self._synced = None
+            self._version = None
 
     def retrieve(
         self, query: str, *, k: int, filters: dict[str, str] | None = None, _retry: bool = False
