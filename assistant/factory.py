@@ -9,8 +9,9 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.assistant import Assistant
-from assistant.catalog import Catalog
+from assistant.answering.base import Answerer
+from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.answering.generated import GenerativeAnswerer
 from assistant.config import Settings
 from assistant.embeddings import (
     HashingEmbeddings,
@@ -19,12 +20,15 @@ from assistant.embeddings import (
     UniversalSentenceEncoderEmbeddings,
 )
 from assistant.errors import ConfigError
-from assistant.extractive import ExtractiveAnswerer
-from assistant.generation import Generator, LlamaCppGenerator, OpenAIGenerator, require
-from assistant.generative import GenerativeAnswerer
-from assistant.local_model import ensure_default_model
-from assistant.retrieval import DenseRetriever, HybridRetriever, Retriever
-from assistant.store import ChromaStore, open_client
+from assistant.llm.backends import Generator, LlamaCppGenerator, OpenAIGenerator, require
+from assistant.llm.packaged_model import ensure_default_model
+from assistant.pipeline import Assistant
+from assistant.practices.catalog import Catalog
+from assistant.retrieval.base import Retriever
+from assistant.retrieval.dense import DenseRetriever
+from assistant.retrieval.hybrid import HybridRetriever
+from assistant.store.chroma import ChromaStore
+from assistant.store.client import open_client
 
 
 @lru_cache(maxsize=4)
@@ -81,8 +85,8 @@ def keyword_index_path(settings: Settings) -> Path:
 def refresh_keyword_index(settings: Settings, store: ChromaStore) -> tuple[int, int]:
     """Bring the BM25 index file up to date with the store (after an ingest, so the first
     question does not wait for it): (practices indexed anew, practices dropped)."""
-    from assistant.keywords import KeywordIndex
-    from assistant.retrieval import keyword_terms
+    from assistant.retrieval.base import keyword_terms
+    from assistant.retrieval.bm25 import KeywordIndex
 
     index = KeywordIndex(keyword_index_path(settings), keyword_terms)
     try:
@@ -153,7 +157,7 @@ def build_assistant(
         max_sentences=settings.answer.max_sentences,
         similarity_budget=settings.answer.similarity_budget,
     )
-    answerer: ExtractiveAnswerer | GenerativeAnswerer
+    answerer: Answerer
     match settings.answer.backend:
         case "extractive":
             answerer = extractive

@@ -9,9 +9,11 @@ write in); nothing is tuned to particular questions.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from assistant.text import QUESTION_WORDS, STOPWORDS, content_terms, fold, stem, words
+from assistant.types import Message
+from assistant.vocabulary import QUESTION_WORDS, STOPWORDS, content_terms, fold, stem, words
 
 RESOURCES = "Resources needed"
 EVIDENCE = "Evidence of success"
@@ -276,6 +278,33 @@ def analyse(question: str) -> Intent:
         foreign=is_foreign(question),
         current=bool(re.search(r"\b(now|today|currently|at present|these days|latest)\b", folded)),
     )
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as retrieval and the answerers receive it: validated and analysed once, at the
+    Assistant's boundary."""
+
+    text: str
+    history: tuple[Message, ...]
+    query: str  # the standalone retrieval query: the text, or a follow-up with what it refers to
+    intent: Intent  # what the text asks for
+    query_intent: Intent  # what the query asks for (the same object when query == text)
+    k: int
+    filters: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def about(self) -> str | None:
+        """The standalone query of a follow-up, None for a question that stands on its own."""
+        return self.query if self.query != self.text else None
+
+    @classmethod
+    def analysed(
+        cls, text: str, history: Sequence[Message], query: str, *, k: int, filters: dict[str, str]
+    ) -> Question:
+        intent = analyse(text)
+        return cls(text, tuple(history), query, intent, intent if query == text else analyse(query), k,
+                   dict(filters))
 
 
 def is_foreign(question: str) -> bool:

@@ -106,6 +106,9 @@ class Answer:
     passages: list[ScoredChunk]
     abstained: bool
     timings_ms: dict[str, float] = field(default_factory=dict)
+    route: str = "lookup"  # the engine that answered
+    prompt_tokens: int | None = None  # generated answers: the prompt the model read (None: no model call)
+    fallback: str | None = None  # generated answers: why the model's reply gave way to quoted evidence
 
     def to_dict(self) -> dict[str, Any]:
         """The `praxis ask --json` schema, also used by the API and the evaluation."""
@@ -123,3 +126,23 @@ class Message:
 
     role: str  # "user" or "assistant"
     content: str
+
+
+# -- what Assistant.stream() yields --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextDelta:
+    """The next piece of the answer's text. Joined in order, the deltas are the final answer text."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Completed:
+    """The last event of a stream: the whole answer, with its citations and timings."""
+
+    answer: Answer
+
+
+Event = TextDelta | Completed

@@ -23,10 +23,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assistant import evaluation
+from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.config import DEFAULT_CORPUS, load_settings
 from assistant.embeddings import SentenceTransformerEmbeddings
-from assistant.extractive import ExtractiveAnswerer
+from assistant.evaluation import metrics, report, runner, testset
 from assistant.factory import build_assistant, build_store
 from assistant.types import Answer, Chunk, ScoredChunk
 
@@ -106,7 +106,7 @@ def main() -> int:
     parser.add_argument("--k", type=int, default=5)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    rows = evaluation.load_testset(Path(args.testset))
+    rows = testset.load_testset(Path(args.testset))
     out = Path(args.out)
 
     settings = load_settings(data_dir=args.data_dir)
@@ -117,31 +117,31 @@ def main() -> int:
         print("ingesting the bundled corpus for Praxis ...", file=sys.stderr)
         Ingestor(store, store.embeddings).run([settings.corpus_dir])
     praxis = build_assistant(settings, store)
-    praxis_results = evaluation.run(praxis, rows, k=args.k)
-    praxis_summary = evaluation.summarise(
+    praxis_results = runner.run(praxis, rows, k=args.k)
+    praxis_summary = metrics.summarise(
         praxis_results, pipeline="praxis", testset=args.testset, k=args.k, embedding=store.model_name
     )
-    evaluation.write_results(out / "praxis", praxis_results, praxis_summary, k=args.k)
+    report.write_results(out / "praxis", praxis_results, praxis_summary, k=args.k)
 
     with tempfile.TemporaryDirectory() as tmp:
         minilm = SentenceTransformerEmbeddings("all-MiniLM-L6-v2")
         naive = NaivePipeline(DEFAULT_CORPUS, Path(tmp), ExtractiveAnswerer(minilm))
-        naive_results = evaluation.run(naive, rows, k=args.k)
-    naive_summary = evaluation.summarise(
+        naive_results = runner.run(naive, rows, k=args.k)
+    naive_summary = metrics.summarise(
         naive_results,
         pipeline="naive langchain",
         testset=args.testset,
         k=args.k,
         embedding="all-MiniLM-L6-v2",
     )
-    evaluation.write_results(out / "naive", naive_results, naive_summary, k=args.k)
+    report.write_results(out / "naive", naive_results, naive_summary, k=args.k)
 
     print(f"## Praxis ({store.model_name}, {settings.retrieval.mode})\n")
-    print(evaluation.format_markdown(praxis_summary))
+    print(report.format_markdown(praxis_summary))
     print("\n## Naive LangChain tutorial pipeline (split 1000/200, all-MiniLM-L6-v2, Chroma top-5)\n")
-    print(evaluation.format_markdown(naive_summary))
+    print(report.format_markdown(naive_summary))
     print("\n## Praxis compared with the naive pipeline\n")
-    print(evaluation.compare(praxis_summary, naive_summary))
+    print(report.compare(praxis_summary, naive_summary))
     print(f"\nper-question results: {out / 'praxis'}, {out / 'naive'}")
     return 0
 

@@ -21,12 +21,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from assistant.answering.generated import SYSTEM_PROMPT
 from assistant.config import load_settings
-from assistant.evaluation import load_testset, percentile
+from assistant.evaluation.metrics import percentile
+from assistant.evaluation.testset import load_testset
 from assistant.factory import build_assistant, build_store
-from assistant.generation import LlamaCppGenerator, ScriptedGenerator
-from assistant.generative import SYSTEM_PROMPT
-from assistant.local_model import ensure_default_model
+from assistant.llm.backends import LlamaCppGenerator, ScriptedGenerator
+from assistant.llm.packaged_model import ensure_default_model
 from assistant.types import Message
 
 DEFAULT_TESTSET = Path(__file__).resolve().parents[2] / "shared/eval/dev.jsonl"
@@ -66,10 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     counted: list[tuple[int, str, list[Message]]] = []
     for row in rows:
         before = len(generator.prompts)
-        for event in assistant.stream(row.question, history=row.history, filters=row.filters or None):
-            if event["type"] == "answer" and event["generation"]["model_called"]:
-                tokens = event["generation"]["prompt_tokens"]
-                counted.append((tokens, row.id, generator.prompts[before]))
+        answer = assistant.ask(row.question, history=row.history, filters=row.filters or None)
+        if answer.prompt_tokens is not None:  # the model was called
+            counted.append((answer.prompt_tokens, row.id, generator.prompts[before]))
     tokens = [t for t, _, _ in counted]
     print(f"{args.testset}: {len(rows)} questions, {len(counted)} reach the model "
           f"(the others abstain or answer without it)")

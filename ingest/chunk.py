@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.text import sentence_spans
 from assistant.types import Chunk, Practice
+from assistant.vocabulary import sentence_spans
 
 
 def chunk_practice(practice: Practice, *, target_chars: int = 700, overlap: int = 1) -> list[Chunk]:

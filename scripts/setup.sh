@@ -8,6 +8,16 @@ extras="${1:-}"
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q torch==2.13.0
+# llama-cpp-python compiles llama.cpp. Its default -march=native build takes the AMX kernels on CPUs
+# that advertise AMX, and those crash (SIGSEGV) on virtual machines that do not grant AMX state;
+# a native build also suits only the CPU type it was built on. So on x86_64 it is built for AVX2,
+# which every machine here runs, once (--no-cache-dir: a cached native wheel must not be reused).
+if [[ ",$extras," == *",llm,"* ]] && ! .venv/bin/python -c "import llama_cpp" 2>/dev/null; then
+  if [ "$(uname -m)" = x86_64 ]; then
+    export CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
+  fi
+  .venv/bin/python -m pip install -q --no-cache-dir "llama-cpp-python[server]==0.3.36"
+fi
 if [ -n "$extras" ]; then
   .venv/bin/python -m pip install -q -e ".[$extras]"
 else

@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 import assistant.embeddings as embeddings_module
-import assistant.generation as generation_module
-from assistant.assistant import Assistant
+import assistant.llm.backends as generation_module
+from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.config import load_settings
 from assistant.embeddings import HashingEmbeddings, SentenceTransformerEmbeddings
-from assistant.extractive import ExtractiveAnswerer
-from assistant.retrieval import DenseRetriever
-from assistant.store import ChromaStore, open_client
+from assistant.pipeline import Assistant
+from assistant.retrieval.dense import DenseRetriever
+from assistant.store.chroma import ChromaStore
+from assistant.store.client import open_client
 from ingest.ingestor import Ingestor
 
 ROOT = Path(__file__).resolve().parent.parent

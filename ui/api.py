@@ -30,9 +30,8 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.assistant import MAX_HISTORY_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, Assistant
-from assistant.catalog import Catalog
 from assistant.config import Settings
+from assistant.conversation import MAX_HISTORY_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS
 from assistant.errors import (
     BackendError,
     ConfigError,
@@ -43,10 +42,12 @@ from assistant.errors import (
     StoreError,
     UnknownPractice,
 )
-from assistant.facts import FactFilter, parse_amount
-from assistant.retrieval import MAX_K
-from assistant.store import ChromaStore
-from assistant.types import Answer, Practice, ScoredChunk
+from assistant.pipeline import Assistant
+from assistant.practices.catalog import Catalog
+from assistant.practices.facts import FactFilter, parse_amount
+from assistant.retrieval.base import MAX_K
+from assistant.store.chroma import ChromaStore
+from assistant.types import Answer, Event, Practice, ScoredChunk, TextDelta
 
 log = logging.getLogger(__name__)
 
@@ -765,13 +766,13 @@ def create_app(
         first = next(events)  # validation errors surface here, as a 4xx, before streaming starts
 
         def body_events() -> Iterator[str]:
-            event: dict[str, Any] | None = first
+            event: Event | None = first
             try:
                 while event is not None:
-                    if event["type"] == "delta":
-                        yield sse("delta", {"text": event["text"]})
+                    if isinstance(event, TextDelta):
+                        yield sse("delta", {"text": event.text})
                     else:
-                        yield sse("answer", _answer_out(event["answer"]))
+                        yield sse("answer", _answer_out(event.answer))
                     event = next(events, None)
             except PraxisError as exc:
                 yield sse("error", error_body(status_for(exc)[1], str(exc)))
@@ -839,13 +840,13 @@ def create_app(
 
         def body_chunks() -> Iterator[str]:
             yield chunk({"role": "assistant", "content": ""})
-            event: dict[str, Any] | None = first
+            event: Event | None = first
             try:
                 while event is not None:
-                    if event["type"] == "delta":
-                        yield chunk({"content": event["text"]})
+                    if isinstance(event, TextDelta):
+                        yield chunk({"content": event.text})
                     else:
-                        answer: Answer = event["answer"]
+                        answer = event.answer
                         yield chunk(
                             {}, "stop",
                             citations=[c.to_dict() for c in answer.citations],
@@ -870,14 +871,10 @@ def create_app(
         section: Annotated[str | None, Query(max_length=MAX_FILTER_CHARS)] = None,
     ) -> SearchOut:
         """The passages nearest to q, best first, with their scores."""
-        from assistant.assistant import validate_question
-
-        query = validate_question(q)
         filters = Filters(country=country, theme=theme, section=section).as_dict()
-        passages = services.assistant.retriever.retrieve(
-            query, k=k or services.assistant.k, filters=filters
-        )
-        return SearchOut(query=query, results=[passage_out(p) for p in passages])
+        asked = services.assistant.prepare(q, k=k, filters=filters)
+        passages = services.assistant.search(asked)
+        return SearchOut(query=asked.text, results=[passage_out(p) for p in passages])
 
     @app.get("/v1/practices", response_model=PracticeList, tags=["documents"], responses=ERRORS)
     def list_practices(

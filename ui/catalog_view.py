@@ -12,9 +12,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from assistant.compare import Comparison
-from assistant.facts import Fact
-from assistant.similar import SimilarPractice
+from assistant.practices.compare import Comparison
+from assistant.practices.facts import Fact
+from assistant.practices.similar import SimilarPractice
 from assistant.types import Practice
 
 _MARKER = re.compile(r"\[(\d+)\]")

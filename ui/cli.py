@@ -13,6 +13,7 @@ from typing import Any
 
 from assistant.config import Settings, load_settings
 from assistant.errors import ModelMismatchError, PraxisError
+from assistant.types import TextDelta
 
 log = logging.getLogger("praxis")
 
@@ -135,10 +136,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     # print the answer as it is written (generated answers arrive sentence by sentence)
     for event in assistant.stream(args.question, k=settings.retrieval.k, filters=filters):
-        if event["type"] == "delta":
-            print(event["text"], end="", flush=True)
+        if isinstance(event, TextDelta):
+            print(event.text, end="", flush=True)
         else:
-            answer = event["answer"]
+            answer = event.answer
     print()
     if answer.citations:
         print()
@@ -230,7 +231,7 @@ def cmd_similar(args: argparse.Namespace) -> int:
 
 
 def cmd_practices(args: argparse.Namespace) -> int:
-    from assistant.facts import FactFilter, headline_budget, parse_amount, start_year
+    from assistant.practices.facts import FactFilter, headline_budget, parse_amount, start_year
 
     catalog = _catalog(args)
     currency = args.currency
@@ -355,18 +356,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     from tqdm import tqdm
 
-    from assistant import evaluation
     from assistant.errors import StoreError
+    from assistant.evaluation import metrics, report, runner
+    from assistant.evaluation import testset as testsets
     from assistant.factory import build_assistant, build_store
 
     backends = _eval_backends(args.backend)
     args.backend = backends[0] if len(backends) == 1 else None
     testset = Path(args.testset)
-    rows = evaluation.load_testset(testset)
-    thresholds = [evaluation.parse_threshold(s) for s in args.fail_under] + [
-        evaluation.parse_threshold(s, minimum=False) for s in args.fail_over
+    rows = testsets.load_testset(testset)
+    thresholds = [report.parse_threshold(s) for s in args.fail_under] + [
+        report.parse_threshold(s, minimum=False) for s in args.fail_over
     ]
-    other = evaluation.load_summary(Path(args.compare)) if args.compare else None
+    other = report.load_summary(Path(args.compare)) if args.compare else None
     settings = _settings(args)
     store = build_store(settings)
     if store.count_chunks() == 0:
@@ -386,14 +388,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
             assistant = build_assistant(backend_settings, store, progress=progress)
         finally:
             progress.close()
-        load = getattr(getattr(assistant.answerer, "generator", None), "load", None)
-        if several and load is not None:
-            load()  # loading the model is not part of any answer's latency
+        if several:
+            assistant.warm_up()  # loading the model is not part of any answer's latency
         where = out / backend if several else out
         with tqdm(total=len(rows), unit="q", disable=args.quiet or None, file=sys.stderr,
                   desc=backend if several else None) as bar:
-            results = evaluation.run(assistant, rows, k=k, progress=lambda done, total: bar.update(1))
-        summary = evaluation.summarise(
+            results = runner.run(assistant, rows, k=k, progress=lambda done, total: bar.update(1))
+        summary = metrics.summarise(
             results,
             testset=str(testset),
             k=k,
@@ -401,23 +402,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
             embedding=store.model_name,
             created=time.strftime("%Y-%m-%d %H:%M:%S"),
         )
-        evaluation.write_results(where, results, summary, k=k)
+        report.write_results(where, results, summary, k=k)
         summaries[backend_settings.answer.backend] = summary
         if several:
             print(f"== {backend_settings.answer.backend}")
-        print(evaluation.format_table(summary))
+        print(report.format_table(summary))
         if other is not None:
             print(f"\ncompared with {args.compare}:")
-            print(evaluation.compare(summary, other))
+            print(report.compare(summary, other))
         print(f"\nwrote {where / 'results.jsonl'}, {where / 'summary.json'}, {where / 'report.html'}")
         prefix = f"[{backend_settings.answer.backend}] " if several else ""
-        failures += [prefix + f for f in evaluation.check_thresholds(summary, thresholds)]
+        failures += [prefix + f for f in report.check_thresholds(summary, thresholds)]
         if several:
             print()
     if several:
         print("== side by side")
-        print(evaluation.format_side_by_side(summaries))
-        (out / "side_by_side.md").write_text(evaluation.format_side_by_side(summaries, markdown=True) + "\n",
+        print(report.format_side_by_side(summaries))
+        (out / "side_by_side.md").write_text(report.format_side_by_side(summaries, markdown=True) + "\n",
                                              encoding="utf-8")
         print(f"\nwrote {out / 'side_by_side.md'}")
     for failure in failures:

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.assistant import Assistant
-from assistant.catalog import Catalog
 from assistant.errors import PraxisError
-from assistant.store import ChromaStore
-from assistant.types import Practice
+from assistant.pipeline import Assistant
+from assistant.practices.catalog import Catalog
+from assistant.store.chroma import ChromaStore
+from assistant.types import Practice, TextDelta
 from ui.catalog_view import comparison_html, facts_html, similar_html
 
 if TYPE_CHECKING:
@@ -244,12 +244,12 @@ def build_ui(assistant: Assistant, store: ChromaStore, *, data_dir: Path) -> gr.
         text = ""
         try:
             for event in assistant.stream(question, history=history_of(conversation), filters=filters):
-                if event["type"] == "delta":
-                    text += event["text"]
+                if isinstance(event, TextDelta):
+                    text += event.text
                     shown[-1] = {"role": "assistant", "content": chat_text(text)}
                     yield "", shown, conversation, [], gr.update(visible=False)
                 else:
-                    answer = event["answer"].to_dict()
+                    answer = event.answer.to_dict()
         except PraxisError as exc:
             shown[-1] = {"role": "assistant", "content": chat_text(f"Sorry, I cannot answer that: {exc}")}
             yield question, shown, conversation, [], gr.update(visible=False)

@@ -2,10 +2,12 @@ import pytest
 from langchain_core.documents import Document
 from langchain_core.runnables import RunnableLambda
 
-from assistant.citations import markers_in
+from assistant.answering.citations import markers_in
 from assistant.errors import InvalidQuestion
-from assistant.retrieval import DenseRetriever, PraxisRetriever
-from assistant.store import ChromaStore
+from assistant.retrieval.dense import DenseRetriever
+from assistant.retrieval.langchain import PraxisRetriever
+from assistant.runnable import AssistantRunnable
+from assistant.store.chroma import ChromaStore
 from tests.conftest import make_assistant
 
 LAUGEA = "laugea-lithuanian-automotive-export-association.txt"
@@ -79,7 +81,7 @@ def test_praxis_composes_into_a_langchain_chain(corpus_store: ChromaStore) -> No
     assert LAUGEA in sources.invoke("LAuGEA members")
 
     assistant = make_assistant(corpus_store)
-    chain = RunnableLambda(lambda q: {"question": q.strip()}) | assistant.as_runnable()
+    chain = RunnableLambda(lambda q: {"question": q.strip()}) | AssistantRunnable(assistant)
     result = chain.invoke("  How many members does the LAuGEA cluster consist of?  ")
     assert result["abstained"] is False and "21" in result["answer"]
     assert set(result) == {"answer", "abstained", "citations", "timings_ms"}
@@ -90,9 +92,9 @@ def test_praxis_composes_into_a_langchain_chain(corpus_store: ChromaStore) -> No
 
 
 def test_a_comparison_of_two_named_practices_cites_each_ones_figure(corpus_store: ChromaStore) -> None:
-    from assistant.assistant import Assistant
-    from assistant.extractive import ExtractiveAnswerer
-    from assistant.retrieval import HybridRetriever
+    from assistant.answering.extractive import ExtractiveAnswerer
+    from assistant.pipeline import Assistant
+    from assistant.retrieval.hybrid import HybridRetriever
 
     assistant = Assistant(HybridRetriever(corpus_store, corpus_store.embeddings),
                           ExtractiveAnswerer(corpus_store.embeddings))

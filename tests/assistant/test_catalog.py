@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.catalog import Catalog
 from assistant.embeddings import HashingEmbeddings
 from assistant.errors import InvalidQuestion, UnknownPractice
-from assistant.facts import FACTS_VERSION, FactFilter, extract_facts
-from assistant.store import ChromaStore, open_client
+from assistant.practices.catalog import Catalog
+from assistant.practices.facts import FACTS_VERSION, FactFilter, extract_facts
+from assistant.store.chroma import ChromaStore
+from assistant.store.client import open_client
 from ingest.ingestor import Ingestor
 from tests.conftest import CORPUS, INOLINK, LAUGEA
 

@@ -8,17 +8,10 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import TestsetError
-from assistant.evaluation import (
-    EvalRow,
-    check_thresholds,
-    compare,
-    contains,
-    load_testset,
-    parse_threshold,
-    run,
-    score_answer,
-    summarise,
-)
+from assistant.evaluation.metrics import contains, score_answer, summarise
+from assistant.evaluation.report import check_thresholds, compare, parse_threshold
+from assistant.evaluation.runner import run
+from assistant.evaluation.testset import EvalRow, load_testset
 from assistant.types import Answer, Chunk, Citation, ScoredChunk
 
 

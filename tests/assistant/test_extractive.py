@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.extractive import ExtractiveAnswerer, quantities
+from assistant.answering.extractive import ExtractiveAnswerer, quantities
 from assistant.question import analyse, parts
 from assistant.types import Chunk, ScoredChunk
 

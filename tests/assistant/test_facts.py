@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import InvalidQuestion
-from assistant.facts import (
+from assistant.practices.facts import (
     FactFilter,
     extract_facts,
     headline_budget,

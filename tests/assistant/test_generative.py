@@ -11,14 +11,16 @@ from collections.abc import Iterator, Sequence
 
 import pytest
 
-from assistant.assistant import Assistant
-from assistant.citations import markers_in
+from assistant.answering.citations import markers_in
+from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.answering.base import Draft
+from assistant.answering.generated import SYSTEM_PROMPT, GenerativeAnswerer, estimate_tokens
+from assistant.question import Question
 from assistant.embeddings import HashingEmbeddings
-from assistant.extractive import ExtractiveAnswerer
-from assistant.generation import ScriptedGenerator
-from assistant.generative import SYSTEM_PROMPT, Generated, GenerativeAnswerer, estimate_tokens
-from assistant.text import numbers
-from assistant.types import Chunk, Message, Practice, ScoredChunk
+from assistant.llm.backends import ScriptedGenerator
+from assistant.pipeline import Assistant
+from assistant.types import Chunk, Completed, Message, Practice, ScoredChunk, TextDelta
+from assistant.vocabulary import numbers
 from ingest.chunk import chunk_practice
 from ingest.parse import load_practice
 from tests.conftest import INOLINK, LAUGEA
@@ -45,9 +47,12 @@ class FixedRetriever:
         self.passages = list(passages)
         self.queries: list[str] = []
 
-    def retrieve(self, query: str, *, k: int, filters: dict[str, str] | None = None) -> list[ScoredChunk]:
+    def retrieve(self, query: str, *, k: int, filters: dict[str, str] | None = None, intent=None) -> list[ScoredChunk]:
         self.queries.append(query)
         return self.passages[:k]
+
+    def expand(self, query, passages, *, filters=None, intent=None) -> list[ScoredChunk]:
+        return list(passages)
 
 
 def assistant_with(generator, passages: Sequence[ScoredChunk]) -> Assistant:
@@ -127,10 +132,10 @@ def test_a_reply_that_ignores_the_passages_falls_back_to_the_extractive_answer(p
         "As an AI language model, I think regional policy matters for economic growth everywhere."
     )
     answer = assistant_with(generator, passages).ask(MEMBERS)
-    extractive = ExtractiveAnswerer(HashingEmbeddings()).answer(MEMBERS, passages)
-    assert extractive is not None
+    extractive = ExtractiveAnswerer(HashingEmbeddings()).reply(MEMBERS, passages)
+    assert extractive is not None and not extractive.abstained
     assert not answer.abstained
-    assert answer.text == extractive[0] and "21" in answer.text
+    assert answer.text == extractive.text and "21" in answer.text
     assert "AI language model" not in answer.text
     assert_citations_exact(answer, practices)
 
@@ -139,9 +144,9 @@ def test_a_model_that_declines_where_there_is_evidence_gives_way_to_the_quoted_e
     passages, practices
 ):
     answer = assistant_with(ScriptedGenerator("NOT IN DOCUMENTS"), passages).ask(MEMBERS)
-    extractive = ExtractiveAnswerer(HashingEmbeddings()).answer(MEMBERS, passages)
-    assert extractive is not None
-    assert not answer.abstained and answer.text == extractive[0] and "21" in answer.text
+    extractive = ExtractiveAnswerer(HashingEmbeddings()).reply(MEMBERS, passages)
+    assert extractive is not None and not extractive.abstained
+    assert not answer.abstained and answer.text == extractive.text and "21" in answer.text
     assert "NOT IN DOCUMENTS" not in answer.text
     assert_citations_exact(answer, practices)
 
@@ -218,6 +223,13 @@ def test_history_reaches_the_model_and_the_follow_up_retrieval(passages):
 class TimedGenerator:
     """Streams a reply token by token and logs when each token leaves."""
 
+    def load(self) -> None:
+        """Nothing to load."""
+
+    def count_tokens(self, messages) -> int | None:
+        return None
+
+
     def __init__(self, reply: str, log: list[str]) -> None:
         self.reply = reply
         self.log = log
@@ -239,11 +251,11 @@ def test_streaming_emits_guarded_sentences_before_generation_ends(passages, prac
     )
     events = []
     for event in assistant_with(TimedGenerator(reply, log), passages).stream(MEMBERS):
-        log.append(event["type"])
+        log.append("delta" if isinstance(event, TextDelta) else "answer")
         events.append(event)
-    deltas = [e["text"] for e in events if e["type"] == "delta"]
-    answer = events[-1]["answer"]
-    assert events[-1]["type"] == "answer" and all(e["type"] == "delta" for e in events[:-1])
+    deltas = [e.text for e in events if isinstance(e, TextDelta)]
+    answer = events[-1].answer
+    assert isinstance(events[-1], Completed) and all(isinstance(e, TextDelta) for e in events[:-1])
     assert "".join(deltas) == answer.text  # what was streamed is the final, guarded answer
     assert len(deltas) == 2 and "9 million" not in answer.text
     assert deltas[0] == "The cluster consists of 21 members. [1]"
@@ -257,20 +269,21 @@ def test_answer_and_stream_agree_and_json_keeps_its_schema(passages):
     generator = ScriptedGenerator("The LAuGEA cluster consists of 21 members [1].")
     assistant = assistant_with(generator, passages)
     asked = assistant.ask(MEMBERS)
-    streamed = [e for e in assistant.stream(MEMBERS) if e["type"] == "answer"][0]["answer"]
+    streamed = [e for e in assistant.stream(MEMBERS) if isinstance(e, Completed)][0].answer
     assert asked.text == streamed.text == "The LAuGEA cluster consists of 21 members. [1]"
     data = asked.to_dict()
     assert set(data) == {"answer", "abstained", "citations", "timings_ms"}
     assert {"retrieve", "answer", "first_token"} <= set(data["timings_ms"])
 
 
-def test_the_answerer_alone_returns_generated_then_nothing_more(passages):
+def test_the_answerer_alone_yields_its_deltas_then_one_draft(passages):
     generator = ScriptedGenerator("It has 21 members [1].")
     answerer = GenerativeAnswerer(generator, ExtractiveAnswerer(HashingEmbeddings()))
-    items = list(answerer.stream(MEMBERS, passages))
-    assert isinstance(items[-1], Generated) and not items[-1].abstained
-    assert items[-1].raw == "It has 21 members [1]." and SYSTEM_PROMPT
-    assert answerer.answer(MEMBERS, passages) == (items[-1].text, items[-1].citations)
+    question = Question.analysed(MEMBERS, [], MEMBERS, k=5, filters={})
+    items = list(answerer.stream(question, passages, found=len(passages)))
+    assert isinstance(items[-1], Draft) and not items[-1].abstained and items[-1].prompt_tokens
+    assert all(isinstance(i, TextDelta) for i in items[:-1])
+    assert "".join(i.text for i in items[:-1]) == items[-1].text == "It has 21 members. [1]"
 
 
 class CountingGenerator(ScriptedGenerator):
@@ -292,7 +305,7 @@ def test_the_prompt_shrinks_to_its_token_budget_and_keeps_the_evidence(passages)
     budget = full - 25
     tight = CountingGenerator("The LAuGEA cluster consists of 21 members [1].")
     answerer = GenerativeAnswerer(tight, ExtractiveAnswerer(embeddings), max_prompt_tokens=budget)
-    items = list(answerer.stream(question, passages))
+    items = list(answerer.stream(Question.analysed(question, [], question, k=5, filters={}), passages, found=len(passages)))
     prompt = tight.prompts[0]
     assert tight.count_tokens(prompt) <= budget
     assert items[-1].prompt_tokens == tight.count_tokens(prompt)  # the count the model's tokenizer gave
@@ -304,7 +317,7 @@ def test_the_prompt_shrinks_to_its_token_budget_and_keeps_the_evidence(passages)
 def test_without_a_tokenizer_the_prompt_is_estimated_generously(passages):
     generator = ScriptedGenerator("The cluster consists of 21 members [1].")
     answerer = GenerativeAnswerer(generator, ExtractiveAnswerer(HashingEmbeddings()), max_prompt_tokens=200)
-    items = list(answerer.stream(MEMBERS, passages))
+    items = list(answerer.stream(Question.analysed(MEMBERS, [], MEMBERS, k=5, filters={}), passages, found=len(passages)))
     assert items[-1].prompt_tokens == estimate_tokens(generator.prompts[0]) <= 200
     # the estimate never undercounts plain words: at least one token per word
     assert estimate_tokens(generator.prompts[0]) >= sum(len(m.content.split()) for m in generator.prompts[0])

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from assistant.assistant import Assistant, condense
-from assistant.citations import verify
-from assistant.extractive import Reply
+from assistant.answering.citations import verify
+from assistant.answering.extractive import ExtractiveAnswerer, Reply
+from assistant.conversation import condense
+from assistant.pipeline import Assistant
 from assistant.types import Chunk, Citation, Message, ScoredChunk
 
 TEXT = "The cluster consists of 21 members. Cluster employs 4 employees."
@@ -45,14 +46,17 @@ def test_verify_finds_bad_markers_and_invented_numbers() -> None:
 
 
 class ScriptedRetriever:
-    def retrieve(self, query, *, k, filters=None):
+    def retrieve(self, query, *, k, filters=None, intent=None):
         return [PASSAGE]
 
+    def expand(self, query, passages, *, filters=None, intent=None):
+        return list(passages)
 
-class ScriptedAnswerer:
+
+class ScriptedAnswerer(ExtractiveAnswerer):
     """Replies with a claim its citation backs and one with a number nobody said."""
 
-    def reply(self, question, passages, k=None, about=None):
+    def reply(self, question, passages, k=None, about=None, **analysed):
         return Reply(
             "LAuGEA: The cluster consists of 21 members. [1] It employs 40 people. [2]",
             [cited(1, "The cluster consists of 21 members."), cited(2, "Cluster employs 4 employees.")],
@@ -61,7 +65,7 @@ class ScriptedAnswerer:
 
 
 def test_the_assistant_drops_claims_their_citation_does_not_back() -> None:
-    answer = Assistant(ScriptedRetriever(), ScriptedAnswerer()).ask("How big is LAuGEA?")  # type: ignore[arg-type]
+    answer = Assistant(ScriptedRetriever(), ScriptedAnswerer()).ask("How big is LAuGEA?")
     assert not answer.abstained
     assert "21 members" in answer.text and "40" not in answer.text
     assert [c.n for c in answer.citations] == [1]

@@ -23,9 +23,9 @@ import pytest
 
 from assistant.errors import BackendError, ConfigError
 from assistant.factory import build_assistant
-from assistant.store import ChromaStore
-from assistant.text import numbers
-from assistant.types import Answer, Message
+from assistant.store.chroma import ChromaStore
+from assistant.types import Answer, Completed, Message, TextDelta
+from assistant.vocabulary import numbers
 
 pytestmark = [pytest.mark.llm, pytest.mark.slow]
 
@@ -95,7 +95,7 @@ def server(smollm2: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 
 def generator_for(base_url: str, max_tokens: int):
-    from assistant.generation import OpenAIGenerator
+    from assistant.llm.backends import OpenAIGenerator
 
     return OpenAIGenerator(base_url=base_url, api_key="test-key", model="smollm2", max_tokens=max_tokens,
                            temperature=0.0, timeout_s=120)
@@ -120,8 +120,8 @@ def test_an_unreachable_server_is_a_clear_error() -> None:
 
 def streamed(assistant, question: str) -> tuple[list[str], Answer]:
     events = list(assistant.stream(question))
-    assert events[-1]["type"] == "answer" and all(e["type"] == "delta" for e in events[:-1])
-    return [e["text"] for e in events[:-1]], events[-1]["answer"]
+    assert isinstance(events[-1], Completed) and all(isinstance(e, TextDelta) for e in events[:-1])
+    return [e.text for e in events[:-1]], events[-1].answer
 
 
 def assert_grounded(answer: Answer, question: str, store: ChromaStore) -> None:
@@ -157,7 +157,7 @@ def test_the_assistant_streams_a_guarded_answer_from_the_server(
 
 @pytest.mark.model
 def test_llamacpp_backend_runs_a_gguf_in_process(smollm2: Path) -> None:
-    from assistant.generation import LlamaCppGenerator
+    from assistant.llm.backends import LlamaCppGenerator
 
     generator = LlamaCppGenerator(smollm2, n_ctx=1024, max_tokens=10, temperature=0.0)
     pieces = list(generator.stream(PROMPT))
@@ -190,7 +190,7 @@ def test_a_model_path_that_is_not_a_gguf_is_refused(tmp_path: Path, settings_for
 
 
 def test_the_packaged_default_model_is_complete() -> None:
-    from assistant.local_model import DEFAULT_MODEL_SIZE, packaged_parts
+    from assistant.llm.packaged_model import DEFAULT_MODEL_SIZE, packaged_parts
 
     parts = packaged_parts()
     assert len(parts) == 22 and all(p.is_file() for p in parts)
@@ -212,7 +212,7 @@ BUDGET_QUESTIONS = [
 def test_prompts_stay_within_the_token_budget_by_a_real_tokenizer(
     smollm2: Path, hashing_corpus, settings_for
 ) -> None:
-    from assistant.generation import LlamaCppGenerator, ScriptedGenerator
+    from assistant.llm.backends import LlamaCppGenerator, ScriptedGenerator
 
     tokenizer = LlamaCppGenerator(smollm2)
 
@@ -226,13 +226,12 @@ def test_prompts_stay_within_the_token_budget_by_a_real_tokenizer(
     assistant = build_assistant(settings, store, generator=generator)
     counted = []
     for question in BUDGET_QUESTIONS:
-        events = list(assistant.stream(question))
-        generation = events[-1]["generation"]
-        if generation["model_called"]:
+        answer = assistant.ask(question)
+        if answer.prompt_tokens is not None:  # the model was called
             prompt = generator.prompts[len(counted)]
-            assert generation["prompt_tokens"] == tokenizer.count_tokens(prompt)
+            assert answer.prompt_tokens == tokenizer.count_tokens(prompt)
             assert prompt[-1].content.endswith(f"Question: {question}")
-            counted.append(generation["prompt_tokens"])
+            counted.append(answer.prompt_tokens)
     assert len(counted) >= 3, "too few questions reached the model to check the budget"
     assert max(counted) <= settings.llm.prompt_tokens == 320
     # the system prompt is short: llama.cpp reuses it between calls, the rest is prefilled each time

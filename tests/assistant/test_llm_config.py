@@ -7,12 +7,12 @@ import json
 
 import pytest
 
-import assistant.generation as generation
+import assistant.llm.backends as generation
+from assistant.answering.generated import GenerativeAnswerer
 from assistant.config import load_settings
 from assistant.errors import ConfigError
 from assistant.factory import build_assistant
-from assistant.generation import ScriptedGenerator
-from assistant.generative import GenerativeAnswerer
+from assistant.llm.backends import ScriptedGenerator
 from ui.cli import main
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import BackendError
-from assistant.local_model import assemble
+from assistant.llm.packaged_model import assemble
 
 
 @pytest.fixture

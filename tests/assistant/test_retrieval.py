@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant import keywords
 from assistant.errors import InvalidQuestion
-from assistant.retrieval import HybridRetriever
-from assistant.store import ChromaStore
+from assistant.retrieval import bm25 as keywords
+from assistant.retrieval.base import validate_filters
+from assistant.retrieval.hybrid import HybridRetriever
+from assistant.store.chroma import ChromaStore
 from ingest.ingestor import Ingestor
 from tests.conftest import CORPUS
 
@@ -70,7 +71,7 @@ def test_filters_apply_to_both_keyword_and_dense_results(retriever: HybridRetrie
     passages = retriever.retrieve("LAuGEA members", k=5, filters={"section": "Evidence of success"})
     assert passages and {p.chunk.section for p in passages} == {"Evidence of success"}
     with pytest.raises(InvalidQuestion, match="unknown filter 'colour'"):
-        retriever.retrieve("x", k=5, filters={"colour": "red"})
+        validate_filters({"colour": "red"})  # arguments are checked where they enter: Assistant, search, LangChain
 
 
 def test_keyword_index_follows_added_changed_and_deleted_practices(

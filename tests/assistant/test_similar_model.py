@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.catalog import Catalog
-from assistant.store import ChromaStore
+from assistant.practices.catalog import Catalog
+from assistant.store.chroma import ChromaStore
 
 
 @pytest.mark.model

@@ -9,7 +9,8 @@ import pytest
 
 from assistant.config import load_settings
 from assistant.embeddings import HashingEmbeddings
-from assistant.store import ChromaStore, open_client
+from assistant.store.chroma import ChromaStore
+from assistant.store.client import open_client
 from ingest.ingestor import Ingestor
 from ui.api import create_app
 

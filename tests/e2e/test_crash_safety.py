@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 from assistant.embeddings import HashingEmbeddings
-from assistant.store import ChromaStore, open_client
+from assistant.store.chroma import ChromaStore
+from assistant.store.client import open_client
 from benchmarks.synth_corpus import write_corpus
 from ingest.chunk import chunk_practice
 from ingest.ingestor import load_metadata

@@ -13,7 +13,7 @@ import docx
 import pytest
 from fpdf import FPDF
 
-from assistant.store import ChromaStore
+from assistant.store.chroma import ChromaStore
 from ingest.ingestor import Ingestor
 from ingest.readers import FieldMap
 from tests.conftest import make_assistant

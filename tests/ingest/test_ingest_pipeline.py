@@ -10,7 +10,8 @@ import pytest
 
 from assistant.embeddings import HashingEmbeddings
 from assistant.errors import StoreError
-from assistant.store import ChromaStore, open_client
+from assistant.store.chroma import ChromaStore
+from assistant.store.client import open_client
 from benchmarks.synth_corpus import write_corpus
 from ingest.ingestor import Ingestor
 from ingest.parse import load_practices
@@ -239,7 +240,7 @@ def test_the_lease_of_a_killed_writer_does_not_block(tmp_path: Path, hashing: Ha
     import socket
     import time
 
-    from assistant.store import WRITER, WRITER_UNTIL, WRITES_OPEN
+    from assistant.store.chroma import WRITER, WRITER_UNTIL, WRITES_OPEN
 
     corpus = tmp_path / "corpus"
     write_corpus(2, corpus, seed=19)
@@ -297,7 +298,7 @@ def test_practice_centroids_come_from_the_records(tmp_path: Path, hashing: Hashi
     vectors; a record written before records carried it is computed from its chunks."""
     import numpy as np
 
-    from assistant.similar import centroids
+    from assistant.practices.similar import centroids
 
     corpus = tmp_path / "corpus"
     write_corpus(6, corpus, seed=29)

@@ -5,7 +5,9 @@ import pytest
 
 from assistant.embeddings import HashingEmbeddings
 from assistant.errors import ModelMismatchError
-from assistant.store import ChromaStore, open_client, row_id
+from assistant.store.chroma import ChromaStore
+from assistant.store.client import open_client
+from assistant.store.records import row_id
 from ingest.chunk import chunk_practice
 from ingest.ingestor import Ingestor
 from ingest.parse import load_practice

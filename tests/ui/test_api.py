@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from assistant.assistant import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS
+from assistant.conversation import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS
 
 CLUJ = "What does the Cluj IT cluster do?"
 

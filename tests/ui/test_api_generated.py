@@ -8,13 +8,13 @@ from collections.abc import Iterator, Sequence
 import httpx
 import pytest
 
-from assistant.assistant import Assistant
+from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.answering.generated import GenerativeAnswerer
 from assistant.config import load_settings
 from assistant.embeddings import HashingEmbeddings
 from assistant.errors import BackendError
-from assistant.extractive import ExtractiveAnswerer
-from assistant.generation import ScriptedGenerator
-from assistant.generative import GenerativeAnswerer
+from assistant.llm.backends import ScriptedGenerator
+from assistant.pipeline import Assistant
 from assistant.types import Message
 from tests.assistant.test_generative import MEMBERS, FixedRetriever, passages, practices  # noqa: F401
 from tests.ui.test_api import error_of, sse_events
@@ -23,6 +23,13 @@ from ui.api import create_app
 
 class FailingGenerator:
     """Writes one good sentence, then the model server goes away."""
+
+    def load(self) -> None:
+        """Nothing to load."""
+
+    def count_tokens(self, messages) -> int | None:
+        return None
+
 
     def complete(self, messages: Sequence[Message]) -> str:
         raise BackendError("the chat server at http://127.0.0.1:9/v1 failed (APIConnectionError)")

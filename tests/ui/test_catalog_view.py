@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from assistant.compare import build_comparison
-from assistant.facts import extract_facts
-from assistant.similar import SimilarPractice
+from assistant.practices.compare import build_comparison
+from assistant.practices.facts import extract_facts
+from assistant.practices.similar import SimilarPractice
 from ingest.ingestor import load_metadata
 from ingest.parse import load_practice, parse_practice
 from tests.conftest import CORPUS, INOLINK, LAUGEA

@@ -143,6 +143,9 @@ class KeyedGenerator:
 
     model_name = "keyed"
 
+    def load(self) -> None:
+        """Nothing to load."""
+
     def __init__(self) -> None:
         self.prompts: list[list] = []
 

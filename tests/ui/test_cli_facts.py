@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from assistant.embeddings import HashingEmbeddings
-from assistant.store import ChromaStore, open_client
+from assistant.store.chroma import ChromaStore
+from assistant.store.client import open_client
 from ingest.ingestor import Ingestor
 from tests.conftest import CORPUS
 from ui.cli import main

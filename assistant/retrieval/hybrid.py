@@ -1,4 +1,4 @@
-"""Retrievers: `retrieve(query, *, k, filters) -> list[ScoredChunk]`, and the LangChain adapter."""
+"""Hybrid retrieval: dense and BM25 candidates fused by reciprocal rank."""
 
 from __future__ import annotations
 
@@ -8,92 +8,25 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
-from langchain_core.retrievers import BaseRetriever
 
-from assistant.errors import InvalidQuestion
-from assistant.keywords import KeywordIndex
-from assistant.question import analyse
-from assistant.store import ChromaStore, where_clause
-from assistant.text import content_terms
+from assistant.question import Intent, analyse
+from assistant.retrieval.base import MAX_K, keyword_terms, matches_filters
+from assistant.retrieval.bm25 import KeywordIndex
+from assistant.store.chroma import ChromaStore, where_clause
 from assistant.types import Chunk, ScoredChunk
 
 log = logging.getLogger(__name__)
-
-MAX_K = 50
-FILTER_KEYS = ("country", "theme", "section", "region", "practice_id")
-
-
-class Retriever(Protocol):
-    def retrieve(
-        self, query: str, *, k: int, filters: dict[str, str] | None = None
-    ) -> list[ScoredChunk]: ...
-
-
-def validate_k(k: int) -> int:
-    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
-        raise InvalidQuestion(f"k must be a whole number from 1 to {MAX_K}, got {k!r}")
-    return k
-
-
-def validate_filters(filters: dict[str, str] | None) -> dict[str, str]:
-    clean: dict[str, str] = {}
-    for key, value in (filters or {}).items():
-        if key not in FILTER_KEYS:
-            raise InvalidQuestion(
-                f"unknown filter {key!r}; use one of {', '.join(FILTER_KEYS)}"
-            )
-        if value is None or value == "":
-            continue
-        if not isinstance(value, str) or len(value) > 200:
-            raise InvalidQuestion(f"filter {key!r} must be a text of at most 200 characters")
-        clean[key] = value
-    return clean
-
-
-class DenseRetriever:
-    """Nearest chunks by embedding similarity, straight from the store."""
-
-    def __init__(self, store: ChromaStore, embeddings: Embeddings) -> None:
-        self.store = store
-        self.embeddings = embeddings
-
-    def retrieve(
-        self, query: str, *, k: int, filters: dict[str, str] | None = None
-    ) -> list[ScoredChunk]:
-        validate_k(k)
-        where = where_clause(validate_filters(filters))
-        vector = self.embeddings.embed_query(query)
-        return self.store.query(vector, k=k, where=where)
-
-
-def keyword_terms(text: str) -> list[str]:
-    """What BM25 indexes and matches: stemmed content words, numbers included."""
-    return content_terms(text)
-
-
-def matches_filters(chunk: Chunk, filters: dict[str, str]) -> bool:
-    for key, value in filters.items():
-        if key in ("section", "practice_id"):
-            actual = getattr(chunk, key)
-        else:
-            actual = chunk.metadata.get(key, "")
-        if actual != value:
-            return False
-    return True
-
 
 @dataclass
 class HybridRetriever:
     """Dense and BM25 candidates fused by reciprocal rank, with soft section boosts and, for
     questions about several practices, one passage per practice first.
 
-    The BM25 index (assistant.keywords) persists beside the store and follows it practice by
+    The BM25 index (assistant.retrieval.bm25) persists beside the store and follows it practice by
     practice: a start reads only the store's document records, a re-ingest re-reads only the
     practices it changed.
     Passage scores fall with rank, on the cosine scale: the first gets the best cosine of the
@@ -143,11 +76,16 @@ class HybridRetriever:
             self._version = None
 
     def retrieve(
-        self, query: str, *, k: int, filters: dict[str, str] | None = None, _retry: bool = False
+        self,
+        query: str,
+        *,
+        k: int,
+        filters: dict[str, str] | None = None,
+        intent: Intent | None = None,
+        _retry: bool = False,
     ) -> list[ScoredChunk]:
-        validate_k(k)
-        filters = validate_filters(filters)
-        intent = analyse(query)
+        filters = filters or {}
+        intent = intent or analyse(query)
         n = max(self.candidates, 4 * k)
         vector = self.embeddings.embed_query(query)
         dense = self.store.query(vector, k=n, where=where_clause(filters))
@@ -185,7 +123,7 @@ class HybridRetriever:
             if len(found) < len(missing):  # the store changed under the keyword index (another
                 self.invalidate()  # process wrote): rebuild it and search again, once
                 if not _retry:
-                    return self.retrieve(query, k=k, filters=filters, _retry=True)
+                    return self.retrieve(query, k=k, filters=filters, intent=intent, _retry=True)
                 chosen = [cid for cid in chosen if cid in similarity or cid in found]
             for cid, (chunk, stored) in found.items():
                 chunks[cid] = chunk
@@ -201,15 +139,21 @@ class HybridRetriever:
 
 
     def expand(
-        self, query: str, passages: Sequence[ScoredChunk], filters: dict[str, str] | None = None
+        self,
+        query: str,
+        passages: Sequence[ScoredChunk],
+        *,
+        filters: dict[str, str] | None = None,
+        intent: Intent | None = None,
     ) -> list[ScoredChunk]:
         """What the answerer reads: the passages, then the rest of the top practice (a fact often
         sits one chunk away from the one that matched). Questions about several practices keep
         just the passages. Added chunks come after the passages, with the lowest passage score."""
         if not passages:
             return []
-        filters = validate_filters(filters)
-        if analyse(query).multi:
+        filters = filters or {}
+        intent = intent or analyse(query)
+        if intent.multi:
             # more practices, so that "which practices ..." can list them all, and the whole text
             # of each practice found (up to `multi_practices`): the passage that matched a practice
             # is often its introduction, while the figure the question compares sits in another
@@ -222,7 +166,7 @@ class HybridRetriever:
                     if chunk.id not in have and matches_filters(chunk, filters):
                         extra.append(ScoredChunk(chunk, floor))
                         have.add(chunk.id)
-            deeper = self.retrieve(query, k=min(MAX_K, 4 * len(passages)), filters=filters)
+            deeper = self.retrieve(query, k=min(MAX_K, 4 * len(passages)), filters=filters, intent=intent)
             return [*passages, *extra, *(p for p in deeper if p.chunk.id not in have)]
         have = {p.chunk.id for p in passages}
         floor = min(p.score for p in passages)
@@ -244,34 +188,3 @@ def _diverse(ranked: Sequence[str], chunks: dict[str, Chunk], k: int) -> list[st
         (rest if practice in seen else first).append(cid)
         seen.add(practice)
     return (first + rest)[:k]
-
-
-def to_document(passage: ScoredChunk) -> Document:
-    chunk = passage.chunk
-    return Document(
-        page_content=chunk.text,
-        id=chunk.id,
-        metadata={
-            "practice_id": chunk.practice_id,
-            "title": chunk.title,
-            "section": chunk.section,
-            "source": chunk.source,
-            "start": chunk.start,
-            "end": chunk.end,
-            "score": passage.score,
-            **chunk.metadata,
-        },
-    )
-
-
-class PraxisRetriever(BaseRetriever):
-    """Praxis retrieval as a LangChain BaseRetriever, for composing into users' own chains."""
-
-    retriever: Any
-    k: int = 5
-    filters: dict[str, str] | None = None
-
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[Document]:
-        return [to_document(p) for p in self.retriever.retrieve(query, k=self.k, filters=self.filters)]

@@ -1,12 +1,27 @@
-"""Word-level text analysis shared by retrieval scoring and the extractive answerer."""
+"""The shared vocabulary: how words, numbers, years, names and citation markers are recognised.
+
+Every module that reads words or numbers takes them from here, so that retrieval, answering,
+facts and evaluation agree on what a word, a number or a marker is. General English and the
+template's patterns only: nothing here names a practice, place or organisation of a corpus.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+# a word: letters and digits, with inner hyphens and apostrophes ("car-parts", "member's")
+WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 NUMBER = re.compile(r"\d[\d\s,.]*\d|\d")
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # a four-digit year of the last two centuries
+NAME = re.compile(r"\b[A-Z][\w'’&-]*\w")  # a capitalised word: a proper name or a sentence start
+# the [n] citation marker of an answer
+MARKER = re.compile(r"\[(\d{1,3})\]")
+# words by which a follow-up refers back to what the conversation was about
+FOLLOW_UP_WORDS = frozenset(
+    """it its it's they them their this that these those he she there one""".split()
+) | {"the scheme", "the practice"}
+REFERS_BACK = re.compile(r"\b(it|its|they|them|their|this|that|these|those|one|ones)\b", re.IGNORECASE)
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before
@@ -33,7 +48,7 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
+    return WORD.findall(fold(text))
 
 
 def stem(word: str) -> str:

@@ -18,8 +18,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from assistant.errors import InvalidQuestion
-from assistant.text import sentence_spans
 from assistant.types import Practice
+from assistant.vocabulary import sentence_spans
 
 # Bump when the rules change: stored facts of an older version are re-extracted on read.
 FACTS_VERSION = 1

@@ -29,11 +29,20 @@ LLM_EXTRA = "pip install -e '.[llm]'"
 
 
 class Generator(Protocol):
-    """A chat model. Messages are system/user/assistant turns; both methods raise BackendError."""
+    """A chat model. Messages are system/user/assistant turns; complete, stream and load raise
+    BackendError."""
 
     def complete(self, messages: Sequence[Message]) -> str: ...
 
     def stream(self, messages: Sequence[Message]) -> Iterator[str]: ...
+
+    def load(self) -> object:
+        """Load the model now (a no-op for a remote server)."""
+        ...
+
+    def count_tokens(self, messages: Sequence[Message]) -> int | None:
+        """The prompt's tokens by the model's own tokenizer; None when this backend cannot count."""
+        ...
 
 
 def require(module: str, package: str) -> None:
@@ -213,6 +222,12 @@ class OpenAIGenerator:
     def _where(self) -> str:
         return self.base_url or "the OpenAI API"
 
+    def load(self) -> None:
+        """Nothing to load here: the server holds the model."""
+
+    def count_tokens(self, messages: Sequence[Message]) -> int | None:
+        return None  # the server's tokenizer is out of reach; callers estimate
+
     def _convert(self, messages: Sequence[Message]) -> list[tuple[str, str]]:
         return [(m.role, m.content) for m in messages]
 
@@ -254,6 +269,12 @@ class ScriptedGenerator:
         self.prompts: list[list[Message]] = []
 
     model_name = "scripted"
+
+    def load(self) -> None:
+        """Nothing to load."""
+
+    def count_tokens(self, messages: Sequence[Message]) -> int | None:
+        return None
 
     def complete(self, messages: Sequence[Message]) -> str:
         return "".join(self.stream(messages))

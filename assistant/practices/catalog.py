@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assistant.compare import MAX_PRACTICES, MIN_PRACTICES, Comparison, build_comparison
 from assistant.errors import InvalidQuestion, UnknownPractice
-from assistant.facts import Fact, FactFilter, FilterMatch, extract_facts, match_filter
-from assistant.similar import SimilarPractice, rank_similar, validate_similar_args
-from assistant.store import ChromaStore
-from assistant.text import fold
+from assistant.practices.compare import MAX_PRACTICES, MIN_PRACTICES, Comparison, build_comparison
+from assistant.practices.facts import Fact, FactFilter, FilterMatch, extract_facts, match_filter
+from assistant.practices.similar import SimilarPractice, rank_similar, validate_similar_args
+from assistant.store.chroma import ChromaStore
 from assistant.types import Practice
+from assistant.vocabulary import fold
 
 MAX_REF_CHARS = 200
 

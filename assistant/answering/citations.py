@@ -6,8 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.text import numbers
 from assistant.types import Citation, ScoredChunk
+from assistant.vocabulary import numbers
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 

@@ -18,25 +18,29 @@ import socket
 import time
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
-import chromadb
 import numpy as np
 from chromadb.api import ClientAPI
-from chromadb.api.types import Documents, EmbeddingFunction
-from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import ModelMismatchError, StoreError
-from assistant.facts import FACTS_VERSION, Fact
-from assistant.types import Chunk, Practice, ScoredChunk, Section
+from assistant.practices.facts import FACTS_VERSION, Fact
+from assistant.store.client import ChromaEmbeddingFunction
+from assistant.store.records import (
+    chunk_from_row,
+    chunk_metadata,
+    facts_from_data,
+    practice_from_json,
+    practice_to_json,
+    row_id,
+)
+from assistant.types import Chunk, Practice, ScoredChunk
 
 log = logging.getLogger(__name__)
 
-METADATA_KEYS = ("country", "region", "theme")
 PAGE_ROWS = 10_000  # rows per get() when reading a whole collection: bounded memory and payloads
 # documents-collection metadata: the write session. WRITES_OPEN is 1 while a writer may be mid-way
 # (a crash leaves it so: the next reconcile() then scans); WRITER holds the writer's lease until
@@ -62,135 +66,6 @@ class DocumentRecord:
     source: str
     file_hash: str = ""  # fingerprint of the file it came from, to skip unchanged files unread
     facts_version: int = 0  # version of the fact rules its stored key facts come from (0: none)
-
-
-def open_client(
-    data_dir: Path,
-    chroma_url: str | None = None,
-    *,
-    tenant: str = "default_tenant",
-    database: str = "default_database",
-    api_key: str | None = None,
-) -> ClientAPI:
-    """An embedded PersistentClient under data_dir/chroma, or an HttpClient for a Chroma server
-    (a `chroma run` process, a distributed deployment, or Chroma Cloud with tenant, database and
-    api_key). Raises StoreError when the server cannot be reached or refuses the database."""
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    if chroma_url:
-        from urllib.parse import urlparse
-
-        url = urlparse(chroma_url)
-        if url.scheme not in ("http", "https") or not url.hostname:
-            raise StoreError(f"PRAXIS_STORE__CHROMA_URL={chroma_url!r} is not an http(s)://host:port URL")
-        try:
-            return chromadb.HttpClient(
-                host=url.hostname,
-                port=url.port or (443 if url.scheme == "https" else 8000),
-                ssl=url.scheme == "https",
-                headers={"x-chroma-token": api_key} if api_key else None,
-                settings=chroma_settings,
-                tenant=tenant,
-                database=database,
-            )
-        except NotFoundError as exc:
-            raise StoreError(
-                f"the Chroma server at {chroma_url} has no tenant {tenant!r} with database {database!r} "
-                f"({exc}); create it or set PRAXIS_STORE__CHROMA_TENANT / PRAXIS_STORE__CHROMA_DATABASE"
-            ) from exc
-        except Exception as exc:  # chromadb raises plain exceptions for connection problems
-            raise StoreError(f"cannot reach the Chroma server at {chroma_url}: {exc}") from exc
-    path = Path(data_dir) / "chroma"
-    path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-
-
-class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
-    """Our Embeddings, handed to Chroma so it never falls back to downloading its default model."""
-
-    def __init__(self, embeddings: Embeddings) -> None:
-        self._embeddings = embeddings
-
-    def __call__(self, input: Documents) -> list[Any]:  # noqa: A002 - Chroma's parameter name
-        return self._embeddings.embed_documents(list(input))  # type: ignore[return-value]
-
-    def embed_query(self, input: Documents) -> list[Any]:  # noqa: A002
-        return [self._embeddings.embed_query(text) for text in input]  # type: ignore[misc]
-
-    @staticmethod
-    def name() -> str:
-        return "praxis"
-
-    def default_space(self) -> str:  # type: ignore[override]
-        return "cosine"
-
-    def get_config(self) -> dict[str, Any]:
-        return {"model": getattr(self._embeddings, "model_name", "unknown")}
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> ChromaEmbeddingFunction:
-        raise StoreError("Praxis collections are opened by Praxis, which passes its own embedder")
-
-
-def _practice_to_json(practice: Practice, facts: Sequence[Fact] | None = None) -> str:
-    data = asdict(practice)
-    if facts is not None:  # key facts ride along in the same record (see assistant/facts.py)
-        data["facts"] = [asdict(f) for f in facts]
-        data["facts_version"] = FACTS_VERSION
-    return json.dumps(data, ensure_ascii=False)
-
-
-def _facts_from_data(data: dict[str, Any]) -> list[Fact] | None:
-    """The stored facts, or None when the record has none or they come from older rules."""
-    if data.get("facts_version") != FACTS_VERSION or not isinstance(data.get("facts"), list):
-        return None
-    return [Fact.from_dict(f) for f in data["facts"]]
-
-
-def _practice_from_json(raw: str) -> Practice:
-    data = json.loads(raw)
-    data.pop("facts", None)
-    data.pop("facts_version", None)
-    data["sections"] = [Section(**s) for s in data["sections"]]
-    return Practice(**data)
-
-
-def row_id(chunk: Chunk, doc_hash: str) -> str:
-    """The stored id of a chunk in one document version.
-
-    Versioned so that writing a new version never overwrites the rows of the committed one: an
-    interrupted write then leaves the old version whole plus orphans that reconcile() removes.
-    """
-    return f"{chunk.id}-{doc_hash[:12]}"
-
-
-def _chunk_metadata(chunk: Chunk, doc_hash: str) -> dict[str, Any]:
-    meta: dict[str, Any] = {
-        "practice_id": chunk.practice_id,
-        "title": chunk.title,
-        "section": chunk.section,
-        "ordinal": chunk.ordinal,
-        "start": chunk.start,
-        "end": chunk.end,
-        "source": chunk.source,
-        "doc_hash": doc_hash,
-    }
-    for key in METADATA_KEYS:
-        meta[key] = chunk.metadata.get(key, "")
-    return meta
-
-
-def _chunk_from_row(text: str, meta: dict[str, Any]) -> Chunk:
-    return Chunk(
-        practice_id=str(meta["practice_id"]),
-        title=str(meta["title"]),
-        section=str(meta["section"]),
-        ordinal=int(meta["ordinal"]),
-        text=text,
-        start=int(meta["start"]),
-        end=int(meta["end"]),
-        source=str(meta["source"]),
-        metadata={k: str(meta.get(k, "")) for k in METADATA_KEYS if meta.get(k)},
-    )
 
 
 class ChromaStore:
@@ -443,14 +318,14 @@ class ChromaStore:
             rows = self._documents.get(ids=[practice_id], include=["documents"])
         if not rows["ids"]:
             return None
-        return _practice_from_json(rows["documents"][0])
+        return practice_from_json(rows["documents"][0])
 
     def practices(self) -> list[Practice]:
         if not self._open(create=False):
             return []
         _, columns = self._get_all(self._documents, ["documents"])
         return sorted(
-            (_practice_from_json(doc) for doc in columns["documents"]), key=lambda p: p.title.lower()
+            (practice_from_json(doc) for doc in columns["documents"]), key=lambda p: p.title.lower()
         )
 
     def replace_document(
@@ -513,7 +388,7 @@ class ChromaStore:
                 ids=[row_id(c, h) for c, _, h in part],
                 documents=[c.text for c, _, _ in part],
                 embeddings=[list(v) for _, v, _ in part],
-                metadatas=[_chunk_metadata(c, h) for c, _, h in part],
+                metadatas=[chunk_metadata(c, h) for c, _, h in part],
             )
         # a practice's record carries the normalised mean of its chunk vectors: distinct points
         # keep the documents collection's vector index cheap to grow (and allow "similar practices")
@@ -537,7 +412,7 @@ class ChromaStore:
                 metadatas.append(meta)
             self._documents.upsert(
                 ids=[p.id for p, _, _ in part_items],
-                documents=[_practice_to_json(p, (facts or {}).get(p.id)) for p, _, _ in part_items],
+                documents=[practice_to_json(p, (facts or {}).get(p.id)) for p, _, _ in part_items],
                 embeddings=means[i : i + batch],
                 metadatas=metadatas,  # type: ignore[arg-type]
             )
@@ -559,7 +434,7 @@ class ChromaStore:
         rows = self._documents.get(ids=[practice_id], include=["documents"])
         if not rows["ids"]:
             return None
-        return _facts_from_data(json.loads(rows["documents"][0]))
+        return facts_from_data(json.loads(rows["documents"][0]))
 
     def practices_with_facts(self) -> list[tuple[Practice, list[Fact] | None]]:
         """Every practice with its stored facts (None where missing or outdated), by title."""
@@ -567,7 +442,7 @@ class ChromaStore:
             return []
         _, columns = self._get_all(self._documents, ["documents"])
         pairs = [
-            (_practice_from_json(doc), _facts_from_data(json.loads(doc))) for doc in columns["documents"]
+            (practice_from_json(doc), facts_from_data(json.loads(doc))) for doc in columns["documents"]
         ]
         return sorted(pairs, key=lambda pair: pair[0].title.lower())
 
@@ -578,10 +453,10 @@ class ChromaStore:
         rows = self._documents.get(ids=[practice_id], include=["documents", "embeddings", "metadatas"])
         if not rows["ids"]:
             return False
-        practice = _practice_from_json(rows["documents"][0])
+        practice = practice_from_json(rows["documents"][0])
         self._documents.update(
             ids=[practice_id],
-            documents=[_practice_to_json(practice, facts)],
+            documents=[practice_to_json(practice, facts)],
             embeddings=[list(rows["embeddings"][0])],
             metadatas=[{**rows["metadatas"][0], "facts_version": FACTS_VERSION}],
         )
@@ -680,7 +555,7 @@ class ChromaStore:
             return []
         _, columns = self._get_all(self._chunks, ["documents", "metadatas"])
         return [
-            _chunk_from_row(t, m) for t, m in zip(columns["documents"], columns["metadatas"], strict=True)
+            chunk_from_row(t, m) for t, m in zip(columns["documents"], columns["metadatas"], strict=True)
         ]
 
     def chunk_rows(self) -> list[tuple[str, Chunk]]:
@@ -689,7 +564,7 @@ class ChromaStore:
             return []
         ids, columns = self._get_all(self._chunks, ["documents", "metadatas"])
         return [
-            (rid, _chunk_from_row(t, m))
+            (rid, chunk_from_row(t, m))
             for rid, t, m in zip(ids, columns["documents"], columns["metadatas"], strict=True)
         ]
 
@@ -707,7 +582,7 @@ class ChromaStore:
             for rid, text, meta in zip(ids, texts, metas, strict=True):
                 pid = str(meta.get("practice_id"))
                 if pid in hashes and meta.get("doc_hash") == hashes[pid]:
-                    found[pid].append((rid, _chunk_from_row(text, meta)))
+                    found[pid].append((rid, chunk_from_row(text, meta)))
 
         if whole:
             ids, columns = self._get_all(self._chunks, ["documents", "metadatas"])
@@ -734,7 +609,7 @@ class ChromaStore:
         if not self._open(create=False):
             return []
         rows = self._chunks.get(where={"practice_id": practice_id}, include=["documents", "metadatas"])
-        chunks = [_chunk_from_row(t, m) for t, m in zip(rows["documents"], rows["metadatas"], strict=True)]
+        chunks = [chunk_from_row(t, m) for t, m in zip(rows["documents"], rows["metadatas"], strict=True)]
         return sorted(chunks, key=lambda c: c.ordinal)
 
     def chunks_by_id(self, ids: Sequence[str]) -> dict[str, tuple[Chunk, list[float]]]:
@@ -743,7 +618,7 @@ class ChromaStore:
             return {}
         rows = self._chunks.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
         return {
-            cid: (_chunk_from_row(text, meta), [float(x) for x in vector])
+            cid: (chunk_from_row(text, meta), [float(x) for x in vector])
             for cid, text, meta, vector in zip(
                 rows["ids"], rows["documents"], rows["metadatas"], rows["embeddings"], strict=True
             )
@@ -775,7 +650,7 @@ class ChromaStore:
                 return []
             result = self._nearest(vector, k, where)
         return [
-            ScoredChunk(_chunk_from_row(text, meta), 1.0 - float(dist))
+            ScoredChunk(chunk_from_row(text, meta), 1.0 - float(dist))
             for text, meta, dist in zip(
                 result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
             )

@@ -26,13 +26,15 @@ import math
 import re
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from assistant.citations import cite
-from assistant.extractive import ExtractiveAnswerer
-from assistant.generation import Generator
-from assistant.text import NUMBER, content_terms, fold, numbers, sentence_spans
-from assistant.types import Citation, Message, ScoredChunk
+from assistant.answering.base import Draft
+from assistant.answering.citations import cite
+from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.llm.backends import Generator
+from assistant.question import Question
+from assistant.types import Citation, Message, ScoredChunk, TextDelta
+from assistant.vocabulary import NUMBER, content_terms, fold, numbers, sentence_spans
 
 log = logging.getLogger(__name__)
 
@@ -81,20 +83,6 @@ class PromptPassage:
             pieces.append(sentence)
             previous_end = end
         return " ".join("".join(pieces).split())
-
-
-@dataclass
-class Generated:
-    """What the generative answerer decided: the final text and citations, or an abstention."""
-
-    text: str
-    citations: list[Citation]
-    abstained: bool
-    fallback: str | None = None  # why the extractive answer (or abstention) replaced the model's reply
-    first_token_at: float | None = None  # time.perf_counter() of the model's first token
-    dropped: list[tuple[str, str]] = field(default_factory=list)  # (sentence, reason) removed by guards
-    raw: str = ""  # the model's reply before the guards
-    prompt_tokens: int | None = None  # the prompt's length by the model's tokenizer (or an estimate)
 
 
 def select_passages(
@@ -375,13 +363,12 @@ class GenerativeAnswerer:
 
     def count_tokens(self, messages: Sequence[Message]) -> int:
         """The prompt's tokens by the generator's own tokenizer, or an estimate when it has none."""
-        counter = getattr(self.generator, "count_tokens", None)
-        if counter is not None:
-            try:
-                return int(counter(messages))
-            except Exception as exc:  # noqa: BLE001 - counting is advisory; the estimate will do
-                log.warning("could not count prompt tokens error=%r; estimating", exc)
-        return estimate_tokens(messages)
+        try:
+            counted = self.generator.count_tokens(messages)
+        except Exception as exc:  # noqa: BLE001 - counting is advisory; the estimate will do
+            log.warning("could not count prompt tokens error=%r; estimating", exc)
+            counted = None
+        return estimate_tokens(messages) if counted is None else int(counted)
 
     def prompt_for(
         self, question: str, query: str, passages: Sequence[ScoredChunk], evidence: Sequence[Citation],
@@ -401,56 +388,37 @@ class GenerativeAnswerer:
                 return prompt, messages, tokens
             budget = min(int(budget * 0.8), sum(end - start for p in prompt for start, end in p.spans) - 1)
 
-    def answer(
-        self,
-        question: str,
-        passages: Sequence[ScoredChunk],
-        *,
-        query: str | None = None,
-        history: Sequence[Message] = (),
-    ) -> tuple[str, list[Citation]] | None:
-        """(text, citations), or None to abstain; the same contract as ExtractiveAnswerer.answer."""
-        result = None
-        for item in self.stream(question, passages, query=query, history=history):
-            if isinstance(item, Generated):
-                result = item
-        if result is None or result.abstained:
-            return None
-        return result.text, result.citations
+    def warm_up(self) -> None:
+        """Load the model now, so that no answer's latency includes loading it."""
+        self.generator.load()
 
     def stream(
-        self,
-        question: str,
-        passages: Sequence[ScoredChunk],
-        *,
-        query: str | None = None,
-        history: Sequence[Message] = (),
-        found: int | None = None,
-    ) -> Iterator[str | Generated]:
-        """Guarded text deltas (whole sentences), then one `Generated`. Raises BackendError.
-        The first `found` passages are what retrieval found (default: all); any after them were
-        read in for context, as for the extractive answer."""
-        query = query or question
-        reply = self.evidence.reply(question, passages, k=found, about=query if query != question else None)
+        self, question: Question, passages: Sequence[ScoredChunk], *, found: int
+    ) -> Iterator[TextDelta | Draft]:
+        """The Answerer protocol: guarded text deltas (whole sentences), then one Draft. Raises
+        BackendError. The model is called only where the extractive answer finds evidence."""
+        reply = self.evidence.reply(question.text, passages, k=found, about=question.about,
+                                    intent=question.intent, about_intent=question.query_intent)
         extractive = None if reply is None or reply.abstained else (reply.text, reply.citations)
         if extractive is None:  # retrieval holds no evidence: no model call, abstain
-            yield Generated("", [], True, fallback="no evidence in the retrieved passages")
+            yield Draft("", abstained=True, fallback="no evidence in the retrieved passages")
             return
-        prompt, messages, tokens = self.prompt_for(question, query, passages, extractive[1], history)
+        query, history = question.query, list(question.history)
+        prompt, messages, tokens = self.prompt_for(question.text, query, passages, extractive[1], history)
         log.info("prompt passages=%d prompt_tokens=%d", len(prompt), tokens)
-        guard = SentenceGuard(question, prompt, passages, history)
+        guard = SentenceGuard(question.text, prompt, passages, history)
         emitted: list[str] = []
         raw = ""
         first_token_at = None
         done = 0  # sentences of the reply already judged
 
-        def judge(sentences: list[str]) -> Iterator[str]:
+        def judge(sentences: list[str]) -> Iterator[TextDelta]:
             for sentence in sentences:
                 kept = guard.check(sentence)
                 if kept is not None:
                     piece = kept if not emitted else " " + kept
                     emitted.append(piece)
-                    yield piece
+                    yield TextDelta(piece)
 
         for token in self.generator.stream(messages):
             if first_token_at is None:
@@ -466,9 +434,10 @@ class GenerativeAnswerer:
                 yield from judge(sentences[done:complete])
                 done = complete
         yield from judge(split_reply(raw)[done:])
+        if guard.dropped:
+            log.info("guards removed sentences=%d raw=%r", len(guard.dropped), raw[:300])
         if emitted:
-            text = "".join(emitted)
-            yield Generated(text, guard.citations, False, None, first_token_at, guard.dropped, raw, tokens)
+            yield Draft("".join(emitted), guard.citations, prompt_tokens=tokens, first_token_at=first_token_at)
             return
         reason = (
             "the model found no answer in the passages; the quoted evidence is shown"
@@ -476,5 +445,5 @@ class GenerativeAnswerer:
             else "no generated sentence passed the guards"
         )
         text, citations = extractive
-        yield text
-        yield Generated(text, citations, False, reason, first_token_at, guard.dropped, raw, tokens)
+        yield TextDelta(text)
+        yield Draft(text, citations, prompt_tokens=tokens, fallback=reason, first_token_at=first_token_at)

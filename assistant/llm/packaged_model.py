@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant.errors import BackendError, ConfigError
-from assistant.generation import LLM_EXTRA
+from assistant.llm.backends import LLM_EXTRA
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.facts import KIND_LABELS, Fact
-from assistant.text import sentence_spans
+from assistant.practices.facts import KIND_LABELS, Fact
 from assistant.types import Citation, Practice
+from assistant.vocabulary import sentence_spans
 
 COMPARE_SECTIONS: tuple[str, ...] = (
     "Resources needed",

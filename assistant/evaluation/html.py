@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from assistant.evaluation import LABELS, METRICS, OVERALL
+from assistant.evaluation.metrics import LABELS, METRICS, OVERALL
 
 RATE_METRICS = [m for m in METRICS if not m.startswith("latency")]
 BAR_W, ROW_H, LABEL_W = 260, 20, 90

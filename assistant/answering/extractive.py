@@ -20,30 +20,35 @@ How the answer is chosen:
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.citations import cite
+from assistant.answering.base import Draft, lines_of
+from assistant.answering.citations import cite, supported_only, verify
 from assistant.question import (
     COUNTRY_WORDS,
     DEMONYMS,
     TRANSFER,
     Intent,
+    Question,
     analyse,
     expand,
     kind_terms,
     parts,
     selects_practices,
 )
-from assistant.text import content_terms, fold, normalise_numbers, numbers, sentence_spans, stem, words
-from assistant.types import Citation, ScoredChunk
+from assistant.types import Citation, ScoredChunk, TextDelta
+from assistant.vocabulary import content_terms, fold, normalise_numbers, numbers, sentence_spans, stem, words
+
+log = logging.getLogger(__name__)
 
 # The document says it does not have the fact.
 ABSENCE = re.compile(
@@ -228,14 +233,46 @@ class ExtractiveAnswerer:
 
     # -- the reply -------------------------------------------------------------------------
 
+    def stream(
+        self, question: Question, passages: Sequence[ScoredChunk], *, found: int
+    ) -> Iterator[TextDelta | Draft]:
+        """The Answerer protocol: the reply line by line, then its Draft. A claim whose citation
+        does not back it is dropped; with nothing left, the Draft abstains."""
+        reply = self.reply(question.text, passages, k=found, about=question.about,
+                           intent=question.intent, about_intent=question.query_intent)
+        if reply is None:
+            yield Draft("", abstained=True)
+            return
+        text, citations = reply.text, reply.citations
+        problems = verify(text, citations, passages)
+        if problems:  # never show a claim its citation does not back
+            log.warning("dropping unsupported claims problems=%s", problems)
+            text, citations = supported_only(text, citations, passages)
+            if not citations:
+                yield Draft("", abstained=True)
+                return
+        yield from lines_of(text)
+        yield Draft(text, citations, reply.abstained)
+
+    def warm_up(self) -> None:
+        """Nothing to load: the embedder loads with the store."""
+
     def reply(
-        self, question: str, passages: Sequence[ScoredChunk], k: int | None = None, about: str | None = None
+        self,
+        question: str,
+        passages: Sequence[ScoredChunk],
+        k: int | None = None,
+        about: str | None = None,
+        *,
+        intent: Intent | None = None,
+        about_intent: Intent | None = None,
     ) -> Reply | None:
         """The answer, an abstention that cites what the document says it lacks, or None when
         nothing in the passages answers the question. The first k passages are what retrieval
         found (default: all); any after them were read in for context. `about` is the standalone
-        query of a follow-up ("... it ..." plus what it refers to): it decides which practice."""
-        intent = analyse(question)
+        query of a follow-up ("... it ..." plus what it refers to): it decides which practice.
+        `intent` / `about_intent`: the analyses of question / about, when already made."""
+        intent = intent or analyse(question)
         found = sentences(passages)
         q_terms = list(dict.fromkeys(intent.terms))
         if not found or not q_terms:
@@ -255,7 +292,9 @@ class ExtractiveAnswerer:
                 whole.append(self._similarities(question, found, q_terms, idf, intent))
             return whole[0]
 
-        about_terms = [t for t in dict.fromkeys(analyse(about).terms) if t not in q_terms] if about else []
+        about_terms = (
+            [t for t in dict.fromkeys((about_intent or analyse(about)).terms) if t not in q_terms] if about else []
+        )
         about_idf = {t: math.log(1 + n / (1 + sum(1 for s in found if match(t, s.terms))))
                      for t in about_terms}
 
@@ -325,12 +364,6 @@ class ExtractiveAnswerer:
         chosen = self._fill(intent, q_terms, idf, own, practice_terms[focus], contexts[focus], chosen)
         absent = [a for a in absent if all(not _overlaps(a, x) for x in chosen)]
         return self._render(chosen + absent[:1], abstained=False)
-
-    def answer(self, question: str, passages: Sequence[ScoredChunk]) -> tuple[str, list[Citation]] | None:
-        reply = self.reply(question, passages)
-        if reply is None or reply.abstained:
-            return None
-        return reply.text, reply.citations
 
     def required_coverage(self, terms: int) -> float:
         """How much of the question a practice must name to be about it: half of a short
