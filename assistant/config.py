@@ -94,11 +94,15 @@ class LLMSettings(BaseModel):
     n_threads: int | None = Field(default=None, ge=1, le=256, description="llamacpp: CPU threads")
     timeout_s: float = Field(default=120.0, gt=0, le=3600, description="openai: request timeout")
     context_chars: int = Field(
-        default=500, ge=200, le=20_000,
+        default=500,
+        ge=200,
+        le=20_000,
         description="passage text in the prompt; prefill time grows with it (~89 tokens/s on 2 cores)",
     )
     prompt_tokens: int = Field(
-        default=320, ge=64, le=131_072,
+        default=320,
+        ge=64,
+        le=131_072,
         description="longest prompt, in the model's tokens: the passages shrink to fit (time to first token)",
     )
 
@@ -110,7 +114,7 @@ class ServerSettings(BaseModel):
         default=None, description="key for the admin routes (ingest, delete); unset = admin routes off"
     )
     cors_origins: list[str] = Field(
-        default_factory=list, description='browser origins allowed to call the API; [] = CORS off'
+        default_factory=list, description="browser origins allowed to call the API; [] = CORS off"
     )
 
 
@@ -151,9 +155,7 @@ def load_settings(**overrides: Any) -> Settings:
                 merged[key] = value
         return Settings.model_validate(merged)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
         raise ConfigError(
             f"invalid settings ({problems}); fix the PRAXIS_* environment variable or the flag"
         ) from exc

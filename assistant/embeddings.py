@@ -42,9 +42,7 @@ def resolve_model_path(model: str) -> Path:
         try:
             module = __import__(module_name)
         except ImportError as exc:
-            raise ConfigError(
-                f"embedding model {model!r} needs its package: pip install {package}"
-            ) from exc
+            raise ConfigError(f"embedding model {model!r} needs its package: pip install {package}") from exc
         return Path(module.get_model_path())
     path = Path(model).expanduser()
     if path.is_dir():

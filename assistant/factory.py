@@ -107,9 +107,7 @@ def _cached_llamacpp(
     )
 
 
-def build_generator(
-    settings: Settings, *, progress: Callable[[int, int], None] | None = None
-) -> Generator:
+def build_generator(settings: Settings, *, progress: Callable[[int, int], None] | None = None) -> Generator:
     """The language model of answer.backend. `progress(done, total)` reports the one-time
     assembly of the packaged default model (bytes). Raises ConfigError for a missing extra."""
     llm = settings.llm
@@ -168,8 +166,8 @@ def build_assistant(
                 context_chars=settings.llm.context_chars,
                 max_prompt_tokens=settings.llm.prompt_tokens,
             )
-        case other:
-            raise ConfigError(f"unknown answer backend {other!r}")
+        case unknown:
+            raise ConfigError(f"unknown answer backend {unknown!r}")
     return Assistant(retriever, answerer, k=settings.retrieval.k)
 
 

@@ -84,7 +84,9 @@ class Assistant:
 
     def _run(self, asked: Question) -> Iterator[Event]:
         started = time.perf_counter()
-        passages = self.retriever.retrieve(asked.query, k=asked.k, filters=asked.filters, intent=asked.query_intent)
+        passages = self.retriever.retrieve(
+            asked.query, k=asked.k, filters=asked.filters, intent=asked.query_intent
+        )
         retrieved = time.perf_counter()
         draft: Draft | None = None
         if self.covers(passages):

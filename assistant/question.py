@@ -303,8 +303,9 @@ class Question:
         cls, text: str, history: Sequence[Message], query: str, *, k: int, filters: dict[str, str]
     ) -> Question:
         intent = analyse(text)
-        return cls(text, tuple(history), query, intent, intent if query == text else analyse(query), k,
-                   dict(filters))
+        return cls(
+            text, tuple(history), query, intent, intent if query == text else analyse(query), k, dict(filters)
+        )
 
 
 def is_foreign(question: str) -> bool:

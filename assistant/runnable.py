@@ -31,8 +31,11 @@ class AssistantRunnable(Runnable[Any, Any]):
         question, options = _runnable_args(input)
         return self.assistant.ask(question, **options).to_dict()
 
-    def stream(  # type: ignore[override]
-        self, input: Any, config: RunnableConfig | None = None, **kwargs: Any  # noqa: A002
+    def stream(
+        self,
+        input: Any,
+        config: RunnableConfig | None = None,
+        **kwargs: Any,  # noqa: A002
     ) -> Iterator[Any]:
         question, options = _runnable_args(input)
         for event in self.assistant.stream(question, **options):

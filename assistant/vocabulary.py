@@ -59,8 +59,22 @@ def stem(word: str) -> str:
     for suffix in ("ises", "ised", "ise", "izes", "ized", "ize"):  # pedestrianise -> pedestrian
         if word.endswith(suffix) and len(word) - len(suffix) >= 7:
             return word[: -len(suffix)]
-    for suffix in ("ships", "ship", "ations", "ation", "ings", "ing", "ies", "ied", "ers", "er",
-                   "es", "ed", "ly", "s"):
+    for suffix in (
+        "ships",
+        "ship",
+        "ations",
+        "ation",
+        "ings",
+        "ing",
+        "ies",
+        "ied",
+        "ers",
+        "er",
+        "es",
+        "ed",
+        "ly",
+        "s",
+    ):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
                 break  # 'assess', 'campus', 'analysis' are not plurals
@@ -98,15 +112,22 @@ def numbers(text: str) -> set[str]:
     return found
 
 
-_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-          "fifteen sixteen seventeen eighteen nineteen").split()
+_UNITS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+).split()
 _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 NUMBER_WORDS: dict[str, int] = {w: i for i, w in enumerate(_UNITS)}
 NUMBER_WORDS.update({w: 10 * (i + 2) for i, w in enumerate(_TENS)})
 NUMBER_WORDS.update({"a dozen": 12, "a hundred": 100, "one hundred": 100, "a thousand": 1000})
 _NUMBER_WORD = re.compile(
-    r"\b(?:(" + "|".join(_TENS) + r")[-\s](" + "|".join(_UNITS[1:10]) + r")|("
-    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r"))\b",
+    r"\b(?:("
+    + "|".join(_TENS)
+    + r")[-\s]("
+    + "|".join(_UNITS[1:10])
+    + r")|("
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+    + r"))\b",
     re.IGNORECASE,
 )
 

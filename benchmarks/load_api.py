@@ -111,8 +111,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load (max 600)")
-    parser.add_argument("--embedding", choices=["sentence-transformers", "hashing"],
-                        default="sentence-transformers")
+    parser.add_argument(
+        "--embedding", choices=["sentence-transformers", "hashing"], default="sentence-transformers"
+    )
     parser.add_argument("--data-dir", help="an already ingested data dir (default: a fresh temp one)")
     args = parser.parse_args()
     if not 1 <= args.clients <= 64 or not 1 <= args.duration <= 600:
@@ -129,7 +130,11 @@ def main() -> int:
         url = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
             [*praxis, "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", data_dir],
-            env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         try:
             deadline = time.monotonic() + 120
@@ -149,15 +154,17 @@ def main() -> int:
         finally:
             server.terminate()
             server.wait(timeout=30)
-    result.update({
-        "embedding_model": health["embedding_model"],
-        "answer_backend": health["answer_backend"],
-        "practices": health["practices"],
-        "chunks": health["chunks"],
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-    })
+    result.update(
+        {
+            "embedding_model": health["embedding_model"],
+            "answer_backend": health["answer_backend"],
+            "practices": health["practices"],
+            "chunks": health["chunks"],
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
+    )
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / f"load_api-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(json.dumps(result, indent=2))

@@ -71,15 +71,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         if answer.prompt_tokens is not None:  # the model was called
             counted.append((answer.prompt_tokens, row.id, generator.prompts[before]))
     tokens = [t for t, _, _ in counted]
-    print(f"{args.testset}: {len(rows)} questions, {len(counted)} reach the model "
-          f"(the others abstain or answer without it)")
-    print(f"model: {Path(model).name}; limits: llm.context_chars={settings.llm.context_chars}, "
-          f"llm.prompt_tokens={settings.llm.prompt_tokens}")
+    print(
+        f"{args.testset}: {len(rows)} questions, {len(counted)} reach the model "
+        f"(the others abstain or answer without it)"
+    )
+    print(
+        f"model: {Path(model).name}; limits: llm.context_chars={settings.llm.context_chars}, "
+        f"llm.prompt_tokens={settings.llm.prompt_tokens}"
+    )
     if tokens:
-        print(f"prompt tokens (chat template included): p50 {statistics.median(tokens):.0f}, "
-              f"p95 {percentile(tokens, 95):.0f}, max {max(tokens)}, mean {statistics.mean(tokens):.0f}")
-        print(f"system prompt: {system} tokens (reused from the previous call); new tokens per question: "
-              f"p50 {statistics.median(tokens) - system:.0f}, max {max(tokens) - system}")
+        print(
+            f"prompt tokens (chat template included): p50 {statistics.median(tokens):.0f}, "
+            f"p95 {percentile(tokens, 95):.0f}, max {max(tokens)}, mean {statistics.mean(tokens):.0f}"
+        )
+        print(
+            f"system prompt: {system} tokens (reused from the previous call); new tokens per question: "
+            f"p50 {statistics.median(tokens) - system:.0f}, max {max(tokens) - system}"
+        )
         over = [(t, i) for t, i, _ in counted if t > settings.llm.prompt_tokens]
         print(f"over the limit (one sentence longer than it): {over or 'none'}")
     for t, row_id, messages in sorted(counted, key=lambda c: -c[0])[: args.show]:

@@ -300,10 +300,15 @@ def bench_keywords(n: int, work: Path, seed: int) -> dict[str, Any]:
     shutil.rmtree(changed_dir, ignore_errors=True)
     changed_dir.mkdir(parents=True)
     changed = changed_dir / original.name
-    changed.write_text(original.read_text(encoding="utf-8") + "\nA sentence added for the benchmark.\n",
-                       encoding="utf-8")
-    ingestor = Ingestor(store, store.embeddings, chunk_chars=settings.retrieval.chunk_chars,
-                        chunk_overlap=settings.retrieval.chunk_overlap)
+    changed.write_text(
+        original.read_text(encoding="utf-8") + "\nA sentence added for the benchmark.\n", encoding="utf-8"
+    )
+    ingestor = Ingestor(
+        store,
+        store.embeddings,
+        chunk_chars=settings.retrieval.chunk_chars,
+        chunk_overlap=settings.retrieval.chunk_overlap,
+    )
     with Clock() as change_ingest:
         ingestor.run([changed])
     with Clock() as change_index:
@@ -631,8 +636,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--questions", type=int, default=200)
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
-    parser.add_argument("--raw-sample", type=int, default=RAW_SAMPLE,
-                        help="ingest: about this many chunk texts are encoded raw for the comparison")
+    parser.add_argument(
+        "--raw-sample",
+        type=int,
+        default=RAW_SAMPLE,
+        help="ingest: about this many chunk texts are encoded raw for the comparison",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     if args.what in ("all", "table"):

@@ -105,8 +105,11 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     for path in paths:
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and p.name != METADATA_FILE
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and p.name != METADATA_FILE
                 and not p.name.startswith((".", "~$"))  # hidden files, Word lock files
             )
             if not found:
@@ -370,14 +373,16 @@ class Ingestor:
             for practice in practices:
                 if practice.id in seen:
                     keep_files.add(path.name)
-                    yield _Event("failed", practice.source, (
-                        f"{path}: same practice id {practice.id!r} as {seen[practice.id]}; rename one"
-                    ))
+                    yield _Event(
+                        "failed",
+                        practice.source,
+                        (f"{path}: same practice id {practice.id!r} as {seen[practice.id]}; rename one"),
+                    )
                     continue
                 seen[practice.id] = str(path)
-                record = index.get(practice.id)
-                if record is not None and record.content_hash == practice.content_hash:
-                    if fingerprint and record.file_hash != fingerprint:
+                stored = index.get(practice.id)
+                if stored is not None and stored.content_hash == practice.content_hash:
+                    if fingerprint and stored.file_hash != fingerprint:
                         refresh[practice.id] = fingerprint
                     yield _Event("unchanged", practice.source)
                     continue

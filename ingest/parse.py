@@ -20,15 +20,24 @@ from ingest.readers.base import decode_text, read_bytes
 
 log = logging.getLogger(__name__)
 
-__all__ = ["SUPPORTED_SUFFIXES", "content_hash", "load_practice", "load_practices", "parse_practice",
-           "practice_id_for", "read_text"]
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "content_hash",
+    "load_practice",
+    "load_practices",
+    "parse_practice",
+    "practice_id_for",
+    "read_text",
+]
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 _CANONICAL = {name.lower(): name for name in SECTION_NAMES}
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<name>.+?)\s*#*\s*$")
-_FIELD = re.compile(r"^\s*(?P<key>country|region|theme|organisation|organization)\s*:\s*(?P<value>.+?)\s*$",
-                    re.IGNORECASE | re.MULTILINE)
+_FIELD = re.compile(
+    r"^\s*(?P<key>country|region|theme|organisation|organization)\s*:\s*(?P<value>.+?)\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 def read_text(path: Path) -> str:
@@ -113,9 +122,7 @@ def parse_practice(
         if end <= start:  # a one-line file: the line is the content
             start, end = span(title_index, len(lines))
         sections.append(Section(DOCUMENT_SECTION, text[start:end], start, end))
-        warnings.append(
-            f"{source}: no template headings found; ingested as one {DOCUMENT_SECTION!r} section"
-        )
+        warnings.append(f"{source}: no template headings found; ingested as one {DOCUMENT_SECTION!r} section")
     else:
         first_heading = headings[0][1]
         start, end = span(title_index + 1, first_heading)

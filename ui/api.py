@@ -101,9 +101,17 @@ ERROR_MAP: tuple[tuple[type[PraxisError], int, str], ...] = (
     (ConfigError, 500, "config_error"),
     (PraxisError, 500, "praxis_error"),
 )
-_HTTP_TYPES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type",
-               422: "invalid_request", 429: "too_many_requests"}
+_HTTP_TYPES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "too_many_requests",
+}
 
 
 def error_body(type_: str, message: str) -> dict[str, Any]:
@@ -233,10 +241,12 @@ class ErrorResponse(BaseModel):
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse, "description": text}
-    for code, text in ((400, "a body that cannot be parsed (send UTF-8 JSON)"),
-                       (413, "the request body is larger than the limit (1 MiB; uploads 500 MiB)"),
-                       (422, "invalid input, with a message saying what to change"),
-                       (503, "the store is unreachable or built with another model"))
+    for code, text in (
+        (400, "a body that cannot be parsed (send UTF-8 JSON)"),
+        (413, "the request body is larger than the limit (1 MiB; uploads 500 MiB)"),
+        (422, "invalid input, with a message saying what to change"),
+        (503, "the store is unreachable or built with another model"),
+    )
 }
 
 
@@ -264,11 +274,13 @@ class Turn(BaseModel):
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     question: str = Field(
-        min_length=1, max_length=MAX_QUESTION_CHARS,
+        min_length=1,
+        max_length=MAX_QUESTION_CHARS,
         examples=["How many people work in the Buurtzorg neighbourhood care teams?"],
     )
     history: list[Turn] = Field(
-        default_factory=list, max_length=MAX_HISTORY_TURNS,
+        default_factory=list,
+        max_length=MAX_HISTORY_TURNS,
         description=f"earlier turns, oldest first (at most {MAX_HISTORY_TURNS}, "
         f"{MAX_HISTORY_CHARS} characters in all)",
     )
@@ -544,9 +556,16 @@ class SimilarOut(BaseModel):
 def passage_out(passage: ScoredChunk) -> PassageOut:
     chunk = passage.chunk
     return PassageOut(
-        practice_id=chunk.practice_id, title=chunk.title, section=chunk.section, source=chunk.source,
-        text=chunk.text, start=chunk.start, end=chunk.end, score=round(float(passage.score), 6),
-        country=chunk.metadata.get("country"), region=chunk.metadata.get("region"),
+        practice_id=chunk.practice_id,
+        title=chunk.title,
+        section=chunk.section,
+        source=chunk.source,
+        text=chunk.text,
+        start=chunk.start,
+        end=chunk.end,
+        score=round(float(passage.score), 6),
+        country=chunk.metadata.get("country"),
+        region=chunk.metadata.get("region"),
         theme=chunk.metadata.get("theme"),
     )
 
@@ -554,16 +573,24 @@ def passage_out(passage: ScoredChunk) -> PassageOut:
 def practice_summary(practice: Practice) -> PracticeSummary:
     meta = practice.metadata
     return PracticeSummary(
-        id=practice.id, title=practice.title, source=practice.source, country=meta.get("country"),
-        region=meta.get("region"), theme=meta.get("theme"), url=meta.get("url"),
+        id=practice.id,
+        title=practice.title,
+        source=practice.source,
+        country=meta.get("country"),
+        region=meta.get("region"),
+        theme=meta.get("theme"),
+        url=meta.get("url"),
         sections=[s.name for s in practice.sections],
     )
 
 
 def practice_out(practice: Practice) -> PracticeOut:
     return PracticeOut(
-        id=practice.id, title=practice.title, source=practice.source,
-        metadata={k: str(v) for k, v in practice.metadata.items()}, text=practice.text,
+        id=practice.id,
+        title=practice.title,
+        source=practice.source,
+        metadata={k: str(v) for k, v in practice.metadata.items()},
+        text=practice.text,
         sections=[SectionOut(name=s.name, text=s.text, start=s.start, end=s.end) for s in practice.sections],
     )
 
@@ -680,7 +707,7 @@ def create_app(
         version="0.1.0",
         description=(
             "Ask Europe's regional good practices, with citations to the practice and section. "
-            "Errors always answer `{\"error\": {\"type\", \"message\"}}`. Admin routes need the "
+            'Errors always answer `{"error": {"type", "message"}}`. Admin routes need the '
             "API key (`Authorization: Bearer KEY` or `X-API-Key: KEY`)."
         ),
     )
@@ -736,9 +763,13 @@ def create_app(
         except Exception as exc:  # chromadb raises plain exceptions when the store is unreachable
             raise StoreError(f"the store is not reachable: {exc}") from exc
         return Health(
-            status="ok", practices=practices, chunks=chunks, collection=services.store.name,
+            status="ok",
+            practices=practices,
+            chunks=chunks,
+            collection=services.store.name,
             store=settings.store.chroma_url or "embedded",
-            embedding_model=services.store.model_name, answer_backend=settings.answer.backend,
+            embedding_model=services.store.model_name,
+            answer_backend=settings.answer.backend,
         )
 
     @app.post("/v1/ask", response_model=AnswerOut, tags=["ask"], responses=ERRORS)
@@ -753,7 +784,7 @@ def create_app(
         response_class=StreamingResponse,
         responses={
             200: {
-                "description": "Server-Sent Events: `delta` events `{\"text\"}` with pieces of the "
+                "description": 'Server-Sent Events: `delta` events `{"text"}` with pieces of the '
                 "answer, then one `answer` event carrying the /v1/ask JSON (or an `error` event).",
                 "content": {"text/event-stream": {"schema": SSE_EVENT}},
             },
@@ -778,7 +809,8 @@ def create_app(
                 yield sse("error", error_body(status_for(exc)[1], str(exc)))
 
         return StreamingResponse(
-            body_events(), media_type="text/event-stream",
+            body_events(),
+            media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
 
@@ -819,11 +851,17 @@ def create_app(
             answer = services.assistant.ask(question, **kwargs)
             completion_tokens = _approx_tokens(answer.text)
             return ChatCompletion(
-                id=completion_id, created=created, model=MODEL_ID,
-                choices=[ChatChoice(index=0, message=ChatChoiceMessage(content=answer.text),
-                                    finish_reason="stop")],
-                usage=Usage(prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
-                            total_tokens=prompt_tokens + completion_tokens),
+                id=completion_id,
+                created=created,
+                model=MODEL_ID,
+                choices=[
+                    ChatChoice(index=0, message=ChatChoiceMessage(content=answer.text), finish_reason="stop")
+                ],
+                usage=Usage(
+                    prompt_tokens=prompt_tokens,
+                    completion_tokens=completion_tokens,
+                    total_tokens=prompt_tokens + completion_tokens,
+                ),
                 citations=[CitationOut(**c.to_dict()) for c in answer.citations],
                 abstained=answer.abstained,
             )
@@ -832,8 +870,11 @@ def create_app(
 
         def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
             payload = {
-                "id": completion_id, "object": "chat.completion.chunk", "created": created,
-                "model": MODEL_ID, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+                "id": completion_id,
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": MODEL_ID,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
                 **extra,
             }
             return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
@@ -848,7 +889,8 @@ def create_app(
                     else:
                         answer = event.answer
                         yield chunk(
-                            {}, "stop",
+                            {},
+                            "stop",
                             citations=[c.to_dict() for c in answer.citations],
                             abstained=answer.abstained,
                         )
@@ -858,7 +900,8 @@ def create_app(
             yield "data: [DONE]\n\n"
 
         return StreamingResponse(
-            body_chunks(), media_type="text/event-stream",
+            body_chunks(),
+            media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
 
@@ -894,14 +937,19 @@ def create_app(
         a year. With fact filters each practice lists the facts that decided it."""
         below, cur_b = parse_amount(budget_below) if budget_below else (None, None)
         above, cur_a = parse_amount(budget_above) if budget_above else (None, None)
-        condition = FactFilter(budget_below=below, budget_above=above,
-                               currency=(cur_b or cur_a or currency).upper(),
-                               started_after=started_after, started_before=started_before)
+        condition = FactFilter(
+            budget_below=below,
+            budget_above=above,
+            currency=(cur_b or cur_a or currency).upper(),
+            started_after=started_after,
+            started_before=started_before,
+        )
         matched = {m.practice_id: m for m in catalog.filter(condition)} if condition.active else None
         found = []
         for p in services.store.practices():
             if (country and p.metadata.get("country", "").lower() != country.lower()) or (
-                    theme and p.metadata.get("theme", "").lower() != theme.lower()):
+                theme and p.metadata.get("theme", "").lower() != theme.lower()
+            ):
                 continue
             if matched is not None and p.id not in matched:
                 continue
@@ -926,8 +974,9 @@ def create_app(
 
     not_found = {404: {"model": ErrorResponse, "description": "no such practice"}, **ERRORS}
 
-    @app.get("/v1/practices/{practice_id}/facts", response_model=FactsOut, tags=["documents"],
-             responses=not_found)
+    @app.get(
+        "/v1/practices/{practice_id}/facts", response_model=FactsOut, tags=["documents"], responses=not_found
+    )
     def practice_facts(practice_id: str) -> FactsOut:
         """Key facts of one practice (start year, money, staff, members, beneficiaries, duration,
         funding source, results, owner, country, region), each with the sentence it came from."""
@@ -937,8 +986,12 @@ def create_app(
         facts = [FactOut(**f.cited(practice)) for f in catalog.facts_of(practice)]
         return FactsOut(practice_id=practice.id, title=practice.title, facts=facts)
 
-    @app.get("/v1/practices/{practice_id}/similar", response_model=SimilarOut, tags=["documents"],
-             responses=not_found)
+    @app.get(
+        "/v1/practices/{practice_id}/similar",
+        response_model=SimilarOut,
+        tags=["documents"],
+        responses=not_found,
+    )
     def practice_similar(
         practice_id: str,
         k: Annotated[int, Query(ge=1, le=20)] = 5,
@@ -957,7 +1010,10 @@ def create_app(
         return catalog.compare(body.practices, max_chars=body.max_chars).to_dict()
 
     @app.post(
-        "/v1/ingest", response_model=IngestOut, tags=["admin"], dependencies=admin,
+        "/v1/ingest",
+        response_model=IngestOut,
+        tags=["admin"],
+        dependencies=admin,
         responses={**admin_errors, **ERRORS},
     )
     def ingest(
@@ -987,8 +1043,10 @@ def create_app(
             if not any(p.suffix.lower() in UPLOAD_SUFFIXES for p in folder.iterdir()):
                 raise InvalidRequest("no .txt or .md file in the upload")
             ingestor = Ingestor(
-                services.store, services.store.embeddings,
-                chunk_chars=settings.retrieval.chunk_chars, chunk_overlap=settings.retrieval.chunk_overlap,
+                services.store,
+                services.store.embeddings,
+                chunk_chars=settings.retrieval.chunk_chars,
+                chunk_overlap=settings.retrieval.chunk_overlap,
             )
             with services.ingest_lock:
                 report = ingestor.run([folder])
@@ -999,13 +1057,20 @@ def create_app(
         if failed and not (report.added or report.updated or report.unchanged):
             raise CorpusError("nothing ingested: " + "; ".join(f.reason for f in failed))
         return IngestOut(
-            added=report.added, updated=report.updated, unchanged=report.unchanged, failed=failed,
+            added=report.added,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            failed=failed,
             warnings=[w.replace(prefix, "") for w in report.warnings],
-            chunks_written=report.chunks_written, seconds=round(report.seconds, 3),
+            chunks_written=report.chunks_written,
+            seconds=round(report.seconds, 3),
         )
 
     @app.delete(
-        "/v1/practices/{practice_id}", response_model=DeleteOut, tags=["admin"], dependencies=admin,
+        "/v1/practices/{practice_id}",
+        response_model=DeleteOut,
+        tags=["admin"],
+        dependencies=admin,
         responses={404: {"model": ErrorResponse, "description": "no such practice"}, **admin_errors},
     )
     def delete_practice(practice_id: PracticeId) -> DeleteOut:

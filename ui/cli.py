@@ -104,8 +104,15 @@ def model_progress_bar(quiet: bool = False) -> Any:
     assembly of the packaged local model. Call .close() on it when done."""
     from tqdm import tqdm
 
-    bar = tqdm(total=0, unit="B", unit_scale=True, desc="assembling the local model", file=sys.stderr,
-               disable=quiet or None, leave=False)
+    bar = tqdm(
+        total=0,
+        unit="B",
+        unit_scale=True,
+        desc="assembling the local model",
+        file=sys.stderr,
+        disable=quiet or None,
+        leave=False,
+    )
 
     class Progress:
         def __call__(self, done: int, total: int) -> None:
@@ -181,8 +188,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
     width = max(16, (total - label_width - 3 * count) // count)
     rule = "-" * min(total, label_width + count * (width + 3))
     print("\n".join(_wrap_columns("", [p.title for p in comparison.practices], label_width, width)))
-    print("\n".join(_wrap_columns("", [p.metadata.get("country", "") for p in comparison.practices],
-                                  label_width, width)))
+    print(
+        "\n".join(
+            _wrap_columns(
+                "", [p.metadata.get("country", "") for p in comparison.practices], label_width, width
+            )
+        )
+    )
     for row in comparison.rows:
         print(rule)
         texts = [c.text + (" (metadata)" if c.from_metadata else "") for c in row.cells]
@@ -199,16 +211,26 @@ def cmd_facts(args: argparse.Namespace) -> int:
     if args.kind:
         facts = [f for f in facts if f.kind in args.kind]
     if args.json:
-        print(json.dumps({"practice_id": practice.id, "title": practice.title,
-                          "facts": [f.cited(practice) for f in facts]}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "practice_id": practice.id,
+                    "title": practice.title,
+                    "facts": [f.cited(practice) for f in facts],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     print(f"{practice.title} ({practice.id})")
     for fact in facts:
-        where = (f"{fact.section}, chars {fact.start}-{fact.end}" if fact.start is not None
-                 else "metadata.jsonl")
+        where = (
+            f"{fact.section}, chars {fact.start}-{fact.end}" if fact.start is not None else "metadata.jsonl"
+        )
         print(f"  {fact.label:<22} {fact.display()}  [{where}]")
         if args.evidence and fact.start is not None:
-            print(f"  {'':<22} \"{practice.text[fact.start:fact.end]}\"")
+            print(f'  {"":<22} "{practice.text[fact.start : fact.end]}"')
     if not facts:
         print("  no key facts found")
     return 0
@@ -219,8 +241,13 @@ def cmd_similar(args: argparse.Namespace) -> int:
     practice = catalog.resolve(args.practice)
     found = catalog.similar(practice.id, k=args.k, per_country=args.per_country)
     if args.json:
-        print(json.dumps({"practice_id": practice.id, "similar": [s.to_dict() for s in found]},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"practice_id": practice.id, "similar": [s.to_dict() for s in found]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     print(f"Practices like {practice.title}:")
     for item in found:
@@ -242,12 +269,22 @@ def cmd_practices(args: argparse.Namespace) -> int:
     if args.budget_above:
         above, stated = parse_amount(args.budget_above)
         currency = stated or currency
-    condition = FactFilter(budget_below=below, budget_above=above, currency=currency.upper(),
-                           started_after=args.started_after, started_before=args.started_before)
+    condition = FactFilter(
+        budget_below=below,
+        budget_above=above,
+        currency=currency.upper(),
+        started_after=args.started_after,
+        started_before=args.started_before,
+    )
     matches = catalog.filter(condition, country=args.country)
     if args.json:
-        print(json.dumps({"count": len(matches), "practices": [m.to_dict() for m in matches]},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"count": len(matches), "practices": [m.to_dict() for m in matches]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     for match in matches:
         practice, facts = catalog.facts(match.practice_id)
@@ -291,8 +328,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = load_settings(**_overrides(args), **({"server": overrides} if overrides else {}))
     host, port = settings.server.host, settings.server.port
     if not _port_free(host, port):
-        print(f"error: cannot listen on {host}:{port} (in use, or not an address of this machine); "
-              "pass another --port or --host", file=sys.stderr)
+        print(
+            f"error: cannot listen on {host}:{port} (in use, or not an address of this machine); "
+            "pass another --port or --host",
+            file=sys.stderr,
+        )
         return 2
     store = build_store(settings)
     store.check_model()
@@ -300,12 +340,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"The store is empty: ingesting {settings.corpus_dir} first.", file=sys.stderr)
         ingest_argv = ["ingest", *(["--data-dir", str(args.data_dir)] if args.data_dir else [])]
         if cmd_ingest(build_parser().parse_args(ingest_argv)) != 0:
-            print("warning: some documents failed to ingest (see above); serving the others",
-                  file=sys.stderr)
+            print("warning: some documents failed to ingest (see above); serving the others", file=sys.stderr)
     practices = store.count_documents()
     if practices == 0:
-        print("warning: the store is empty, so every answer will be 'not in the documents'; run "
-              "`praxis ingest` first, or start with `praxis up`", file=sys.stderr)
+        print(
+            "warning: the store is empty, so every answer will be 'not in the documents'; run "
+            "`praxis ingest` first, or start with `praxis up`",
+            file=sys.stderr,
+        )
     from assistant.factory import build_assistant
 
     progress = model_progress_bar()  # the first start of the default local model assembles it
@@ -316,8 +358,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = create_app(settings, assistant=assistant, store=store)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     if host not in LOOPBACK_HOSTS:
-        print(f"warning: listening on {host}, reachable from other machines; the public routes "
-              "need no key", file=sys.stderr)
+        print(
+            f"warning: listening on {host}, reachable from other machines; the public routes need no key",
+            file=sys.stderr,
+        )
 
     class Server(uvicorn.Server):
         async def startup(self, sockets: Any = None) -> None:
@@ -325,15 +369,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
             if self.started:
                 bound = [s.getsockname()[1] for server in self.servers for s in server.sockets]
                 url = f"http://{f'[{shown}]' if ':' in shown else shown}:{bound[0] if bound else port}/"
-                print(f"Praxis is serving {practices} practices at {url}  "
-                      f"(API: {url}docs, health: {url}healthz; Ctrl+C stops)", flush=True)
+                print(
+                    f"Praxis is serving {practices} practices at {url}  "
+                    f"(API: {url}docs, health: {url}healthz; Ctrl+C stops)",
+                    flush=True,
+                )
 
     config = uvicorn.Config(
-        app, host=host, port=port, log_level="info" if args.verbose else "warning",
+        app,
+        host=host,
+        port=port,
+        log_level="info" if args.verbose else "warning",
         access_log=bool(args.verbose),
     )
     Server(config).run()
     return 0
+
 
 def _eval_backends(flags: list[str] | None) -> list[str]:
     """--backend values (repeated and/or comma-separated) -> backend names, in order, checked."""
@@ -374,15 +425,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if store.count_chunks() == 0:
         raise StoreError(f"the store in {settings.data_dir} is empty; run `praxis ingest` first")
     k = settings.retrieval.k
-    out = Path(args.out) if args.out else (
-        settings.data_dir / "eval" / f"{testset.stem}-{time.strftime('%Y%m%d-%H%M%S')}"
+    out = (
+        Path(args.out)
+        if args.out
+        else (settings.data_dir / "eval" / f"{testset.stem}-{time.strftime('%Y%m%d-%H%M%S')}")
     )
     several = len(backends) > 1
     summaries: dict[str, dict[str, Any]] = {}
     failures: list[str] = []
     for backend in backends or [settings.answer.backend]:
-        backend_settings = load_settings(**{**_overrides(args), "answer": {"backend": backend}}) if several \
-            else settings
+        backend_settings = (
+            load_settings(**{**_overrides(args), "answer": {"backend": backend}}) if several else settings
+        )
         progress = model_progress_bar(quiet=args.quiet)
         try:
             assistant = build_assistant(backend_settings, store, progress=progress)
@@ -391,8 +445,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if several:
             assistant.warm_up()  # loading the model is not part of any answer's latency
         where = out / backend if several else out
-        with tqdm(total=len(rows), unit="q", disable=args.quiet or None, file=sys.stderr,
-                  desc=backend if several else None) as bar:
+        with tqdm(
+            total=len(rows),
+            unit="q",
+            disable=args.quiet or None,
+            file=sys.stderr,
+            desc=backend if several else None,
+        ) as bar:
             results = runner.run(assistant, rows, k=k, progress=lambda done, total: bar.update(1))
         summary = metrics.summarise(
             results,
@@ -418,8 +477,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if several:
         print("== side by side")
         print(report.format_side_by_side(summaries))
-        (out / "side_by_side.md").write_text(report.format_side_by_side(summaries, markdown=True) + "\n",
-                                             encoding="utf-8")
+        (out / "side_by_side.md").write_text(
+            report.format_side_by_side(summaries, markdown=True) + "\n", encoding="utf-8"
+        )
         print(f"\nwrote {out / 'side_by_side.md'}")
     for failure in failures:
         print(f"FAILED {failure}", file=sys.stderr)
@@ -442,7 +502,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     ingest = sub.add_parser(
-        "ingest", parents=[common],
+        "ingest",
+        parents=[common],
         help="ingest good practices (.txt .md .html .pdf .docx, and .json .jsonl .csv exports)",
     )
     ingest.add_argument("paths", nargs="*", help="files or folders (default: the bundled corpus/)")
@@ -464,17 +525,23 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--country", help="only practices from this country")
     ask.add_argument("--theme", help="only practices with this theme")
     ask.add_argument("--section", help="only this section, e.g. 'Resources needed'")
-    ask.add_argument("--backend", choices=["extractive", "llamacpp", "openai"],
-                     help="who writes the answer (PRAXIS_ANSWER__BACKEND; default extractive)")
+    ask.add_argument(
+        "--backend",
+        choices=["extractive", "llamacpp", "openai"],
+        help="who writes the answer (PRAXIS_ANSWER__BACKEND; default extractive)",
+    )
     ask.set_defaults(func=cmd_ask)
 
-    compare = sub.add_parser("compare", parents=[common],
-                             help="compare 2 to 5 practices side by side, every cell cited")
-    compare.add_argument("practices", nargs="+", metavar="PRACTICE",
-                         help="practice ids or unambiguous parts of their titles")
+    compare = sub.add_parser(
+        "compare", parents=[common], help="compare 2 to 5 practices side by side, every cell cited"
+    )
+    compare.add_argument(
+        "practices", nargs="+", metavar="PRACTICE", help="practice ids or unambiguous parts of their titles"
+    )
     compare.add_argument("--json", action="store_true", help="print the comparison as JSON")
-    compare.add_argument("--max-chars", type=int, default=400,
-                         help="how much of each section to show (default 400 characters)")
+    compare.add_argument(
+        "--max-chars", type=int, default=400, help="how much of each section to show (default 400 characters)"
+    )
     compare.set_defaults(func=cmd_compare)
 
     facts = sub.add_parser("facts", parents=[common], help="key facts of a practice, with sources")
@@ -491,8 +558,9 @@ def build_parser() -> argparse.ArgumentParser:
     similar.add_argument("--json", action="store_true")
     similar.set_defaults(func=cmd_similar)
 
-    practices = sub.add_parser("practices", parents=[common],
-                               help="list practices, optionally filtered by key facts")
+    practices = sub.add_parser(
+        "practices", parents=[common], help="list practices, optionally filtered by key facts"
+    )
     practices.add_argument("--budget-below", metavar="AMOUNT", help="e.g. 500000 or 'EUR 1.5 million'")
     practices.add_argument("--budget-above", metavar="AMOUNT")
     practices.add_argument("--currency", default="EUR", help="currency of a bare AMOUNT (default EUR)")
@@ -505,8 +573,11 @@ def build_parser() -> argparse.ArgumentParser:
     serving = argparse.ArgumentParser(add_help=False)
     serving.add_argument("--host", help="address to listen on (PRAXIS_SERVER__HOST, default 127.0.0.1)")
     serving.add_argument("--port", type=int, help="port (PRAXIS_SERVER__PORT, default 8000; 0 = any free)")
-    serving.add_argument("--backend", choices=["extractive", "llamacpp", "openai"],
-                         help="who writes the answers (PRAXIS_ANSWER__BACKEND; default extractive)")
+    serving.add_argument(
+        "--backend",
+        choices=["extractive", "llamacpp", "openai"],
+        help="who writes the answers (PRAXIS_ANSWER__BACKEND; default extractive)",
+    )
     serve = sub.add_parser(
         "serve", parents=[common, serving], help="serve the web UI at / and the HTTP API at /v1 (/docs)"
     )
@@ -524,15 +595,27 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--out", help="folder for results.jsonl, summary.json, report.html")
     evaluate.add_argument("--k", type=int, help="passages to retrieve and score (default 5)")
     evaluate.add_argument(
-        "--backend", action="append", metavar="NAME[,NAME...]",
+        "--backend",
+        action="append",
+        metavar="NAME[,NAME...]",
         help="answer backend (PRAXIS_ANSWER__BACKEND): extractive, llamacpp or openai; several "
         "(comma-separated or repeated) are run side by side, each into OUT/<backend>/",
     )
     evaluate.add_argument("--compare", metavar="SUMMARY", help="an earlier summary.json: print deltas")
-    evaluate.add_argument("--fail-under", action="append", default=[], metavar="METRIC[@TYPE]=V",
-                          help="exit 1 when a metric is below V, e.g. recall=0.97 or recall@multilingual=0.9")
-    evaluate.add_argument("--fail-over", action="append", default=[], metavar="METRIC[@TYPE]=V",
-                          help="exit 1 when a metric is above V, e.g. false_abstention=0.05")
+    evaluate.add_argument(
+        "--fail-under",
+        action="append",
+        default=[],
+        metavar="METRIC[@TYPE]=V",
+        help="exit 1 when a metric is below V, e.g. recall=0.97 or recall@multilingual=0.9",
+    )
+    evaluate.add_argument(
+        "--fail-over",
+        action="append",
+        default=[],
+        metavar="METRIC[@TYPE]=V",
+        help="exit 1 when a metric is above V, e.g. false_abstention=0.05",
+    )
     evaluate.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     evaluate.set_defaults(func=cmd_eval)
 

@@ -94,8 +94,11 @@ def practice_html(practice: Practice, citation: dict[str, Any] | None = None) ->
     """The practice, section by section, with the cited span (if any) wrapped in <mark>."""
     fields = (practice.metadata.get("country"), practice.metadata.get("theme"), practice.source)
     meta = " · ".join(escape(v) for v in fields if v)
-    parts = [f"<div class='practice' data-practice='{escape(practice.id)}'>",
-             f"<h3>{escape(practice.title)}</h3>", f"<p class='meta'>{meta}</p>"]
+    parts = [
+        f"<div class='practice' data-practice='{escape(practice.id)}'>",
+        f"<h3>{escape(practice.title)}</h3>",
+        f"<p class='meta'>{meta}</p>",
+    ]
     start = end = -1
     if citation:
         start, end = int(citation["start"]), int(citation["end"])
@@ -105,13 +108,17 @@ def practice_html(practice: Practice, citation: dict[str, Any] | None = None) ->
         )
     url = practice.metadata.get("url", "")
     for section in practice.sections:
-        text = practice.text[section.start:section.end]
+        text = practice.text[section.start : section.end]
         lo, hi = max(start, section.start), min(end, section.end)
         tag = ""
         if lo < hi:
-            body = (escape(text[: lo - section.start]) + "<mark class='cited'>"
-                    + escape(text[lo - section.start: hi - section.start]) + "</mark>"
-                    + escape(text[hi - section.start:]))
+            body = (
+                escape(text[: lo - section.start])
+                + "<mark class='cited'>"
+                + escape(text[lo - section.start : hi - section.start])
+                + "</mark>"
+                + escape(text[hi - section.start :])
+            )
             tag = f"<span class='cited-tag'>(cited as [{int(citation['n'])}])</span>" if citation else ""
         else:
             body = escape(text)
@@ -120,8 +127,10 @@ def practice_html(practice: Practice, citation: dict[str, Any] | None = None) ->
             f"<div class='practice-text'>{body}</div></section>"
         )
     if url.startswith(("http://", "https://")):
-        parts.append(f"<p class='meta'>Original: <a href='{escape(url)}' rel='noopener noreferrer' "
-                     f"target='_blank'>{escape(url)}</a></p>")
+        parts.append(
+            f"<p class='meta'>Original: <a href='{escape(url)}' rel='noopener noreferrer' "
+            f"target='_blank'>{escape(url)}</a></p>"
+        )
     parts.append("</div>")
     return "".join(parts)
 
@@ -156,7 +165,7 @@ def conversation_markdown(conversation: list[dict[str, Any]]) -> str:
                 quoted = " ".join(c["text"].split())
                 lines.append(
                     f"- [{c['n']}] {c['title']}, {c['section']} ({c['source']}, "
-                    f"characters {c['start']}-{c['end']}): \"{quoted}\""
+                    f'characters {c["start"]}-{c["end"]}): "{quoted}"'
                 )
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -214,8 +223,10 @@ def build_ui(assistant: Assistant, store: ChromaStore, *, data_dir: Path) -> gr.
 
     def filter_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         countries, themes = facets()
-        return ([("All countries", ALL), *[(c, c) for c in countries]],
-                [("All themes", ALL), *[(t, t) for t in themes]])
+        return (
+            [("All countries", ALL), *[(c, c) for c in countries]],
+            [("All themes", ALL), *[(t, t) for t in themes]],
+        )
 
     def on_load() -> tuple[Any, Any, Any]:
         """Fresh choices on every page load: practices may have been added since start-up."""
@@ -237,8 +248,11 @@ def build_ui(assistant: Assistant, store: ChromaStore, *, data_dir: Path) -> gr.
         if not question:
             yield gr.update(), chat_messages(conversation), conversation, [], gr.update(visible=False)
             return
-        shown = [*chat_messages(conversation), {"role": "user", "content": chat_text(question)},
-                 {"role": "assistant", "content": ""}]
+        shown = [
+            *chat_messages(conversation),
+            {"role": "user", "content": chat_text(question)},
+            {"role": "assistant", "content": ""},
+        ]
         yield "", shown, conversation, [], gr.update(visible=False)
         filters = _filters(country, theme)
         text = ""
@@ -278,8 +292,11 @@ def build_ui(assistant: Assistant, store: ChromaStore, *, data_dir: Path) -> gr.
         practice = store.get_practice(practice_id)
         if practice is None:
             return "<p>That practice is no longer in the store.</p>"
-        return (facts_html(practice, catalog.facts_of(practice)) + practice_html(practice)
-                + similar_html(catalog.similar(practice.id, k=5)))
+        return (
+            facts_html(practice, catalog.facts_of(practice))
+            + practice_html(practice)
+            + similar_html(catalog.similar(practice.id, k=5))
+        )
 
     def run_compare(practice_ids: list[str] | None) -> str:
         try:
@@ -339,18 +356,29 @@ def build_ui(assistant: Assistant, store: ChromaStore, *, data_dir: Path) -> gr.
             with gr.Row():
                 with gr.Column(scale=3):
                     chat = gr.Chatbot(
-                        label="Conversation", elem_id="praxis-chat", height=420, render_markdown=False,
-                        sanitize_html=True, feedback_options=("Like", "Dislike"),
+                        label="Conversation",
+                        elem_id="praxis-chat",
+                        height=420,
+                        render_markdown=False,
+                        sanitize_html=True,
+                        feedback_options=("Like", "Dislike"),
                         placeholder="Ask a question below, or pick an example.",
                     )
                     with gr.Row():
                         box = gr.Textbox(
-                            placeholder="Ask about the good practices…", show_label=False, scale=5,
-                            elem_id="praxis-question", max_length=2000, submit_btn=False,
+                            placeholder="Ask about the good practices…",
+                            show_label=False,
+                            scale=5,
+                            elem_id="praxis-question",
+                            max_length=2000,
+                            submit_btn=False,
                         )
                         send = gr.Button("Ask", variant="primary", scale=1, elem_id="praxis-ask")
                     chips = gr.HTML(
-                        [], html_template=CHIPS_TEMPLATE, js_on_load=CHIPS_JS, elem_id="praxis-citations",
+                        [],
+                        html_template=CHIPS_TEMPLATE,
+                        js_on_load=CHIPS_JS,
+                        elem_id="praxis-citations",
                         apply_default_css=True,
                     )
                     notice = gr.Markdown(NOT_IN_DOCUMENTS, visible=False, elem_id="praxis-notice")
@@ -367,22 +395,45 @@ def build_ui(assistant: Assistant, store: ChromaStore, *, data_dir: Path) -> gr.
                 with gr.Column(scale=2):
                     with gr.Row():
                         # custom values allowed: a country ingested after start-up is still accepted
-                        country = gr.Dropdown(label="Country", choices=countries, value=ALL,
-                                              allow_custom_value=True, elem_id="praxis-country")
-                        theme = gr.Dropdown(label="Theme", choices=themes, value=ALL,
-                                            allow_custom_value=True, elem_id="praxis-theme")
-                    practice = gr.Dropdown(label="Browse practices", choices=practice_choices(None, None),
-                                           value=None, allow_custom_value=True, elem_id="praxis-practice")
+                        country = gr.Dropdown(
+                            label="Country",
+                            choices=countries,
+                            value=ALL,
+                            allow_custom_value=True,
+                            elem_id="praxis-country",
+                        )
+                        theme = gr.Dropdown(
+                            label="Theme",
+                            choices=themes,
+                            value=ALL,
+                            allow_custom_value=True,
+                            elem_id="praxis-theme",
+                        )
+                    practice = gr.Dropdown(
+                        label="Browse practices",
+                        choices=practice_choices(None, None),
+                        value=None,
+                        allow_custom_value=True,
+                        elem_id="praxis-practice",
+                    )
                     viewer = gr.HTML(
                         "<p>Click a numbered source under an answer to read the passage it cites.</p>",
-                        elem_id="praxis-viewer", js_on_load=VIEWER_JS, max_height=640, padding=True,
+                        elem_id="praxis-viewer",
+                        js_on_load=VIEWER_JS,
+                        max_height=640,
+                        padding=True,
                     )
 
         with gr.Tab("Compare", id="compare"):
             # custom values allowed: the catalog resolves ids and title fragments and says what is wrong
-            compare_pick = gr.Dropdown(label="Practices to compare (2 to 5)", multiselect=True,
-                                       choices=practice_choices(None, None), max_choices=5,
-                                       allow_custom_value=True, elem_id="praxis-compare-pick")
+            compare_pick = gr.Dropdown(
+                label="Practices to compare (2 to 5)",
+                multiselect=True,
+                choices=practice_choices(None, None),
+                max_choices=5,
+                allow_custom_value=True,
+                elem_id="praxis-compare-pick",
+            )
             compare_btn = gr.Button("Compare", variant="primary", elem_id="praxis-compare")
             compare_out = gr.HTML(
                 "<p>Pick 2 to 5 practices, then Compare.</p>", elem_id="praxis-compare-table"
@@ -422,6 +473,12 @@ def mount_ui(app: FastAPI, services: Services) -> None:
     """Mount the web UI at / of the API app."""
     blocks = build_ui(services.assistant, services.store, data_dir=services.settings.data_dir)
     gr.mount_gradio_app(
-        app, blocks, path="", footer_links=["api"], ssr_mode=False, theme=theme(), css=CSS,
+        app,
+        blocks,
+        path="",
+        footer_links=["api"],
+        ssr_mode=False,
+        theme=theme(),
+        css=CSS,
         show_error=True,
     )

@@ -238,8 +238,14 @@ class ExtractiveAnswerer:
     ) -> Iterator[TextDelta | Draft]:
         """The Answerer protocol: the reply line by line, then its Draft. A claim whose citation
         does not back it is dropped; with nothing left, the Draft abstains."""
-        reply = self.reply(question.text, passages, k=found, about=question.about,
-                           intent=question.intent, about_intent=question.query_intent)
+        reply = self.reply(
+            question.text,
+            passages,
+            k=found,
+            about=question.about,
+            intent=question.intent,
+            about_intent=question.query_intent,
+        )
         if reply is None:
             yield Draft("", abstained=True)
             return
@@ -293,24 +299,33 @@ class ExtractiveAnswerer:
             return whole[0]
 
         about_terms = (
-            [t for t in dict.fromkeys((about_intent or analyse(about)).terms) if t not in q_terms] if about else []
+            [t for t in dict.fromkeys((about_intent or analyse(about)).terms) if t not in q_terms]
+            if about
+            else []
         )
-        about_idf = {t: math.log(1 + n / (1 + sum(1 for s in found if match(t, s.terms))))
-                     for t in about_terms}
+        about_idf = {
+            t: math.log(1 + n / (1 + sum(1 for s in found if match(t, s.terms)))) for t in about_terms
+        }
 
         def focus_order() -> list[str]:
             if intent.foreign:  # words cannot tell: trust retrieval and similarity
                 best_sim: dict[str, float] = {}
                 for s, sim in zip(found, similarity(), strict=True):
                     best_sim[s.practice] = max(best_sim.get(s.practice, -1.0), sim)
-                return sorted(best_sim, key=lambda p: best_sim[p] + 0.3 / (1 + first_rank.get(p, n)), reverse=True)
+                return sorted(
+                    best_sim, key=lambda p: best_sim[p] + 0.3 / (1 + first_rank.get(p, n)), reverse=True
+                )
             # the practice the question names (title, country) first, then the one that covers it
             named = {p: _share(q_terms, idf, contexts.get(p, frozenset())) for p in coverage}
             if about_terms:  # a follow-up names its practice only in the history
-                named = {p: max(named[p], _share(about_terms, about_idf, contexts.get(p, frozenset())))
-                         for p in coverage}
+                named = {
+                    p: max(named[p], _share(about_terms, about_idf, contexts.get(p, frozenset())))
+                    for p in coverage
+                }
             return sorted(
-                coverage, key=lambda p: coverage[p] + named[p] + 0.1 / (1 + first_rank.get(p, n)), reverse=True
+                coverage,
+                key=lambda p: coverage[p] + named[p] + 0.1 / (1 + first_rank.get(p, n)),
+                reverse=True,
             )
 
         order = focus_order()
@@ -406,9 +421,12 @@ class ExtractiveAnswerer:
             )
             # "how many members": "grown to 165 members" counts them; "sales of member companies
             # reached USD 3 billion" only mentions them
-            counts = 0.08 if intent.quantity and any(
-                need.in_sentence and _counts(s.text, need.terms) for need in intent.needs
-            ) else 0.0
+            counts = (
+                0.08
+                if intent.quantity
+                and any(need.in_sentence and _counts(s.text, need.terms) for need in intent.needs)
+                else 0.0
+            )
             recent = (
                 0.05 if intent.current and (_CURRENT.search(s.text) or latest and latest in s.text) else 0.0
             )
@@ -609,14 +627,35 @@ class ExtractiveAnswerer:
                 if selector and index == 0:
                     continue
                 terms = [t for t in part_terms if t not in others] or part_terms
-                picked = self._best_of(intent, part_intent, terms, idf, found, part_similarity, pid,
-                                       practice_terms[pid], contexts[pid], mine, second=asked == 1)
+                picked = self._best_of(
+                    intent,
+                    part_intent,
+                    terms,
+                    idf,
+                    found,
+                    part_similarity,
+                    pid,
+                    practice_terms[pid],
+                    contexts[pid],
+                    mine,
+                    second=asked == 1,
+                )
                 mine.extend(picked)
             if not mine and selector:
                 part_intent, part_terms, part_similarity = questions[0]
                 terms = [t for t in part_terms if t not in others] or part_terms
-                mine = self._best_of(intent, part_intent, terms, idf, found, part_similarity, pid,
-                                     practice_terms[pid], contexts[pid], mine)
+                mine = self._best_of(
+                    intent,
+                    part_intent,
+                    terms,
+                    idf,
+                    found,
+                    part_similarity,
+                    pid,
+                    practice_terms[pid],
+                    contexts[pid],
+                    mine,
+                )
             chosen.extend(mine)
             if len({s.practice for s in chosen}) >= self.max_practices:
                 break
@@ -644,9 +683,21 @@ class ExtractiveAnswerer:
             terms = [t for t in dict.fromkeys(part_intent.terms) if t in idf] or q_terms
             # each part picks, in each practice, the sentences worth embedding for it
             # within the budget of a whole question: the parts share it
-            result.append((part_intent, terms, self._similarities(
-                about, found, terms, idf, part_intent, True, budget=self.similarity_budget // len(pieces)
-            )))
+            result.append(
+                (
+                    part_intent,
+                    terms,
+                    self._similarities(
+                        about,
+                        found,
+                        terms,
+                        idf,
+                        part_intent,
+                        True,
+                        budget=self.similarity_budget // len(pieces),
+                    ),
+                )
+            )
         return result
 
     def _best_of(

@@ -202,10 +202,14 @@ def number_contexts(text: str, reach: int = 3, *, nearest: bool = False) -> dict
     for a, b in sentence_spans(text):
         sentence = text[a:b]
         for match in NUMBER.finditer(sentence):
-            before = [t for t in content_terms(" ".join(sentence[: match.start()].split()[-reach:]))
-                      if not t.isdigit()]
-            after = [t for t in content_terms(" ".join(sentence[match.end() :].split()[:reach]))
-                     if not t.isdigit()]
+            before = [
+                t
+                for t in content_terms(" ".join(sentence[: match.start()].split()[-reach:]))
+                if not t.isdigit()
+            ]
+            after = [
+                t for t in content_terms(" ".join(sentence[match.end() :].split()[:reach])) if not t.isdigit()
+            ]
             terms = set(before[-1:] + after[:1]) if nearest else set(before + after)
             for number in numbers(match.group(0)):
                 contexts.setdefault(number, set()).update(terms)
@@ -231,13 +235,20 @@ class SentenceGuard:
     """Checks one generated sentence at a time against the prompt and the retrieved passages."""
 
     def __init__(
-        self, question: str, prompt: Sequence[PromptPassage], passages: Sequence[ScoredChunk],
+        self,
+        question: str,
+        prompt: Sequence[PromptPassage],
+        passages: Sequence[ScoredChunk],
         history: Sequence[Message] = (),
     ) -> None:
         self.prompt = list(prompt)
         known = " ".join(
-            [question, *(p.chunk.text for p in passages), *(p.chunk.title for p in passages),
-             *(t.content for t in history if t.role == "user")]
+            [
+                question,
+                *(p.chunk.text for p in passages),
+                *(p.chunk.title for p in passages),
+                *(t.content for t in history if t.role == "user"),
+            ]
         )
         self.known_numbers = numbers(known)
         self._contexts: dict[str, set[str]] = {}
@@ -371,7 +382,11 @@ class GenerativeAnswerer:
         return estimate_tokens(messages) if counted is None else int(counted)
 
     def prompt_for(
-        self, question: str, query: str, passages: Sequence[ScoredChunk], evidence: Sequence[Citation],
+        self,
+        question: str,
+        query: str,
+        passages: Sequence[ScoredChunk],
+        evidence: Sequence[Citation],
         history: Sequence[Message] = (),
     ) -> tuple[list[PromptPassage], list[Message], int]:
         """The passages shown, the messages and their token count, within max_prompt_tokens
@@ -397,8 +412,14 @@ class GenerativeAnswerer:
     ) -> Iterator[TextDelta | Draft]:
         """The Answerer protocol: guarded text deltas (whole sentences), then one Draft. Raises
         BackendError. The model is called only where the extractive answer finds evidence."""
-        reply = self.evidence.reply(question.text, passages, k=found, about=question.about,
-                                    intent=question.intent, about_intent=question.query_intent)
+        reply = self.evidence.reply(
+            question.text,
+            passages,
+            k=found,
+            about=question.about,
+            intent=question.intent,
+            about_intent=question.query_intent,
+        )
         extractive = None if reply is None or reply.abstained else (reply.text, reply.citations)
         if extractive is None:  # retrieval holds no evidence: no model call, abstain
             yield Draft("", abstained=True, fallback="no evidence in the retrieved passages")
@@ -437,7 +458,9 @@ class GenerativeAnswerer:
         if guard.dropped:
             log.info("guards removed sentences=%d raw=%r", len(guard.dropped), raw[:300])
         if emitted:
-            yield Draft("".join(emitted), guard.citations, prompt_tokens=tokens, first_token_at=first_token_at)
+            yield Draft(
+                "".join(emitted), guard.citations, prompt_tokens=tokens, first_token_at=first_token_at
+            )
             return
         reason = (
             "the model found no answer in the passages; the quoted evidence is shown"

@@ -41,8 +41,6 @@ LABELS = {
 OVERALL = "overall"
 
 
-
-
 def _match_form(text: str) -> str:
     text = fold(normalise_numbers(text))
     text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)  # dashes
@@ -157,8 +155,6 @@ class RowResult:
         if self.prompt_tokens is not None:
             data["prompt_tokens"] = self.prompt_tokens
         return data
-
-
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:

@@ -60,8 +60,10 @@ def _share(group: dict[str, Any], metric: str) -> str:
     value, count = group.get(metric), group.get("counts", {}).get(metric, 0)
     if value is None:
         return "-"
-    return f"{value:.2f} ({round(value * count)}/{count})" if metric != "citation_precision" else (
-        f"{value:.2f} ({count} answers)"
+    return (
+        f"{value:.2f} ({round(value * count)}/{count})"
+        if metric != "citation_precision"
+        else (f"{value:.2f} ({count} answers)")
     )
 
 
@@ -72,8 +74,8 @@ def _seconds(value: float | None) -> str:
 def first_token_p50(group: dict[str, Any]) -> float | None:
     """Time to first token: the model's first token where a model answered, else the first text."""
     if group.get("model_calls"):
-        return group.get("first_token_p50")  # type: ignore[no-any-return]
-    return group.get("first_text_p50")  # type: ignore[no-any-return]
+        return group.get("first_token_p50")
+    return group.get("first_text_p50")
 
 
 SIDE_BY_SIDE: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
@@ -82,12 +84,23 @@ SIDE_BY_SIDE: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
     ("abstention (unanswerable)", lambda g: _share(g, "abstention")),
     ("false abstention (answerable)", lambda g: _share(g, "false_abstention")),
     ("citation precision", lambda g: _share(g, "citation_precision")),
-    ("time to first token p50", lambda g: _seconds(first_token_p50(g))
-     + (f" ({g['model_calls']} model calls)" if g.get("model_calls") else "")),
+    (
+        "time to first token p50",
+        lambda g: (
+            _seconds(first_token_p50(g))
+            + (f" ({g['model_calls']} model calls)" if g.get("model_calls") else "")
+        ),
+    ),
     ("time to first text p50", lambda g: _seconds(g.get("first_text_p50"))),
     ("total latency p50", lambda g: _seconds(g.get("latency_p50"))),
-    ("prompt tokens p50 / max", lambda g: "-" if g.get("prompt_tokens_p50") is None
-     else f"{g['prompt_tokens_p50']:.0f} / {g['prompt_tokens_max']:.0f}"),
+    (
+        "prompt tokens p50 / max",
+        lambda g: (
+            "-"
+            if g.get("prompt_tokens_p50") is None
+            else f"{g['prompt_tokens_p50']:.0f} / {g['prompt_tokens_max']:.0f}"
+        ),
+    ),
 ]
 
 
@@ -107,8 +120,10 @@ def format_side_by_side(summaries: dict[str, dict[str, Any]], *, markdown: bool 
         pairs = enumerate(zip(cells, widths, strict=True))
         return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in pairs)
 
-    legend = ("time to first token: the model's first token for generated answers (questions that "
-              "reached the model), the first text for extractive ones")
+    legend = (
+        "time to first token: the model's first token for generated answers (questions that "
+        "reached the model), the first text for extractive ones"
+    )
     return "\n".join([fmt(header), "-" * len(fmt(header)), *(fmt(r) for r in rows), legend])
 
 

@@ -44,10 +44,7 @@ class Asker(Protocol):
     ) -> Answer: ...
 
 
-
-def _streamed(
-    stream: Callable[..., Iterable[Event]], row: EvalRow, k: int, started: float
-) -> RowResult:
+def _streamed(stream: Callable[..., Iterable[Event]], row: EvalRow, k: int, started: float) -> RowResult:
     """Ask through the asker's event stream, timing the first text and reading the final answer."""
     answer: Answer | None = None
     first_text = None

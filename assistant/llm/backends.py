@@ -157,8 +157,9 @@ class LlamaCppGenerator:
 
             with suppress_stdout_stderr(disable=False):  # llama.cpp warns about the unused context
                 self._vocab = Llama(model_path=str(self.model_path), vocab_only=True, verbose=False)
-        return len(self._vocab.tokenize(render_chat(self._vocab, messages).encode(), add_bos=False,
-                                        special=True))
+        return len(
+            self._vocab.tokenize(render_chat(self._vocab, messages).encode(), add_bos=False, special=True)
+        )
 
     def complete(self, messages: Sequence[Message]) -> str:
         return "".join(self.stream(messages))

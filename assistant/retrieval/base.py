@@ -49,9 +49,7 @@ def validate_filters(filters: dict[str, str] | None) -> dict[str, str]:
     clean: dict[str, str] = {}
     for key, value in (filters or {}).items():
         if key not in FILTER_KEYS:
-            raise InvalidQuestion(
-                f"unknown filter {key!r}; use one of {', '.join(FILTER_KEYS)}"
-            )
+            raise InvalidQuestion(f"unknown filter {key!r}; use one of {', '.join(FILTER_KEYS)}")
         if value is None or value == "":
             continue
         if not isinstance(value, str) or len(value) > 200:

@@ -107,7 +107,7 @@ class Scorer:
         if self.model is not None:
             self.model.save(str(folder / "bm25"), show_progress=False)
         np.save(folder / "ids.npy", self.ids)
-        np.savez(folder / "fields.npz", **self.fields)
+        np.savez(folder / "fields.npz", **self.fields)  # type: ignore[arg-type]
         (folder / "values.json").write_text(json.dumps(self.values, ensure_ascii=False))
 
     @staticmethod

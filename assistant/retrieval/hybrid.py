@@ -21,6 +21,7 @@ from assistant.types import Chunk, ScoredChunk
 
 log = logging.getLogger(__name__)
 
+
 @dataclass
 class HybridRetriever:
     """Dense and BM25 candidates fused by reciprocal rank, with soft section boosts and, for
@@ -136,7 +137,6 @@ class HybridRetriever:
         top = max(similarity[cid] for cid in chosen)
         best = fused[chosen[0]] or 1.0
         return [ScoredChunk(chunks[cid], top * fused[cid] / best) for cid in chosen]
-
 
     def expand(
         self,

@@ -400,7 +400,7 @@ class ChromaStore:
             part_items = items[i : i + batch]
             metadatas = []
             for practice, _, _ in part_items:
-                meta = {
+                meta: dict[str, str | int] = {
                     "content_hash": practice.content_hash,
                     "source": practice.source,
                     "title": practice.title,
@@ -414,7 +414,7 @@ class ChromaStore:
                 ids=[p.id for p, _, _ in part_items],
                 documents=[practice_to_json(p, (facts or {}).get(p.id)) for p, _, _ in part_items],
                 embeddings=means[i : i + batch],
-                metadatas=metadatas,  # type: ignore[arg-type]
+                metadatas=metadatas,
             )
         new_ids = {row_id(c, h) for c, _, h in rows}
         practice_ids = [p.id for p, _, _ in items]
@@ -441,9 +441,7 @@ class ChromaStore:
         if not self._open(create=False):
             return []
         _, columns = self._get_all(self._documents, ["documents"])
-        pairs = [
-            (practice_from_json(doc), facts_from_data(json.loads(doc))) for doc in columns["documents"]
-        ]
+        pairs = [(practice_from_json(doc), facts_from_data(json.loads(doc))) for doc in columns["documents"]]
         return sorted(pairs, key=lambda pair: pair[0].title.lower())
 
     def update_facts(self, practice_id: str, facts: Sequence[Fact]) -> bool:
@@ -554,9 +552,7 @@ class ChromaStore:
         if not self._open(create=False):
             return []
         _, columns = self._get_all(self._chunks, ["documents", "metadatas"])
-        return [
-            chunk_from_row(t, m) for t, m in zip(columns["documents"], columns["metadatas"], strict=True)
-        ]
+        return [chunk_from_row(t, m) for t, m in zip(columns["documents"], columns["metadatas"], strict=True)]
 
     def chunk_rows(self) -> list[tuple[str, Chunk]]:
         """(stored row id, chunk) for every chunk row: what a keyword index is built from."""

@@ -63,10 +63,10 @@ class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
         self._embeddings = embeddings
 
     def __call__(self, input: Documents) -> list[Any]:  # noqa: A002 - Chroma's parameter name
-        return self._embeddings.embed_documents(list(input))  # type: ignore[return-value]
+        return self._embeddings.embed_documents(list(input))
 
     def embed_query(self, input: Documents) -> list[Any]:  # noqa: A002
-        return [self._embeddings.embed_query(text) for text in input]  # type: ignore[misc]
+        return [self._embeddings.embed_query(text) for text in input]
 
     @staticmethod
     def name() -> str:

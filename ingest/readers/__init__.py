@@ -84,7 +84,7 @@ def _function(spec: ReaderSpec) -> Callable[[Path, bytes, ReadOptions], ReadResu
             f"reading {module} files needs a package that is not installed ({exc.name}); "
             "reinstall Praxis: pip install -e ."
         ) from exc
-    return getattr(loaded, name)  # type: ignore[no-any-return]
+    return getattr(loaded, name)
 
 
 def read_file(path: Path, options: ReadOptions | None = None, *, raw: bytes | None = None) -> ReadResult:

@@ -114,7 +114,7 @@ def read_html(path: Path, raw: bytes, options: ReadOptions) -> ReadResult:
     for tag in soup.find_all(_is_boilerplate):
         if not tag.decomposed:
             tag.decompose()
-    root = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.find("article") or soup.body or soup
+    root = soup.find("main") or soup.find(role="main") or soup.find("article") or soup.body or soup
     blocks = _blocks(root)
     h1 = next((i for i, (_, _, is_h1) in enumerate(blocks) if is_h1), None)
     if h1 is not None:

@@ -96,14 +96,16 @@ def test_a_comparison_of_two_named_practices_cites_each_ones_figure(corpus_store
     from assistant.pipeline import Assistant
     from assistant.retrieval.hybrid import HybridRetriever
 
-    assistant = Assistant(HybridRetriever(corpus_store, corpus_store.embeddings),
-                          ExtractiveAnswerer(corpus_store.embeddings))
+    assistant = Assistant(
+        HybridRetriever(corpus_store, corpus_store.embeddings), ExtractiveAnswerer(corpus_store.embeddings)
+    )
     answer = assistant.ask(
         "How do Gotland's fibre roll-out and the Biblionet library programme compare in public money spent?"
     )
     assert not answer.abstained
     assert {c.source for c in answer.citations} == {
-        "gotland-fibre-to-all-houses.txt", "biblionet-romania-public-libraries.txt"
+        "gotland-fibre-to-all-houses.txt",
+        "biblionet-romania-public-libraries.txt",
     }
     # each practice's answer gives a sum of money (which sum is the embedder's call: with this
     # model Gotland's "4.3 million" public spend can lose to its residents' "12 million")

@@ -131,17 +131,29 @@ def test_in_a_comparison_a_sentence_naming_the_other_practice_tells_nothing_new(
 
 
 VOUCHERS = {
-    "tampere": ("Tampere Region Innovation Voucher", "Finland",
-                "The Tampere pilot helped small firms buy innovation services from experts. "
-                "Each voucher was worth at most EUR 5,000."),
-    "nwe": ("Innovation Vouchers (North West England)", "United Kingdom",
-            "The vouchers linked companies with universities for innovation projects. "
-            "Two voucher levels existed: up to GBP 3,000, or up to GBP 7,000 with the company paying 30%."),
-    "jic": ("JIC Innovation Voucher (South Moravia)", "Czechia",
-            "JIC supports innovation in South Moravian firms. "
-            "The JIC voucher covers 75% of the contract cost, up to a maximum of CZK 100,000."),
-    "growth": ("Regional Growth through Dynamic Innovation Systems", "Sweden",
-               "A winning region can receive up to SEK 10 million a year for its innovation system."),
+    "tampere": (
+        "Tampere Region Innovation Voucher",
+        "Finland",
+        "The Tampere pilot helped small firms buy innovation services from experts. "
+        "Each voucher was worth at most EUR 5,000.",
+    ),
+    "nwe": (
+        "Innovation Vouchers (North West England)",
+        "United Kingdom",
+        "The vouchers linked companies with universities for innovation projects. "
+        "Two voucher levels existed: up to GBP 3,000, or up to GBP 7,000 with the company paying 30%.",
+    ),
+    "jic": (
+        "JIC Innovation Voucher (South Moravia)",
+        "Czechia",
+        "JIC supports innovation in South Moravian firms. "
+        "The JIC voucher covers 75% of the contract cost, up to a maximum of CZK 100,000.",
+    ),
+    "growth": (
+        "Regional Growth through Dynamic Innovation Systems",
+        "Sweden",
+        "A winning region can receive up to SEK 10 million a year for its innovation system.",
+    ),
 }
 
 
@@ -187,14 +199,28 @@ def test_a_sentence_left_unembedded_still_competes_on_its_words() -> None:
 def test_which_practices_report_figures_finds_them_in_other_words_and_skips_unrelated_gaps() -> None:
     question = "Which urban mobility practices report usage figures, and what are they?"
     passages = [
-        passage("shuttle", "Electric Shuttles in the Old Town",
-                "Free electric shuttles improve urban mobility in the old town. "
-                "By 2017 the shuttles had carried over 1.2 million passengers.", country="Slovenia"),
-        passage("fares", "Free Public Transport for Residents",
-                "Residents ride the city's buses and trams for free. "
-                "In January 2014 the number of journeys rose by 13.8%.", 0.75, country="Estonia"),
-        passage("pearls", "Soft Mobility Tourism Network", "The network promotes soft mobility holidays. "
-                "The source does not give budget or staff figures.", 0.7, country="Austria"),
+        passage(
+            "shuttle",
+            "Electric Shuttles in the Old Town",
+            "Free electric shuttles improve urban mobility in the old town. "
+            "By 2017 the shuttles had carried over 1.2 million passengers.",
+            country="Slovenia",
+        ),
+        passage(
+            "fares",
+            "Free Public Transport for Residents",
+            "Residents ride the city's buses and trams for free. "
+            "In January 2014 the number of journeys rose by 13.8%.",
+            0.75,
+            country="Estonia",
+        ),
+        passage(
+            "pearls",
+            "Soft Mobility Tourism Network",
+            "The network promotes soft mobility holidays. The source does not give budget or staff figures.",
+            0.7,
+            country="Austria",
+        ),
     ]
     reply = answerer.reply(question, passages)
     assert reply is not None and not reply.abstained
@@ -206,15 +232,29 @@ def test_which_practices_report_figures_finds_them_in_other_words_and_skips_unre
 def test_a_comparison_of_named_practices_answers_for_those_with_the_counts_asked_for() -> None:
     question = "How do Alpha Valley and the Beta Cluster compare in number of members?"
     passages = [
-        passage("alpha", "Alpha Valley Aerospace Cluster",
-                "Alpha Valley shows that a rural region can anchor a high-tech cluster. "
-                "The combined sales of member companies are about USD 3 billion. "
-                "Starting from 17 founding firms, the association has grown to around 160 members.",
-                country="Poland"),
-        passage("beta", "Beta Cluster", "The Beta Cluster helps software firms build their own products. "
-                "By 2023 its membership was well over 90 firms.", 0.75, country="Romania"),
-        passage("gamma", "Gamma Export Network", "The Gamma network has 300 member firms and a cluster "
-                "office in the valley.", 0.7, country="Spain"),
+        passage(
+            "alpha",
+            "Alpha Valley Aerospace Cluster",
+            "Alpha Valley shows that a rural region can anchor a high-tech cluster. "
+            "The combined sales of member companies are about USD 3 billion. "
+            "Starting from 17 founding firms, the association has grown to around 160 members.",
+            country="Poland",
+        ),
+        passage(
+            "beta",
+            "Beta Cluster",
+            "The Beta Cluster helps software firms build their own products. "
+            "By 2023 its membership was well over 90 firms.",
+            0.75,
+            country="Romania",
+        ),
+        passage(
+            "gamma",
+            "Gamma Export Network",
+            "The Gamma network has 300 member firms and a cluster office in the valley.",
+            0.7,
+            country="Spain",
+        ),
     ]
     reply = answerer.reply(question, passages)
     assert reply is not None and not reply.abstained

@@ -65,9 +65,25 @@ def server(smollm2: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     log = tmp_path_factory.mktemp("server") / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(smollm2), "--model_alias", "smollm2",
-             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--n_threads", "2"],
-            stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "llama_cpp.server",
+                "--model",
+                str(smollm2),
+                "--model_alias",
+                "smollm2",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--n_ctx",
+                "2048",
+                "--n_threads",
+                "2",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     base_url = f"http://127.0.0.1:{port}/v1"
     try:
@@ -97,8 +113,14 @@ def server(smollm2: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 def generator_for(base_url: str, max_tokens: int):
     from assistant.llm.backends import OpenAIGenerator
 
-    return OpenAIGenerator(base_url=base_url, api_key="test-key", model="smollm2", max_tokens=max_tokens,
-                           temperature=0.0, timeout_s=120)
+    return OpenAIGenerator(
+        base_url=base_url,
+        api_key="test-key",
+        model="smollm2",
+        max_tokens=max_tokens,
+        temperature=0.0,
+        timeout_s=120,
+    )
 
 
 def test_openai_backend_completes_and_streams_token_by_token(server: str) -> None:

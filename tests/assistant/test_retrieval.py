@@ -71,7 +71,9 @@ def test_filters_apply_to_both_keyword_and_dense_results(retriever: HybridRetrie
     passages = retriever.retrieve("LAuGEA members", k=5, filters={"section": "Evidence of success"})
     assert passages and {p.chunk.section for p in passages} == {"Evidence of success"}
     with pytest.raises(InvalidQuestion, match="unknown filter 'colour'"):
-        validate_filters({"colour": "red"})  # arguments are checked where they enter: Assistant, search, LangChain
+        validate_filters(
+            {"colour": "red"}
+        )  # arguments are checked where they enter: Assistant, search, LangChain
 
 
 def test_keyword_index_follows_added_changed_and_deleted_practices(

@@ -15,8 +15,13 @@ from ingest.ingestor import Ingestor
 from ui.api import create_app
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 # A practice whose text tries to run script in the page: it must be shown, never executed.
@@ -71,8 +76,14 @@ def page(browser, app_server):
     errors: list[str] = []
     outside: list[str] = []  # the page must load nothing from the internet (fonts, CDNs, analytics)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("request", lambda request: None if request.url.startswith((app_server.url, "data:", "blob:"))
-            else outside.append(request.url))
+    page.on(
+        "request",
+        lambda request: (
+            None
+            if request.url.startswith((app_server.url, "data:", "blob:"))
+            else outside.append(request.url)
+        ),
+    )
     page.goto(f"{app_server.url}/")
     page.locator("#praxis-question textarea").wait_for(timeout=30_000)
     yield page

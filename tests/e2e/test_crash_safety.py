@@ -23,8 +23,13 @@ ROOT = Path(__file__).resolve().parents[2]
 def ingest_process(corpus: Path, data: Path) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PRAXIS_")}
     env.update(PRAXIS_DATA_DIR=str(data), PRAXIS_EMBEDDING__BACKEND="hashing", PYTHONPATH=str(ROOT))
-    return subprocess.Popen([sys.executable, "-m", "ui.cli", "ingest", "-q", str(corpus)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "ingest", "-q", str(corpus)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def committed(data: Path) -> dict[str, str]:

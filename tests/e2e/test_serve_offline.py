@@ -19,10 +19,22 @@ def test_serve_opens_no_connection(tmp_path: Path) -> None:
     env.update(PRAXIS_EMBEDDING__BACKEND="hashing", PYTHONPATH=str(NETGUARD), NETGUARD_LOG=str(log))
     cli = [sys.executable, "-m", "ui.cli"]
     data = str(tmp_path / "data")
-    subprocess.run([*cli, "ingest", "-q", "--data-dir", data], env=env, cwd=tmp_path, check=True,
-                   capture_output=True, timeout=300)
-    server = subprocess.Popen([*cli, "serve", "--data-dir", data, "--port", "0"], env=env, cwd=tmp_path,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    subprocess.run(
+        [*cli, "ingest", "-q", "--data-dir", data],
+        env=env,
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    server = subprocess.Popen(
+        [*cli, "serve", "--data-dir", data, "--port", "0"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         assert server.stdout is not None
         line = ""

@@ -153,9 +153,19 @@ def test_reconcile_removes_chunks_of_an_interrupted_write(store: ChromaStore, co
         ids=[row_id(c, "interrupted") for c in chunks],
         documents=[c.text for c in chunks],
         embeddings=store.embeddings.embed_documents([c.text for c in chunks]),
-        metadatas=[{"practice_id": c.practice_id, "title": c.title, "section": c.section,
-                    "ordinal": c.ordinal, "start": c.start, "end": c.end, "source": c.source,
-                    "doc_hash": "interrupted"} for c in chunks],
+        metadatas=[
+            {
+                "practice_id": c.practice_id,
+                "title": c.title,
+                "section": c.section,
+                "ordinal": c.ordinal,
+                "start": c.start,
+                "end": c.end,
+                "source": c.source,
+                "doc_hash": "interrupted",
+            }
+            for c in chunks
+        ],
     )
     assert store.count_chunks() == sum(len(v) for v in before.values()) + len(chunks)
     assert store.reconcile() == len(chunks)

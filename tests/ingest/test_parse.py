@@ -33,7 +33,9 @@ def test_inolink_keeps_its_sections_and_figures() -> None:
     practice, _ = load_practice(INOLINK)
     assert practice.title == "Fostering and Developing Innovative Networks (InoLink)"
     assert {s.name for s in practice.sections} >= {
-        "About this good practice", "Resources needed", "Evidence of success",
+        "About this good practice",
+        "Resources needed",
+        "Evidence of success",
         "Potential for learning or transfer",
     }
     resources = practice.section("Resources needed")

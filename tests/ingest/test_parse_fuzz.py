@@ -10,9 +10,28 @@ from assistant.types import SECTION_NAMES
 from ingest.chunk import chunk_practice
 from ingest.parse import load_practice
 
-FRAGMENTS = [*SECTION_NAMES, *(s.upper() + ":" for s in SECTION_NAMES), "# Title", "## Extra",
-             "Organisation: X", "Country: Y", "\ufeff", "\r\n", "\r", "\n", "", "•", "1.2", "26,000 €.",
-             "It worked. It grew!", "<script>alert(1)</script>", "\x00", "\u202e", "é", "🙂"]
+FRAGMENTS = [
+    *SECTION_NAMES,
+    *(s.upper() + ":" for s in SECTION_NAMES),
+    "# Title",
+    "## Extra",
+    "Organisation: X",
+    "Country: Y",
+    "\ufeff",
+    "\r\n",
+    "\r",
+    "\n",
+    "",
+    "•",
+    "1.2",
+    "26,000 €.",
+    "It worked. It grew!",
+    "<script>alert(1)</script>",
+    "\x00",
+    "\u202e",
+    "é",
+    "🙂",
+]
 
 
 def check(path: Path) -> None:
@@ -37,8 +56,11 @@ def test_random_bytes(tmp_path: Path, data: bytes) -> None:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=80)), max_size=40),
-       st.sampled_from(["\n", "\r\n", " "]), st.sampled_from([".txt", ".md"]))
+@given(
+    st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=80)), max_size=40),
+    st.sampled_from(["\n", "\r\n", " "]),
+    st.sampled_from([".txt", ".md"]),
+)
 def test_shuffled_template_fragments(tmp_path: Path, parts: list[str], joiner: str, suffix: str) -> None:
     path = tmp_path / f"fuzz{suffix}"
     path.write_bytes(joiner.join(parts).encode("utf-8", "surrogatepass"))

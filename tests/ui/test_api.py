@@ -39,7 +39,7 @@ def test_ask_cites_the_exact_text_of_the_practice(http):
     for citation in answer["citations"]:
         assert f"[{citation['n']}]" in answer["answer"]
         practice = http.get(f"/v1/practices/{citation['practice_id']}").json()
-        assert practice["text"][citation["start"]:citation["end"]] == citation["text"]
+        assert practice["text"][citation["start"] : citation["end"]] == citation["text"]
         section = next(s for s in practice["sections"] if s["name"] == citation["section"])
         assert section["start"] <= citation["start"] < citation["end"] <= section["end"]
 
@@ -79,10 +79,18 @@ def test_filters_keep_answers_to_one_country(http):
         ({"question": "   \n\t  "}, 422, "invalid_question", "empty"),
         ({"question": "cluster", "k": 0}, 422, "invalid_request", "k"),
         ({"question": "cluster", "k": 51}, 422, "invalid_request", "50"),
-        ({"question": "cluster", "history": [{"role": "user", "content": "hi"}] * (MAX_HISTORY_TURNS + 1)},
-         422, "invalid_request", str(MAX_HISTORY_TURNS)),
-        ({"question": "cluster", "history": [{"role": "system", "content": "hi"}]}, 422, "invalid_request",
-         "role"),
+        (
+            {"question": "cluster", "history": [{"role": "user", "content": "hi"}] * (MAX_HISTORY_TURNS + 1)},
+            422,
+            "invalid_request",
+            str(MAX_HISTORY_TURNS),
+        ),
+        (
+            {"question": "cluster", "history": [{"role": "system", "content": "hi"}]},
+            422,
+            "invalid_request",
+            "role",
+        ),
         ({"question": "cluster", "filters": {"city": "Riga"}}, 422, "invalid_request", "city"),
         ({"question": "cluster", "backend": "gpt-17"}, 422, "invalid_request", "gpt-17"),
         ({"k": 3}, 422, "invalid_request", "question"),
@@ -165,7 +173,7 @@ def test_practice_has_full_text_by_section(http):
     assert practice["title"] == "Buurtzorg Neighbourhood Care Model"
     assert practice["metadata"]["country"] == "Netherlands"
     for section in practice["sections"]:
-        assert practice["text"][section["start"]:section["end"]] == section["text"]
+        assert practice["text"][section["start"] : section["end"]] == section["text"]
     missing = http.get("/v1/practices/no-such-practice")
     assert missing.status_code == 404
     assert "GET /v1/practices" in error_of(missing)["message"]
@@ -183,8 +191,16 @@ def test_cors_is_off_by_default(http):
 
 def test_openapi_documents_the_routes(http):
     paths = http.get("/openapi.json").json()["paths"]
-    for route in ("/v1/ask", "/v1/ask/stream", "/v1/chat/completions", "/v1/search", "/v1/practices",
-                  "/v1/practices/{practice_id}", "/v1/ingest", "/healthz"):
+    for route in (
+        "/v1/ask",
+        "/v1/ask/stream",
+        "/v1/chat/completions",
+        "/v1/search",
+        "/v1/practices",
+        "/v1/practices/{practice_id}",
+        "/v1/ingest",
+        "/healthz",
+    ):
         assert route in paths
     assert http.get("/docs").status_code == 200
 
@@ -194,7 +210,8 @@ def test_cors_allows_only_the_configured_origins(serve, store, tmp_path):
     from ui.api import create_app
 
     settings = load_settings(
-        data_dir=tmp_path / "data", embedding={"backend": "hashing"},
+        data_dir=tmp_path / "data",
+        embedding={"backend": "hashing"},
         server={"cors_origins": ["https://praxis.example"]},
     )
     server = serve(create_app(settings, store=store, ui=False))

@@ -30,7 +30,6 @@ class FailingGenerator:
     def count_tokens(self, messages) -> int | None:
         return None
 
-
     def complete(self, messages: Sequence[Message]) -> str:
         raise BackendError("the chat server at http://127.0.0.1:9/v1 failed (APIConnectionError)")
 
@@ -53,10 +52,12 @@ def server_with(serve, store, tmp_path, passages):  # noqa: F811
 
 
 def test_a_generated_answer_streams_guarded_sentences_over_sse(server_with):
-    url = server_with(ScriptedGenerator(
-        "The cluster consists of 21 members [1]. Its budget is EUR 7 million [1]. "
-        "They include 19 automotive companies [5]."
-    ))
+    url = server_with(
+        ScriptedGenerator(
+            "The cluster consists of 21 members [1]. Its budget is EUR 7 million [1]. "
+            "They include 19 automotive companies [5]."
+        )
+    )
     with httpx.stream("POST", f"{url}/v1/ask/stream", json={"question": MEMBERS}, timeout=30) as response:
         assert response.status_code == 200
         response.read()

@@ -177,8 +177,21 @@ def test_eval_runs_several_backends_side_by_side(
     monkeypatch.setattr(factory, "build_generator", lambda settings, progress=None: generator)
     out = tmp_path / "both"
     testset = str(write_testset(tmp_path, ROWS))
-    code = main(["eval", testset, "--data-dir", str(data_dir), "--out", str(out), "-q",
-                 "--backend", "extractive,llamacpp", "--fail-under", "accuracy=1.01"])
+    code = main(
+        [
+            "eval",
+            testset,
+            "--data-dir",
+            str(data_dir),
+            "--out",
+            str(out),
+            "-q",
+            "--backend",
+            "extractive,llamacpp",
+            "--fail-under",
+            "accuracy=1.01",
+        ]
+    )
     printed = capsys.readouterr()
     assert code == 1  # thresholds apply to each backend; each failure names its backend
     assert "FAILED [extractive] accuracy >= 1.01: got 1.00" in printed.err
@@ -187,14 +200,29 @@ def test_eval_runs_several_backends_side_by_side(
     # one table per backend, then the comparison with one column per backend
     text = printed.out
     assert text.index("== extractive") < text.index("== llamacpp") < text.index("== side by side")
-    side = text[text.index("== side by side"):].splitlines()
+    side = text[text.index("== side by side") :].splitlines()
     assert side[1].split() == ["measure", "extractive", "llamacpp"]
     row = {label: line for label, line in ((line.split("  ")[0], line) for line in side)}
-    assert [label for label in row if label in (
-        "must_include accuracy", "abstention (unanswerable)", "false abstention (answerable)",
-        "citation precision", "time to first token p50", "total latency p50")] == [
-        "must_include accuracy", "abstention (unanswerable)", "false abstention (answerable)",
-        "citation precision", "time to first token p50", "total latency p50"]
+    assert [
+        label
+        for label in row
+        if label
+        in (
+            "must_include accuracy",
+            "abstention (unanswerable)",
+            "false abstention (answerable)",
+            "citation precision",
+            "time to first token p50",
+            "total latency p50",
+        )
+    ] == [
+        "must_include accuracy",
+        "abstention (unanswerable)",
+        "false abstention (answerable)",
+        "citation precision",
+        "time to first token p50",
+        "total latency p50",
+    ]
     assert row["must_include accuracy"].split()[-4:] == ["1.00", "(2/2)", "1.00", "(2/2)"]
     assert "model calls" in row["time to first token p50"]  # the model's first token, for llamacpp
     assert (out / "side_by_side.md").read_text().startswith("| measure | extractive | llamacpp |")
@@ -202,10 +230,15 @@ def test_eval_runs_several_backends_side_by_side(
     # each backend wrote its own results and summary; every question went through both
     summaries = {b: json.loads((out / b / "summary.json").read_text()) for b in ("extractive", "llamacpp")}
     assert [s["backend"] for s in summaries.values()] == ["extractive", "llamacpp"]
-    results = {b: [json.loads(line) for line in (out / b / "results.jsonl").read_text().splitlines()]
-               for b in summaries}
-    assert [r["id"] for r in results["extractive"]] == [r["id"] for r in results["llamacpp"]] == [
-        "t1", "t2", "t3", "line-4"]
+    results = {
+        b: [json.loads(line) for line in (out / b / "results.jsonl").read_text().splitlines()]
+        for b in summaries
+    }
+    assert (
+        [r["id"] for r in results["extractive"]]
+        == [r["id"] for r in results["llamacpp"]]
+        == ["t1", "t2", "t3", "line-4"]
+    )
     generated = {r["id"]: r for r in results["llamacpp"]}
     first = generated["t1"]
     assert first["answer"] == "LAuGEA was founded in 2014. [1]" and first["scores"]["accuracy"] == 1
@@ -228,8 +261,24 @@ def test_eval_backends_may_be_repeated_but_must_exist(
     monkeypatch.setattr(factory, "build_generator", lambda settings, progress=None: KeyedGenerator())
     testset = str(write_testset(tmp_path, ROWS[:1]))
     out = tmp_path / "repeated"
-    assert main(["eval", testset, "--data-dir", str(data_dir), "--out", str(out), "-q",
-                 "--backend", "llamacpp", "--backend", "extractive"]) == 0
+    assert (
+        main(
+            [
+                "eval",
+                testset,
+                "--data-dir",
+                str(data_dir),
+                "--out",
+                str(out),
+                "-q",
+                "--backend",
+                "llamacpp",
+                "--backend",
+                "extractive",
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out.index("== llamacpp") >= 0
     assert sorted(p.name for p in out.iterdir()) == ["extractive", "llamacpp", "side_by_side.md"]
 

@@ -19,8 +19,11 @@ def test_a_body_over_the_size_limit_is_refused_before_it_is_read(http: httpx.Cli
     huge = b'{"question": "' + b"a" * (2 * 1024 * 1024) + b'"}'
     reply = http.post("/v1/ask", content=huge, headers={"Content-Type": "application/json"})
     assert_clear_4xx(reply, 413)
-    chunked = http.post("/v1/ask", content=iter([huge[i : i + 65536] for i in range(0, len(huge), 65536)]),
-                        headers={"Content-Type": "application/json"})
+    chunked = http.post(
+        "/v1/ask",
+        content=iter([huge[i : i + 65536] for i in range(0, len(huge), 65536)]),
+        headers={"Content-Type": "application/json"},
+    )
     assert_clear_4xx(chunked, 413)
 
 
@@ -48,8 +51,12 @@ def test_html_sql_and_template_text_in_questions_is_just_text(http: httpx.Client
 
 @pytest.mark.parametrize(
     "filters",
-    [{"country": "<script>alert(1)</script>"}, {"theme": "' OR 1=1 --"}, {"section": {"$ne": "x"}},
-     {"country": "x" * 10_000}],
+    [
+        {"country": "<script>alert(1)</script>"},
+        {"theme": "' OR 1=1 --"},
+        {"section": {"$ne": "x"}},
+        {"country": "x" * 10_000},
+    ],
 )
 def test_hostile_filters(http: httpx.Client, filters: dict) -> None:
     reply = http.post("/v1/ask", json={"question": "How many members does LAuGEA have?", "filters": filters})
@@ -77,5 +84,6 @@ def test_a_huge_history_and_k_of_a_billion(http: httpx.Client) -> None:
     assert_clear_4xx(http.post("/v1/ask", json={"question": "Budget?", "k": 10**9}), 422)
     assert_clear_4xx(http.get("/v1/search", params={"q": "budget", "k": 10**9}), 422)
     messages = [{"role": "user", "content": "x"}] * 10_000
-    assert_clear_4xx(http.post("/v1/chat/completions", json={"model": "praxis", "messages": messages}),
-                     (413, 422))
+    assert_clear_4xx(
+        http.post("/v1/chat/completions", json={"model": "praxis", "messages": messages}), (413, 422)
+    )

@@ -16,9 +16,7 @@ def client(live):
 
 
 def test_completion_carries_answer_and_citations(client, http):
-    completion = client.chat.completions.create(
-        model="praxis", messages=[{"role": "user", "content": CLUJ}]
-    )
+    completion = client.chat.completions.create(model="praxis", messages=[{"role": "user", "content": CLUJ}])
     text = completion.choices[0].message.content
     assert completion.choices[0].finish_reason == "stop"
     assert completion.object == "chat.completion"
@@ -56,7 +54,8 @@ def test_conversation_history_and_extras(client, http):
     )
     assert {c["practice_id"] for c in follow_up.model_extra["citations"]} == {"cluj-it-cluster"}
     filtered = client.chat.completions.create(
-        model="praxis", messages=[{"role": "user", "content": "automotive cluster export"}],
+        model="praxis",
+        messages=[{"role": "user", "content": "automotive cluster export"}],
         extra_body={"filters": {"country": "Lithuania"}, "k": 8},
     )
     cited = {c["practice_id"] for c in filtered.model_extra["citations"]}

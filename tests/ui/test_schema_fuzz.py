@@ -20,8 +20,10 @@ EXCLUDED = [schemathesis.checks.positive_data_acceptance]
 @pytest.fixture
 def operations(live):
     schema = schemathesis.openapi.from_url(f"{live.url}/openapi.json")
-    found = [result.ok() for result in schema.include(path_regex=PUBLIC).exclude(method="DELETE")
-             .get_all_operations()]
+    found = [
+        result.ok()
+        for result in schema.include(path_regex=PUBLIC).exclude(method="DELETE").get_all_operations()
+    ]
     assert len(found) == 8, [op.label for op in found]
     return found
 
@@ -35,8 +37,9 @@ def test_public_routes_never_fail_on_generated_input(operations, mode):
             continue  # nothing to get wrong: /healthz and /v1/models take no input
 
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=EXAMPLES, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
         def check(case: schemathesis.Case) -> None:
             response = case.call_and_validate(timeout=30, excluded_checks=EXCLUDED)
             if response.status_code >= 400:

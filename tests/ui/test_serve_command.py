@@ -23,7 +23,11 @@ def start(command: str, data_dir: Path, port: int) -> tuple[subprocess.Popen, li
     env = {**os.environ, "PRAXIS_EMBEDDING__BACKEND": "hashing"}
     process = subprocess.Popen(
         [sys.executable, "-m", "ui.cli", command, "--data-dir", str(data_dir), "--port", str(port)],
-        cwd=data_dir.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=data_dir.parent,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     lines: list[str] = []
     deadline = time.monotonic() + 120
@@ -73,7 +77,10 @@ def test_serve_refuses_a_busy_port_with_a_clear_message(tmp_path):
         port = busy.getsockname()[1]
         result = subprocess.run(
             [sys.executable, "-m", "ui.cli", "serve", "--data-dir", str(tmp_path), "--port", str(port)],
-            cwd=tmp_path, capture_output=True, text=True, timeout=120,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
             env={**os.environ, "PRAXIS_EMBEDDING__BACKEND": "hashing"},
         )
     assert result.returncode == 2

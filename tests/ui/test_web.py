@@ -42,11 +42,28 @@ def test_chat_text_shows_markup_as_text():
 
 def test_conversation_markdown_lists_questions_answers_and_sources():
     conversation = [
-        {"question": "Q one?", "answer": {"answer": "A one [1].", "abstained": False, "citations": [
-            {"n": 1, "title": "T", "section": "Costs", "source": "t.txt", "start": 3, "end": 9,
-             "text": "cited\ntext"}]}},
-        {"question": "Q two?", "answer": {"answer": "The documents do not say.", "abstained": True,
-                                          "citations": []}},
+        {
+            "question": "Q one?",
+            "answer": {
+                "answer": "A one [1].",
+                "abstained": False,
+                "citations": [
+                    {
+                        "n": 1,
+                        "title": "T",
+                        "section": "Costs",
+                        "source": "t.txt",
+                        "start": 3,
+                        "end": 9,
+                        "text": "cited\ntext",
+                    }
+                ],
+            },
+        },
+        {
+            "question": "Q two?",
+            "answer": {"answer": "The documents do not say.", "abstained": True, "citations": []},
+        },
     ]
     markdown = conversation_markdown(conversation)
     assert "## 1. Q one?" in markdown and "## 2. Q two?" in markdown
