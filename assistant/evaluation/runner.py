@@ -9,8 +9,10 @@ one being the question). Scores per row (None where a row cannot be scored on th
   them there; 1 / rank of the first retrieved passage from a `sources` file.
 - accuracy: every `must_include` string is in the answer (case- and accent-insensitive, numbers
   normalised: "100 000" = "100,000" = "100000", "8" = "eight").
-- abstention (rows with empty `sources`: unanswerable, out of scope) and false_abstention (rows
-  with sources).
+- abstention: rows that expect "the documents do not say": empty `sources` (unanswerable, out
+  of scope) or an empty `must_include` with sources (a near-miss: the practice exists but does not
+  state the asked detail; an answer that abstains while citing what the document does say counts);
+  false_abstention: rows with sources and something to include.
 - citation_precision: share of the cited files that are in `sources`.
 - citation_support: share of cited claims whose numbers all appear in their cited text.
 - latency_ms: wall time of the answer; with an asker that streams (the Assistant), also

@@ -127,6 +127,23 @@ def test_abstention_is_scored_on_unanswerable_rows_only() -> None:
     assert scores["false_abstention"] == 1.0 and scores["accuracy"] == 0.0
 
 
+def test_a_near_miss_expects_an_abstention_and_still_scores_retrieval() -> None:
+    # the practice exists (sources) but its document does not state the asked detail (no must_include)
+    near_miss = EvalRow(
+        "n", "How many kilometres of cable?", "near-miss", 1, must_include=[], sources=["a.txt"]
+    )
+    with_evidence = Answer(
+        "The document does not state this. T a: 21 [1]",
+        [_citation(1, "a.txt", "21")],
+        [_passage("a.txt")],
+        True,
+    )
+    scores = score_answer(near_miss, with_evidence, 5)
+    assert scores["abstention"] == 1.0 and scores["false_abstention"] is None and scores["hit"] == 1.0
+    guessed = Answer("T a: 21 [1]", [_citation(1, "a.txt", "21")], [_passage("a.txt")], False)
+    assert score_answer(near_miss, guessed, 5)["abstention"] == 0.0
+
+
 class ScriptedAsker:
     """Answers from a script, records what it was asked."""
 
