@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.config import load_settings  # noqa: E402
@@ -24,12 +26,6 @@ from assistant.factory import build_assistant, build_embeddings, build_store  # 
 from ingest.chunk import chunk_practice  # noqa: E402
 from ingest.ingestor import Ingestor, discover, embedding_text  # noqa: E402
 from ingest.parse import load_practice  # noqa: E402
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def main() -> None:
@@ -96,7 +92,7 @@ def main() -> None:
             assistant.ask(row["question"], history=row.get("history") or None)
             latencies.append((time.perf_counter() - started) * 1000)
         print(f"| ask latency p50 ({len(rows)} questions, warm) | {statistics.median(latencies):.0f} ms |")
-        print(f"| ask latency p95 | {percentile(latencies, 0.95):.0f} ms |")
+        print(f"| ask latency p95 | {float(np.percentile(latencies, 95)):.0f} ms |")
 
 
 if __name__ == "__main__":

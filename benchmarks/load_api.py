@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import httpx
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = [
@@ -43,14 +44,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def run_clients(url: str, clients: int, duration: float) -> dict:
@@ -98,9 +91,9 @@ def run_clients(url: str, clients: int, duration: float) -> dict:
         "error_examples": errors[:5],
         "throughput_rps": round(len(latencies) / wall, 2),
         "latency_ms": {
-            "p50": round(percentile(latencies, 50), 1),
-            "p95": round(percentile(latencies, 95), 1),
-            "p99": round(percentile(latencies, 99), 1),
+            "p50": round(float(np.percentile(latencies, 50)) if latencies else float("nan"), 1),
+            "p95": round(float(np.percentile(latencies, 95)) if latencies else float("nan"), 1),
+            "p99": round(float(np.percentile(latencies, 99)) if latencies else float("nan"), 1),
             "mean": round(statistics.fmean(latencies), 1) if latencies else None,
             "max": round(max(latencies), 1) if latencies else None,
         },

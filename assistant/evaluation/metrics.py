@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from assistant.answering.citations import claims, unsupported_numbers
 from assistant.evaluation.testset import EvalRow
@@ -163,13 +164,8 @@ class RowResult:
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
-    """Linear-interpolated percentile (q in 0..100); None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q / 100
-    low, high = math.floor(pos), math.ceil(pos)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+    """numpy's linear-interpolated percentile (q in 0..100); None for no values."""
+    return float(np.percentile(values, q)) if len(values) else None
 
 
 def _aggregate(results: Sequence[RowResult]) -> dict[str, Any]:
