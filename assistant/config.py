@@ -13,8 +13,16 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.errors import ConfigError
 
-# The bundled corpus shipped beside the packages.
-DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def bundled_corpus() -> Path:
+    """The bundled corpus: inside the installed package (a wheel ships it as assistant/corpus), or
+    the repository's corpus/ folder in a source checkout or an editable install."""
+    packaged = Path(__file__).resolve().parent / "corpus"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "corpus"
+
+
+DEFAULT_CORPUS = bundled_corpus()
 
 
 class StoreSettings(BaseModel):
