@@ -27,7 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.practices.facts import Fact, extract_facts  # noqa: E402
+from assistant.practices.facts.model import Fact  # noqa: E402
+from assistant.practices.facts.rules import extract_facts  # noqa: E402
 from ingest.ingestor import load_metadata  # noqa: E402
 from ingest.parse import load_practice  # noqa: E402
 

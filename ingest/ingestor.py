@@ -25,7 +25,8 @@ from typing import Any, TypeVar
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import CorpusError, StoreError
-from assistant.practices.facts import FACTS_VERSION, extract_facts
+from assistant.practices.facts.model import FACTS_VERSION
+from assistant.practices.facts.rules import extract_facts
 from assistant.store.chroma import ChromaStore, DocumentRecord
 from assistant.types import Chunk, Practice
 from ingest.chunk import chunk_practice

@@ -10,7 +10,9 @@ from collections.abc import Sequence
 
 from assistant.errors import InvalidQuestion, UnknownPractice
 from assistant.practices.compare import MAX_PRACTICES, MIN_PRACTICES, Comparison, build_comparison
-from assistant.practices.facts import Fact, FactFilter, FilterMatch, extract_facts, match_filter
+from assistant.practices.facts.filters import FactFilter, FilterMatch, match_filter
+from assistant.practices.facts.model import Fact
+from assistant.practices.facts.rules import extract_facts
 from assistant.practices.similar import SimilarPractice, rank_similar, validate_similar_args
 from assistant.store.chroma import ChromaStore
 from assistant.types import Practice

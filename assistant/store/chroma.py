@@ -27,7 +27,7 @@ from chromadb.errors import NotFoundError
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import ModelMismatchError, StoreError
-from assistant.practices.facts import FACTS_VERSION, Fact
+from assistant.practices.facts.model import FACTS_VERSION, Fact
 from assistant.store.client import ChromaEmbeddingFunction
 from assistant.store.records import (
     chunk_from_row,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from assistant.practices.facts import FACTS_VERSION, Fact
+from assistant.practices.facts.model import FACTS_VERSION, Fact
 from assistant.types import Chunk, Practice, Section
 
 METADATA_KEYS = ("country", "region", "theme")

@@ -12,7 +12,9 @@ import pytest
 from assistant.embeddings import HashingEmbeddings
 from assistant.errors import InvalidQuestion, UnknownPractice
 from assistant.practices.catalog import Catalog
-from assistant.practices.facts import FACTS_VERSION, FactFilter, extract_facts
+from assistant.practices.facts.filters import FactFilter
+from assistant.practices.facts.model import FACTS_VERSION
+from assistant.practices.facts.rules import extract_facts
 from assistant.store.chroma import ChromaStore
 from assistant.store.client import open_client
 from ingest.ingestor import Ingestor

@@ -9,14 +9,9 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import InvalidQuestion
-from assistant.practices.facts import (
-    FactFilter,
-    extract_facts,
-    headline_budget,
-    match_filter,
-    parse_amount,
-    start_year,
-)
+from assistant.practices.facts.filters import FactFilter, headline_budget, match_filter, start_year
+from assistant.practices.facts.numbers import parse_amount
+from assistant.practices.facts.rules import extract_facts
 from ingest.ingestor import load_metadata
 from ingest.parse import load_practice, parse_practice
 from tests.conftest import CORPUS, INOLINK, LAUGEA
