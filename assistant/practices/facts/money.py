@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from assistant.practices.facts.numbers import Mention
 from assistant.practices.facts.phrases import noun_phrase
+from assistant.vocabulary import YEAR
 
 # a figure without a currency is read as money only from this size up, in a sentence about money
 BARE_MONEY_MIN = 1000
@@ -49,7 +50,7 @@ _PERIOD = re.compile(
     r"^\s?(?:\([^)]*\)\s*)?(?P<period>(?:a|per|each)\s+(?:year|month|week|day|stay|project|cluster|"
     r"company|firm|sme|voucher|person|participant|region|call|household|member|school|"
     r"inhabitant|applicant)(?:\s+(?:in|over|for)\s+(?:\d+|\w+)\s+years?)?|annually|"
-    r"(?:in|over)\s+(?:\d+|\w+)\s+years|in\s+(?:19|20)\d\d)\b",
+    r"(?:in|over)\s+(?:\d+|\w+)\s+years|in\s+" + YEAR.pattern + r")\b",
     re.IGNORECASE,
 )
 

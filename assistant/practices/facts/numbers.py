@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.errors import InvalidQuestion
+from assistant.vocabulary import NUMBER_WORDS, YEAR
 
 CURRENCIES = {
     "eur": "EUR",
@@ -34,40 +35,16 @@ CURRENCIES = {
 }
 _CURRENCY_BEFORE = r"(?P<cur>EUR|GBP|USD|CZK|DKK|SEK|NOK|PLN|HUF|RON|CHF|BGN|ISK|€|£|\$)\s?"
 _CURRENCY_AFTER = r"\s?(?P<cur2>EUR|euros?|Euros?|GBP|pounds|USD|dollars|CZK|DKK|SEK|NOK|PLN|HUF|RON|CHF)\b"
+# digits of one figure: groups of three after a space, comma or no-break space, then a decimal
+# part ("26,000", "1 200.5", "4.6"). Kept apart from assistant.vocabulary.numbers(), which
+# normalises figures for comparison: the lexer needs each figure's exact extent and value, and a
+# comma here only ever groups thousands.
 _DIGITS = r"\d{1,3}(?:[ ,\u00a0]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MULT = r"(?:\s?(?P<mult>million|billion|thousand|bn)\b)?"
 MULTIPLIERS = {"million": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3}
 
-WORD_NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "hundred": 100,
-}
+# numbers written as one word; "zero" is never a count a fact states
+WORD_NUMBERS = {w: n for w, n in NUMBER_WORDS.items() if n and " " not in w} | {"hundred": 100}
 _WORD_NUMBER = r"\b(?P<word>" + "|".join(WORD_NUMBERS) + r")\b"
 
 _NUMBER = re.compile(
@@ -195,8 +172,8 @@ def _range_end(
     else:
         if not tail.group("num"):
             return None
-        first_is_year = m.group("mult") is None and re.fullmatch(r"(19|20)\d\d", m.group("num")) is not None
-        second_is_year = re.fullmatch(r"(19|20)\d\d", tail.group("num")) is not None
+        first_is_year = m.group("mult") is None and YEAR.fullmatch(m.group("num")) is not None
+        second_is_year = YEAR.fullmatch(tail.group("num")) is not None
         if first_is_year != second_is_year:
             return None
         if m.group("mult") and not tail.group("mult"):
@@ -245,7 +222,7 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             not is_word
             and currency is None
             and m.group("mult") is None
-            and re.fullmatch(r"(19|20)\d\d", m.group("num") or "") is not None
+            and YEAR.fullmatch(m.group("num") or "") is not None
         )
         mentions.append(
             Mention(

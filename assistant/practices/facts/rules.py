@@ -21,7 +21,7 @@ from assistant.practices.facts.model import COUNT_KINDS, MONEY_KINDS, Fact
 from assistant.practices.facts.money import is_money, read_money
 from assistant.practices.facts.numbers import WINDOW, Mention, find_mentions
 from assistant.types import Practice
-from assistant.vocabulary import sentence_spans
+from assistant.vocabulary import MONTHS, sentence_spans
 
 # a start cue ("founded", "launched") this close to a year makes it the start year (in characters)
 START_CUE_REACH = 70
@@ -39,25 +39,8 @@ _START_CUE = re.compile(
     r"adopted|inaugurated|opened|opening|first presented|ran from|was born|kicked off|pilot phase)\b",
     re.IGNORECASE,
 )
-_DATE_WORDS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "spring",
-    "summer",
-    "autumn",
-    "winter",
-    "mid",
-)
+# words that make a number next to them part of a date ("March 2015", "mid 2016", "12 June")
+_DATE_WORDS = (*MONTHS, "spring", "summer", "autumn", "winter", "mid")
 _DATE_NEIGHBOUR = re.compile(r"^\s*(" + "|".join(_DATE_WORDS) + r")\b", re.IGNORECASE)
 _DATE_BEFORE = re.compile(r"\b(" + "|".join(_DATE_WORDS) + r")\s*$", re.IGNORECASE)
 _PERCENT = re.compile(r"^\s?(%|per ?cent|percent|percentage points)", re.IGNORECASE)
