@@ -16,26 +16,28 @@ ABOUT_SECTION = "About this good practice"
 STAFF_VETO_REACH, BENEFICIARY_AFTER_REACH = 60, 40
 # how much text before a count may make it a condition ("at least 3 partners are needed")
 THRESHOLD_REACH = 40
-# the opening of a clause that names whose employees are counted
-EMPLOYER_REACH = 30
 
-STAFF_NOUNS = frozenset("employee employees staff person-years fte ftes employees. workers full-time".split())
+STAFF_NOUNS = frozenset("employee employees staff person-years fte ftes workers full-time".split())
 # people who are the practice's staff only when the sentence speaks of employing them
 STAFF_SOFT_NOUNS = frozenset(
     "people persons experts nurses trainers advisers advisors consultants coaches officers".split()
 )
-MEMBER_NOUNS = frozenset("member members founders shareholders partners stakeholders pearls".split())
+MEMBER_NOUNS = frozenset("member members founders shareholders partners stakeholders".split())
+# organisations and places that can be members or beneficiaries
 ORG_NOUNS = frozenset(
     """companies company firms smes enterprises organisations organizations institutions
     municipalities villages owners start-ups startups actors entities manufacturers universities
-    associations clusters cooperatives businesses producers suppliers centres centers laboratories
-    schools cities regions towns communes""".split()
+    associations clusters consortia cooperatives businesses producers suppliers centres centers
+    laboratories libraries schools cities regions towns communes""".split()
 )
+# people and households
 PEOPLE_NOUNS = frozenset(
-    """people persons patients users participants citizens residents households farmers librarians
+    """people persons patients users participants citizens residents households farmers
     students pupils entrepreneurs applicants visitors passengers families inhabitants children
-    learners jobseekers clients customers consortia libraries homes young""".split()
+    learners jobseekers clients customers homes young""".split()
 )
+# plural nouns of people by what they do ("technicians", "scientists"), beyond the lists
+_AGENT_PLURAL = re.compile(r"[a-z]{3,}(?:ians|ists)")
 # heads that are never a count of something
 NOT_COUNTED = frozenset("euros euro times percent cent fold".split())
 # parts of a design, not outcomes, when written as a word ("three pillars", "two rounds")
@@ -60,9 +62,11 @@ _STAFF_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _EMPLOYING = re.compile(r"\b(employ\w*|team|relies on)\b", re.IGNORECASE)
+# before a count of employees: they work for someone else (the members, the sector or economy the
+# practice represents) or the count is a size limit ("firms with fewer than 50 employees")
 _STAFF_VETO = re.compile(
-    r"\b(ecosystem|member companies|members|fewer than|less than|with more than|"
-    r"companies with|firms with)\b",
+    r"\b(members|member companies|ecosystem|sector|industry|industries|economy|it represents|"
+    r"they represent|fewer than|less than|with more than|companies with|firms with)\b",
     re.IGNORECASE,
 )
 _THRESHOLD = re.compile(
@@ -79,6 +83,16 @@ _RESULT_VERBS = re.compile(
 _ORDINAL_BEFORE = re.compile(r"\b(first|last|next|previous|past|other)\s+$", re.IGNORECASE)
 _OF_THEM = re.compile(r"^\s+of (them|which|these|those)\b")
 _OF_WHICH_BEFORE = re.compile(r"\b(of which|of whom|among them)\s+(\w+\s+){0,2}$")
+# "grown from 17 towns to 27 places": the later figure counts what the earlier one did
+_GROWN_TO = re.compile(
+    r"\b(grown|grew|risen|rose|increased|expanded)\b(?:\s+\w+){0,3}?\s+to\s+(?:\w+\s+){0,2}$", re.IGNORECASE
+)
+# "27 places are members", "12 towns have joined": counted as members whatever the noun
+_BECAME_MEMBERS = re.compile(
+    r"^\s*(?:\([^)]*\)\s*)?(?:(?:are|were|became|have become|had become)\s+(?:\w+\s+)?members?\b"
+    r"|(?:have\s+|had\s+)?joined\b)",
+    re.IGNORECASE,
+)
 
 
 class CountReading(NamedTuple):
@@ -106,7 +120,8 @@ def read_count(
         last = m.after.find(words[-1])
         phrase_end = m.end + last + len(words[-1]) if last >= 0 else m.end
     of_them = _OF_THEM.match(m.after)  # "19 of them companies": no noun of its own
-    inherit = not words or of_them is not None or _OF_WHICH_BEFORE.search(m.before) is not None
+    grown = previous is not None and _GROWN_TO.search(m.before) is not None
+    inherit = not words or of_them is not None or _OF_WHICH_BEFORE.search(m.before) is not None or grown
     own_subject = False
     if of_them:
         rest = m.after[of_them.end() :]
@@ -126,10 +141,12 @@ def read_count(
         if (
             previous is not None
             and previous.kind == "members"
-            and head(words) in ORG_NOUNS | PEOPLE_NOUNS
+            and _people_or_organisations(head(words))
             and found in ("result", None)
         ):
             found = "members"  # "435 members: 222 SMEs, 160 large companies, ..."
+        if found in ("result", None) and _BECAME_MEMBERS.match(m.after[phrase_end - m.end :]):
+            found = "members"
         if found is None:
             return None
         kind = found
@@ -155,11 +172,7 @@ def _count_kind(section: str, sentence: str, before: str, noun: str, m: Mention)
         return None
     local = before[-STAFF_VETO_REACH:]
     if noun in STAFF_NOUNS or (noun in STAFF_SOFT_NOUNS and _STAFF_CONTEXT.search(sentence)):
-        if (
-            _STAFF_VETO.search(local)
-            or re.search(r"\b(ecosystem|employs about \d)", sentence[:EMPLOYER_REACH])
-            or re.search(r"\becosystem\b", sentence, re.IGNORECASE)
-        ):
+        if _STAFF_VETO.search(local):
             return None
         if noun in STAFF_NOUNS or _EMPLOYING.search(sentence):
             return "staff"
@@ -171,7 +184,7 @@ def _count_kind(section: str, sentence: str, before: str, noun: str, m: Mention)
         ):
             return "result" if section == EVIDENCE_SECTION else None
         return "members"
-    if noun in ORG_NOUNS or noun in PEOPLE_NOUNS:
+    if _people_or_organisations(noun):
         after = m.after[:BENEFICIARY_AFTER_REACH]
         if _MEMBER_CONTEXT.search(sentence) and not _BENEFICIARY_CONTEXT.search(local + " " + after):
             return "members"
@@ -185,6 +198,15 @@ def _count_kind(section: str, sentence: str, before: str, noun: str, m: Mention)
     ):
         return None
     return "result" if _is_result_context(section, sentence) else None
+
+
+def _people_or_organisations(noun: str) -> bool:
+    """Whether a head noun names organisations or people (who can be members or beneficiaries)."""
+    return (
+        noun in ORG_NOUNS
+        or noun in PEOPLE_NOUNS
+        or (_AGENT_PLURAL.fullmatch(noun) is not None and not noun.endswith("lists"))
+    )
 
 
 def _is_result_context(section: str, sentence: str) -> bool:

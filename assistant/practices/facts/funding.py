@@ -7,7 +7,9 @@ import re
 from collections.abc import Sequence
 
 from assistant.practices.facts.model import Fact
-from assistant.practices.facts.numbers import Mention
+from assistant.practices.facts.numbers import CURRENCY_SIGNS, Mention
+from assistant.practices.facts.phrases import ADVERBS
+from assistant.vocabulary import STOPWORDS
 
 # a named source is at most this long (in characters; cut at a word) and at least this short
 MAX_SOURCE_CHARS, MIN_SOURCE_CHARS = 120, 3
@@ -35,16 +37,26 @@ _FUNDER_VERB = re.compile(
     re.IGNORECASE,
 )
 _PRONOUNS = frozenset({"it", "this", "which", "that"})
-_FUNDED_OBJECT = re.compile(r"^\s*(?:the|about|around|eur|gbp|usd|dkk|czk)", re.IGNORECASE)
+# what "X funded / provided" must be followed by for X to be a funder: an object or an amount
+_FUNDED_OBJECT = re.compile(r"^\s*(?:the|about|around|" + CURRENCY_SIGNS + ")", re.IGNORECASE)
 _SPENT_MONEY = re.compile(
-    r"^\s*(?:(?:about|around|some|nearly|over|more than)\s+)?(?:EUR|GBP|USD|DKK|CZK|SEK|PLN|€|£|\$)",
-    re.IGNORECASE,
+    r"^\s*(?:(?:about|around|some|nearly|over|more than)\s+)?(?:" + CURRENCY_SIGNS + ")", re.IGNORECASE
 )
-_FUNDS_NAMED = re.compile(
-    r"\b(?P<source>(?:EU\s+)?Structural Funds|ERDF|European Regional Development Fund|ESF\+?|"
-    r"European Social Fund|Cohesion Fund|EAFRD|LEADER|INTERREG\s+[IVX]+[A-C]?|Interreg\s+[IVX]+[A-C]?|"
-    r"Horizon 2020|Horizon Europe|COSME|EU funds|national and EU funds|membership fees)\b"
+# Sources named without "funded by" in a sentence about funding, by the form of their name:
+# a capitalised name ending in "Fund(s)", with its acronym ("the Urban Energy Fund (UEF)") ...
+_NAMED_FUND = re.compile(r"(?P<source>(?:(?!The\b)[A-Z][\w-]*\s+){1,5}Funds?\b(?:\s+\([A-Z][A-Z+]{1,7}\))?)")
+# ... or a noun compound of a proper name (an acronym, a possessive, capitalised words) and a word
+# for money, maybe through a period and two modifiers: "ABC 2021-2027 funds", "the Agency's
+# money", "XYZ rural development funding" ("the Plan's budget" is what it has, not who pays)
+_PROPER_NAME = r"(?:[A-Z]{2,}\+?|[A-Z][\w&-]*['’]s|[A-Z][\w&-]*(?:\s+(?:of\s+)?[A-Z][\w&-]*)+)"
+_NOT_A_MODIFIER = r"(?:a|an|the|and|or|of|for|to|in|on|by|with|from|its|their|is|was|are|were|has|had|have)\b"
+_MODIFIER = r"(?!" + _NOT_A_MODIFIER + r")[a-z][\w-]*"
+_NAME_FUNDING = re.compile(
+    r"\b(?P<source>" + _PROPER_NAME + r"(?:\s+(?:19|20)\d\d(?:[-–/](?:19|20)?\d\d)?)?"
+    r"(?:\s+" + _MODIFIER + r"){0,2}\s+(?:funds|funding|money|grants?|financing|co-financing))\b"
 )
+# ... or the members' own fees
+_FEES = re.compile(r"\b(?P<source>(?:membership|member|members['’]) fees)\b", re.IGNORECASE)
 _FUNDING_CONTEXT = re.compile(
     r"\b(fund\w*|financ\w*|co-financ\w*|support|grant|budget|paid|pay)\b", re.IGNORECASE
 )
@@ -106,8 +118,19 @@ def _candidates(sentence: str, s_start: int, mentions: Sequence[Mention]) -> lis
             spans.append((base + tail.start("source"), base + tail.end("source")))
     spans += [(m.start("source"), m.end("source")) for m in _FUNDER_VERB.finditer(sentence) if _is_funder(m)]
     if _FUNDING_CONTEXT.search(sentence):
-        spans += [(match.start("source"), match.end("source")) for match in _FUNDS_NAMED.finditer(sentence)]
+        for pattern in (_NAMED_FUND, _NAME_FUNDING, _FEES):
+            spans += [_without_opening_word(match) for match in pattern.finditer(sentence)]
     return spans
+
+
+def _without_opening_word(match: re.Match[str]) -> tuple[int, int]:
+    """The span of the source without a capitalised function word or adverb that only opens the
+    sentence ("Later ABC funding" -> "ABC funding")."""
+    start, end = match.start("source"), match.end("source")
+    first = re.match(r"([A-Z]\w*)\s+(?=[A-Z])", match.string[start:end])
+    if first and (first.group(1).lower() in STOPWORDS or first.group(1).lower() in ADVERBS):
+        start += first.end()
+    return start, end
 
 
 def _is_funder(match: re.Match[str]) -> bool:
@@ -128,7 +151,7 @@ def _is_funder(match: re.Match[str]) -> bool:
 def _clean_source(raw: str) -> str:
     source = _SOURCE_CUT.sub("", raw).strip(" ,")
     source = re.sub(r"^(?:\w+ed\s+)+", "", source)  # "implemented national projects" -> "national projects"
-    source = re.sub(r"\s+and\s+(?:EUR|GBP|USD|CZK|DKK|SEK|PLN|€|£|\$|\d).*$", "", source)
+    source = re.sub(r"\s+and\s+(?:" + CURRENCY_SIGNS + r"|\d).*$", "", source)
     while source.endswith(")") and source.count(")") > source.count("("):
         source = source[:-1].rstrip()
     if len(source) > MAX_SOURCE_CHARS:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from assistant.practices.facts.numbers import Mention
+from assistant.practices.facts.numbers import CURRENCY_SIGNS, Mention
 from assistant.practices.facts.phrases import noun_phrase
 from assistant.vocabulary import YEAR
 
@@ -24,14 +24,15 @@ _BARE_MONEY_CONTEXT = re.compile(r"\b(amount|budget|cost|costs|salary|salaries|f
 _RESTATES = re.compile(r"(\(|\bincluding|\bof which|\bof this)\s*(?:\w+\s+){0,2}$")
 _YEARLY_BEFORE = re.compile(r"\b(annual|annually|yearly)\b\s*(?:\w+\s+){0,3}$", re.IGNORECASE)
 _CEILING_BEFORE = re.compile(r"\bworth\s+(?:at most|up to|a maximum of|maximum)\s*$", re.IGNORECASE)
-_OTHER_AFTER = re.compile(r"^\s?(in public aid|in r&d|a year in r&d)\b", re.IGNORECASE)
+# "each share costs GBP 1", "a ticket costs EUR 3": the price of one unit, not what the practice costs
+_UNIT_PRICE = re.compile(r"\b(?:each|per|a|an|one)\s+[\w-]+\s+costs?\s*$", re.IGNORECASE)
 _GRANT_AFTER = re.compile(
     r"^\s?(each|per project|per company|per firm|per voucher|per applicant)\b", re.IGNORECASE
 )
 _MONEY_OTHER = re.compile(
     r"\b(turnover|revenues?|sales|exports?|saved?|savings|worth|attract(ed)?|balance sheet|"
-    r"de minimis|limited to|must be at least|costs? between|price|costs? (?:gbp|eur|usd)|"
-    r"each share|invests?|in public aid|per stay|charges?|fee of|value of the|market)\b",
+    r"de minimis|limited to|must be at least|costs? between|price|costs? (?:" + CURRENCY_SIGNS + r")|"
+    r"invests?|charges?|fee of|value of the|market)\b",
     re.IGNORECASE,
 )
 _MONEY_BUDGET = re.compile(r"\b(budget|budgets)\b", re.IGNORECASE)
@@ -46,10 +47,10 @@ _MONEY_BUDGET_WEAK = re.compile(
     r"public money|programme|grant)\b",
     re.IGNORECASE,
 )
+# what a figure is counted per: "per year", "a month", "per participant in 3 years", "annually"
 _PERIOD = re.compile(
-    r"^\s?(?:\([^)]*\)\s*)?(?P<period>(?:a|per|each)\s+(?:year|month|week|day|stay|project|cluster|"
-    r"company|firm|sme|voucher|person|participant|region|call|household|member|school|"
-    r"inhabitant|applicant)(?:\s+(?:in|over|for)\s+(?:\d+|\w+)\s+years?)?|annually|"
+    r"^\s?(?:\([^)]*\)\s*)?(?P<period>(?:(?:a|per|each)\s+(?:year|month|week|day)|per\s+(?!cent\b)[a-z][\w-]*)"
+    r"(?:\s+(?:in|over|for)\s+(?:\d+|\w+)\s+years?)?|annually|"
     r"(?:in|over)\s+(?:\d+|\w+)\s+years|in\s+" + YEAR.pattern + r")\b",
     re.IGNORECASE,
 )
@@ -107,7 +108,7 @@ def money_kind(section: str, before: str, after: str) -> str:
     near = f"{window_before} # {window_after}"
     if _CEILING_BEFORE.search(before):
         return "grant"
-    if _MONEY_OTHER.search(window_before) or _OTHER_AFTER.match(after):
+    if _MONEY_OTHER.search(window_before) or _UNIT_PRICE.search(before):
         return "amount"
     if _MONEY_BUDGET.search(window_before):
         return "budget"

@@ -33,7 +33,9 @@ CURRENCIES = {
     "bgn": "BGN",
     "isk": "ISK",
 }
-_CURRENCY_BEFORE = r"(?P<cur>EUR|GBP|USD|CZK|DKK|SEK|NOK|PLN|HUF|RON|CHF|BGN|ISK|€|£|\$)\s?"
+# the currency codes and signs a figure may start with
+CURRENCY_SIGNS = r"EUR|GBP|USD|CZK|DKK|SEK|NOK|PLN|HUF|RON|CHF|BGN|ISK|€|£|\$"
+_CURRENCY_BEFORE = r"(?P<cur>" + CURRENCY_SIGNS + r")\s?"
 _CURRENCY_AFTER = r"\s?(?P<cur2>EUR|euros?|Euros?|GBP|pounds|USD|dollars|CZK|DKK|SEK|NOK|PLN|HUF|RON|CHF)\b"
 # digits of one figure: groups of three after a space, comma or no-break space, then a decimal
 # part ("26,000", "1 200.5", "4.6"). Kept apart from assistant.vocabulary.numbers(), which

@@ -47,9 +47,10 @@ _VERBS = frozenset(
     help helps hold holds meet meets keep keeps show shows find finds share shares lead leads
     signed won run ran grew grow grows earn earns employ employs pay pays""".split()
 )
-_ADVERBS = frozenset("later then also now still thus so again soon already".split())
-# nouns that end like an adverb (-ly) or a past participle (-ed)
-_LY_NOUNS = frozenset({"family", "supply", "italy"})
+# adverbs of time and sequence that are no part of a noun phrase
+ADVERBS = frozenset("later then also now still thus so again soon already".split())
+# common nouns that end like an adverb (-ly) or a past participle (-ed)
+_LY_NOUNS = frozenset({"family", "supply", "assembly"})
 _ED_NOUNS = frozenset({"need", "seed", "shed"})
 _PHRASE_STOP = re.compile(
     r"^(in|of|for|with|from|to|who|that|which|were|was|is|are|had|has|have|by|on|at|per|across|"
@@ -89,7 +90,7 @@ def noun_phrase(after: str) -> list[str]:
                 words.append(word)
                 continue
             break
-        if _ends_phrase(lower, words):
+        if _ends_phrase(word, words):
             break
         if not words and lower in UNITS:
             words.append(word)
@@ -112,16 +113,17 @@ def _and_joins(peek: re.Match[str] | None) -> bool:
         or _PHRASE_STOP.match(following)
         or lower in _VERBS
         or lower.endswith(("ed", "ly"))
-        or lower in _ADVERBS
+        or lower in ADVERBS
     )
 
 
-def _ends_phrase(lower: str, words: Sequence[str]) -> bool:
-    """Whether this word (lower-cased) ends the phrase before it is added to `words`."""
+def _ends_phrase(word: str, words: Sequence[str]) -> bool:
+    """Whether this word ends the phrase before it is added to `words`."""
+    lower = word.lower()
     if _PHRASE_STOP.match(lower) or lower in WORD_NUMBERS or re.match(r"\d", lower) or lower in _VERBS:
         return True
-    if not words and lower.endswith("ly") and lower not in _LY_NOUNS:
-        return True  # "about 5 directly": an adverb, no noun
+    if not words and lower.endswith("ly") and lower not in _LY_NOUNS and not word[:1].isupper():
+        return True  # "about 5 directly": an adverb, no noun; a capitalised word is a name
     if not words:
         return lower not in UNITS and lower.endswith("ed") and lower not in _ED_NOUNS  # "26 joined"
     return lower.endswith("ed") or lower.endswith("ing")  # "3 companies based in ..."
