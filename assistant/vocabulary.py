@@ -14,6 +14,9 @@ import unicodedata
 WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 NUMBER = re.compile(r"\d[\d\s,.]*\d|\d")
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # a four-digit year of the last two centuries
+MONTHS = tuple(  # the month names, lower-case
+    "january february march april may june july august september october november december".split()
+)
 NAME = re.compile(r"\b[A-Z][\w'’&-]*\w")  # a capitalised word: a proper name or a sentence start
 # the [n] citation marker of an answer
 MARKER = re.compile(r"\[(\d{1,3})\]")

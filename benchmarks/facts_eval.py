@@ -5,6 +5,8 @@
     python benchmarks/facts_eval.py --split tuned   # dev + heldout (heldout was looked at once)
     python benchmarks/facts_eval.py --show-errors   # list misses and false alarms
     python benchmarks/facts_eval.py --json
+    python benchmarks/facts_eval.py --gold other/facts_gold.jsonl --corpus other/corpus
+                                                    # another labelled set (same line format)
 
 Matching (see tests/assistant/FACTS_GOLD.md for what each kind covers):
 - numbers (start_year, budget, grant, staff, members, beneficiaries, duration, result): same kind
@@ -27,7 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.practices.facts import Fact, extract_facts  # noqa: E402
+from assistant.practices.facts.model import Fact  # noqa: E402
+from assistant.practices.facts.rules import extract_facts  # noqa: E402
+from assistant.types import Practice  # noqa: E402
 from ingest.ingestor import load_metadata  # noqa: E402
 from ingest.parse import load_practice  # noqa: E402
 
@@ -83,11 +87,11 @@ class Report:
         return total
 
 
-def load_gold(split: str | None = None) -> list[dict]:
-    rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+def load_gold(split: str | None = None, path: Path = GOLD) -> list[dict]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     if split == "tuned":  # the practices the rules were written and corrected against
-        return [r for r in rows if r["split"] in ("dev", "heldout")]
-    return [r for r in rows if split in (None, "all", r["split"])]
+        return [r for r in rows if r.get("split") in ("dev", "heldout")]
+    return [r for r in rows if split in (None, "all", r.get("split"))]
 
 
 def _close(a: float, b: float) -> bool:
@@ -163,14 +167,25 @@ def _normal_text(value: str) -> str:
     return " ".join(w for w in value.lower().split() if w not in ("the", "its", "their"))
 
 
-def evaluate(split: str | None = None) -> Report:
+def evaluate(split: str | None = None, gold: Path = GOLD, corpus: Path = CORPUS) -> Report:
     report = Report()
-    metadata = load_metadata(CORPUS)
-    for row in load_gold(split):
-        path = CORPUS / f"{row['practice_id']}.txt"
-        practice, _ = load_practice(path, metadata.get(path.name))
+    practices = _load_corpus(corpus)
+    for row in load_gold(split, gold):
+        practice = practices.get(row["practice_id"])
+        if practice is None:
+            raise SystemExit(f"{gold}: practice {row['practice_id']!r} is not in {corpus}")
         score_practice(practice.text, row["facts"], extract_facts(practice), report, row["practice_id"])
     return report
+
+
+def _load_corpus(corpus: Path) -> dict[str, Practice]:
+    """practice id (and file stem) -> practice, for every .txt practice file in corpus."""
+    metadata = load_metadata(corpus)
+    practices: dict[str, Practice] = {}
+    for path in sorted(corpus.glob("*.txt")):
+        practice, _ = load_practice(path, metadata.get(path.name))
+        practices[practice.id] = practices[path.stem] = practice
+    return practices
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -180,8 +195,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=("all", "dev", "heldout", "tuned", "fresh"), default="all")
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--gold", type=Path, default=GOLD, help="labelled facts (default: %(default)s)")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="its documents (default: %(default)s)")
     args = parser.parse_args(argv)
-    report = evaluate(args.split)
+    report = evaluate(args.split, args.gold, args.corpus)
     rows = {kind: report.per_kind[kind] for kind in SCORED_KINDS}
     if args.json:
         data = {
@@ -204,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         print(json.dumps(data, indent=2))
         return 0
-    practices = len(load_gold(args.split))
+    practices = len(load_gold(args.split, args.gold))
     print(f"key facts, split={args.split}, {practices} practices")
     print(f"{'kind':<16}{'gold':>6}{'found':>7}{'tp':>5}{'precision':>11}{'recall':>8}{'f1':>7}")
     for kind, s in [*rows.items(), ("ALL (micro)", report.total)]:

@@ -16,7 +16,7 @@ import queue
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +25,8 @@ from typing import Any, TypeVar
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import CorpusError, StoreError
-from assistant.practices.facts import FACTS_VERSION, extract_facts
+from assistant.practices.facts.model import FACTS_VERSION
+from assistant.practices.facts.rules import extract_facts
 from assistant.store.chroma import ChromaStore, DocumentRecord
 from assistant.types import Chunk, Practice
 from ingest.chunk import chunk_practice
@@ -303,12 +304,7 @@ class Ingestor:
             if pending is not None:
                 written(pending.result())
         self.store.set_file_hashes(refresh)
-        # practices stored before the current key-fact rules get their facts without re-embedding
-        for practice_id, record in index.items():
-            if practice_id in seen and record.facts_version != FACTS_VERSION and record.content_hash:
-                practice = self.store.get_practice(practice_id)
-                if practice is not None and practice.content_hash == record.content_hash:  # not rewritten now
-                    self.store.update_facts(practice_id, extract_facts(practice))
+        self._refresh_facts({pid: record for pid, record in index.items() if pid in seen})
 
         if prune:
             for practice_id, record in index.items():
@@ -393,6 +389,14 @@ class Ingestor:
                     continue
                 yield _Event("prepared", prepared=_Prepared(practice, chunks, fingerprint))
 
+    def _refresh_facts(self, index: Mapping[str, DocumentRecord]) -> None:
+        """Practices stored before the current key-fact rules get their facts without re-embedding."""
+        for practice_id, record in index.items():
+            if record.facts_version != FACTS_VERSION and record.content_hash:
+                practice = self.store.get_practice(practice_id)
+                if practice is not None and practice.content_hash == record.content_hash:  # not rewritten now
+                    self.store.update_facts(practice_id, _fact_records(practice), FACTS_VERSION)
+
     def _write(
         self, group: list[_Prepared], vectors: Sequence[Sequence[float]]
     ) -> list[tuple[_Prepared, str | None]]:
@@ -403,9 +407,9 @@ class Ingestor:
             items.append((item.practice, item.chunks, vectors[position : position + len(item.chunks)]))
             position += len(item.chunks)
         hashes = {item.practice.id: item.file_hash for item in group if item.file_hash}
-        facts = {item.practice.id: extract_facts(item.practice) for item in group}
+        facts = {item.practice.id: _fact_records(item.practice) for item in group}
         try:
-            self.store.write_documents(items, file_hashes=hashes, facts=facts)
+            self.store.write_documents(items, file_hashes=hashes, facts=facts, facts_version=FACTS_VERSION)
             return [(item, None) for item in group]
         except Exception as exc:  # Chroma raises many types; narrowed down one practice at a time
             if len(group) == 1:
@@ -413,7 +417,9 @@ class Ingestor:
         results: list[tuple[_Prepared, str | None]] = []
         for item, one in zip(group, items, strict=True):
             try:
-                self.store.write_documents([one], file_hashes=hashes, facts=facts)
+                self.store.write_documents(
+                    [one], file_hashes=hashes, facts=facts, facts_version=FACTS_VERSION
+                )
                 results.append((item, None))
             except Exception as exc:
                 results.append((item, f"{item.practice.source}: the store refused it ({exc})"))
@@ -422,3 +428,8 @@ class Ingestor:
                 f"the store refused every write ({results[0][1]}); check the Chroma store or server"
             )
         return results
+
+
+def _fact_records(practice: Practice) -> list[dict[str, Any]]:
+    """The practice's key facts as the store keeps them (read back by the catalog)."""
+    return [fact.to_record() for fact in extract_facts(practice)]

@@ -44,7 +44,8 @@ from assistant.errors import (
 )
 from assistant.pipeline import Assistant
 from assistant.practices.catalog import Catalog
-from assistant.practices.facts import FactFilter, parse_amount
+from assistant.practices.facts.filters import FactFilter
+from assistant.practices.facts.numbers import parse_amount
 from assistant.retrieval.base import MAX_K
 from assistant.store.chroma import ChromaStore
 from assistant.types import Answer, Event, Practice, ScoredChunk, TextDelta

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.practices.compare import Comparison
-from assistant.practices.facts import Fact
+from assistant.practices.facts.model import Fact
 from assistant.practices.similar import SimilarPractice
 from assistant.types import Practice
 

@@ -258,7 +258,8 @@ def cmd_similar(args: argparse.Namespace) -> int:
 
 
 def cmd_practices(args: argparse.Namespace) -> int:
-    from assistant.practices.facts import FactFilter, headline_budget, parse_amount, start_year
+    from assistant.practices.facts.filters import FactFilter, headline_budget, start_year
+    from assistant.practices.facts.numbers import parse_amount
 
     catalog = _catalog(args)
     currency = args.currency

@@ -2,6 +2,10 @@
 
 One object the CLI, the HTTP API and the web UI call for key facts, comparisons, similar
 practices and fact filters. Built from a store by `assistant.factory.build_catalog`.
+
+The store keeps each practice's key facts as plain data with the FACTS_VERSION they were
+extracted under; the catalog turns them back into Facts, and extracts afresh when they come from
+other rules (or there are none), so a store written before a rule change still answers right.
 """
 
 from __future__ import annotations
@@ -10,9 +14,12 @@ from collections.abc import Sequence
 
 from assistant.errors import InvalidQuestion, UnknownPractice
 from assistant.practices.compare import MAX_PRACTICES, MIN_PRACTICES, Comparison, build_comparison
-from assistant.practices.facts import Fact, FactFilter, FilterMatch, extract_facts, match_filter
+from assistant.practices.facts.filters import FactFilter, FilterMatch, match_filter
+from assistant.practices.facts.model import FACTS_VERSION, Fact
+from assistant.practices.facts.rules import extract_facts
 from assistant.practices.similar import SimilarPractice, rank_similar, validate_similar_args
 from assistant.store.chroma import ChromaStore
+from assistant.store.records import StoredFacts
 from assistant.types import Practice
 from assistant.vocabulary import fold
 
@@ -65,8 +72,7 @@ class Catalog:
 
     def facts_of(self, practice: Practice) -> list[Fact]:
         """The stored facts, or freshly extracted ones if the record predates the current rules."""
-        stored = self.store.get_facts(practice.id)
-        return stored if stored is not None else extract_facts(practice)
+        return current_facts(practice, self.store.get_facts(practice.id))
 
     def facts(self, ref: str) -> tuple[Practice, list[Fact]]:
         practice = self.resolve(ref)
@@ -125,8 +131,14 @@ class Catalog:
         for practice, stored in self.store.practices_with_facts():
             if country and fold(practice.metadata.get("country", "")) != fold(country):
                 continue
-            facts = stored if stored is not None else extract_facts(practice)
-            found = match_filter(practice, facts, condition)
+            found = match_filter(practice, current_facts(practice, stored), condition)
             if found is not None:
                 matches.append(found)
         return matches
+
+
+def current_facts(practice: Practice, stored: StoredFacts | None) -> list[Fact]:
+    """The stored facts when the current rules (FACTS_VERSION) extracted them, else fresh ones."""
+    if stored is None or stored.version != FACTS_VERSION:
+        return extract_facts(practice)
+    return [Fact.from_dict(data) for data in stored.facts]

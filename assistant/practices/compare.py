@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.practices.facts import KIND_LABELS, Fact
+from assistant.practices.facts.model import KIND_LABELS, Fact
 from assistant.types import Citation, Practice
 from assistant.vocabulary import sentence_spans
 

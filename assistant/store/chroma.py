@@ -27,9 +27,9 @@ from chromadb.errors import NotFoundError
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import ModelMismatchError, StoreError
-from assistant.practices.facts import FACTS_VERSION, Fact
 from assistant.store.client import ChromaEmbeddingFunction
 from assistant.store.records import (
+    StoredFacts,
     chunk_from_row,
     chunk_metadata,
     facts_from_data,
@@ -56,6 +56,8 @@ LEASE_S = 300
 
 # (practice, its chunks, one vector per chunk): what `write_documents` stores
 DocumentWrite = tuple[Practice, Sequence[Chunk], Sequence[Sequence[float]]]
+# a practice's key facts as the store keeps them: plain data, one mapping per fact
+FactRecords = Sequence[Mapping[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ class DocumentRecord:
     content_hash: str
     source: str
     file_hash: str = ""  # fingerprint of the file it came from, to skip unchanged files unread
-    facts_version: int = 0  # version of the fact rules its stored key facts come from (0: none)
+    facts_version: int = 0  # the version its key facts were stored with (0: none)
 
 
 class ChromaStore:
@@ -333,11 +335,14 @@ class ChromaStore:
         practice: Practice,
         chunks: Sequence[Chunk],
         vectors: Sequence[Sequence[float]],
-        facts: Sequence[Fact] | None = None,
+        facts: FactRecords | None = None,
+        facts_version: int | None = None,
     ) -> None:
         """Write one practice's chunks, then commit its record, then drop its previous chunks."""
         self.write_documents(
-            [(practice, chunks, vectors)], facts=None if facts is None else {practice.id: facts}
+            [(practice, chunks, vectors)],
+            facts=None if facts is None else {practice.id: facts},
+            facts_version=facts_version,
         )
 
     def write_documents(
@@ -345,18 +350,26 @@ class ChromaStore:
         items: Sequence[DocumentWrite],
         *,
         file_hashes: Mapping[str, str] | None = None,
-        facts: Mapping[str, Sequence[Fact]] | None = None,
+        facts: Mapping[str, FactRecords] | None = None,
+        facts_version: int | None = None,
     ) -> None:
         """Replace several practices: write all their chunks, then commit their records, then drop
         their previous chunks. Writes are batched up to Chroma's maximum batch size.
 
+        `facts` (practice id -> its key facts as plain mappings) are kept in the practice's record
+        with `facts_version`, the caller's version of the rules that extracted them; the store
+        hands both back from get_facts() and never interprets them.
+
         Each practice is replaced as one step for readers: they see its old or its new version
         plus, for a moment, both; never a half-written one. A crash before the commit leaves new
         chunks that `reconcile()` removes; a crash after it leaves old chunks that it removes.
-        Raises StoreError when a practice has no chunks or not one vector per chunk.
+        Raises StoreError when a practice has no chunks or not one vector per chunk, or when
+        facts come without their version.
         """
         if not items:
             return
+        if facts and facts_version is None:
+            raise StoreError("key facts need the version of the rules that extracted them (facts_version)")
         for practice, chunks, vectors in items:
             if not chunks:
                 raise StoreError(f"{practice.source}: no chunks to store")
@@ -365,7 +378,7 @@ class ChromaStore:
         self._open(create=True)
         self._begin_writes()
         try:
-            self._write(items, file_hashes, facts)
+            self._write(items, file_hashes, facts or {}, facts_version or 0)
         except BaseException:
             self.abandon_writes()
             raise
@@ -374,7 +387,8 @@ class ChromaStore:
         self,
         items: Sequence[DocumentWrite],
         file_hashes: Mapping[str, str] | None,
-        facts: Mapping[str, Sequence[Fact]] | None,
+        facts: Mapping[str, FactRecords],
+        facts_version: int,
     ) -> None:
         batch = self._batch()
         rows = [
@@ -407,12 +421,12 @@ class ChromaStore:
                 }
                 if file_hashes and practice.id in file_hashes:
                     meta["file_hash"] = file_hashes[practice.id]
-                if facts and practice.id in facts:
-                    meta["facts_version"] = FACTS_VERSION
+                if practice.id in facts:
+                    meta["facts_version"] = facts_version
                 metadatas.append(meta)
             self._documents.upsert(
                 ids=[p.id for p, _, _ in part_items],
-                documents=[practice_to_json(p, (facts or {}).get(p.id)) for p, _, _ in part_items],
+                documents=[practice_to_json(p, facts.get(p.id), facts_version) for p, _, _ in part_items],
                 embeddings=means[i : i + batch],
                 metadatas=metadatas,
             )
@@ -427,8 +441,8 @@ class ChromaStore:
             self._chunks.delete(ids=stale[i : i + batch])
         self.writes += 1
 
-    def get_facts(self, practice_id: str) -> list[Fact] | None:
-        """The key facts stored with a practice; None when there are none of the current version."""
+    def get_facts(self, practice_id: str) -> StoredFacts | None:
+        """The key facts stored with a practice and their version; None when it has none."""
         if not self._open(create=False):
             return None
         rows = self._documents.get(ids=[practice_id], include=["documents"])
@@ -436,15 +450,15 @@ class ChromaStore:
             return None
         return facts_from_data(json.loads(rows["documents"][0]))
 
-    def practices_with_facts(self) -> list[tuple[Practice, list[Fact] | None]]:
-        """Every practice with its stored facts (None where missing or outdated), by title."""
+    def practices_with_facts(self) -> list[tuple[Practice, StoredFacts | None]]:
+        """Every practice with its stored facts and their version (None where missing), by title."""
         if not self._open(create=False):
             return []
         _, columns = self._get_all(self._documents, ["documents"])
         pairs = [(practice_from_json(doc), facts_from_data(json.loads(doc))) for doc in columns["documents"]]
         return sorted(pairs, key=lambda pair: pair[0].title.lower())
 
-    def update_facts(self, practice_id: str, facts: Sequence[Fact]) -> bool:
+    def update_facts(self, practice_id: str, facts: FactRecords, facts_version: int) -> bool:
         """Rewrite the facts of a committed practice without touching its chunks. False if absent."""
         if not self._open(create=False):
             return False
@@ -454,9 +468,9 @@ class ChromaStore:
         practice = practice_from_json(rows["documents"][0])
         self._documents.update(
             ids=[practice_id],
-            documents=[practice_to_json(practice, facts)],
+            documents=[practice_to_json(practice, facts, facts_version)],
             embeddings=[list(rows["embeddings"][0])],
-            metadatas=[{**rows["metadatas"][0], "facts_version": FACTS_VERSION}],
+            metadatas=[{**rows["metadatas"][0], "facts_version": facts_version}],
         )
         return True
 

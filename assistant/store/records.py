@@ -3,29 +3,39 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
-from typing import Any
+from typing import Any, NamedTuple
 
-from assistant.practices.facts import FACTS_VERSION, Fact
 from assistant.types import Chunk, Practice, Section
 
 METADATA_KEYS = ("country", "region", "theme")
 
 
-def practice_to_json(practice: Practice, facts: Sequence[Fact] | None = None) -> str:
+class StoredFacts(NamedTuple):
+    """The key facts kept with a practice, as plain data, and the version of the rules that
+    extracted them (0 when the record does not say). The store never interprets either."""
+
+    version: int
+    facts: list[dict[str, Any]]
+
+
+def practice_to_json(
+    practice: Practice, facts: Sequence[Mapping[str, Any]] | None = None, facts_version: int = 0
+) -> str:
     data = asdict(practice)
-    if facts is not None:  # key facts ride along in the same record (see assistant/facts.py)
-        data["facts"] = [asdict(f) for f in facts]
-        data["facts_version"] = FACTS_VERSION
+    if facts is not None:  # key facts ride along in the same record (see assistant/practices/facts/)
+        data["facts"] = [dict(f) for f in facts]
+        data["facts_version"] = facts_version
     return json.dumps(data, ensure_ascii=False)
 
 
-def facts_from_data(data: dict[str, Any]) -> list[Fact] | None:
-    """The stored facts, or None when the record has none or they come from older rules."""
-    if data.get("facts_version") != FACTS_VERSION or not isinstance(data.get("facts"), list):
+def facts_from_data(data: dict[str, Any]) -> StoredFacts | None:
+    """The stored facts and their version, or None when the record has none."""
+    if not isinstance(data.get("facts"), list):
         return None
-    return [Fact.from_dict(f) for f in data["facts"]]
+    version = data.get("facts_version")
+    return StoredFacts(version if isinstance(version, int) else 0, [dict(f) for f in data["facts"]])
 
 
 def practice_from_json(raw: str) -> Practice:

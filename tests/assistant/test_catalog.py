@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
 from assistant.embeddings import HashingEmbeddings
-from assistant.errors import InvalidQuestion, UnknownPractice
+from assistant.errors import InvalidQuestion, StoreError, UnknownPractice
 from assistant.practices.catalog import Catalog
-from assistant.practices.facts import FACTS_VERSION, FactFilter, extract_facts
+from assistant.practices.facts.filters import FactFilter
+from assistant.practices.facts.model import FACTS_VERSION, Fact
+from assistant.practices.facts.rules import extract_facts
 from assistant.store.chroma import ChromaStore
 from assistant.store.client import open_client
+from ingest.chunk import chunk_practice
 from ingest.ingestor import Ingestor
-from tests.conftest import CORPUS, INOLINK, LAUGEA
+from ingest.parse import load_practice
+from tests.conftest import CORPUS, INOLINK, LAUGEA, ROOT
 
 LAUGEA_ID = "laugea-lithuanian-automotive-export-association"
 INOLINK_ID = "inolink-fostering-innovative-networks"
@@ -39,9 +47,9 @@ def catalog(corpus_store: ChromaStore) -> Catalog:
 
 def test_facts_are_stored_at_ingest_and_read_back(corpus_store: ChromaStore, catalog: Catalog) -> None:
     stored = corpus_store.get_facts(LAUGEA_ID)
-    assert stored is not None
+    assert stored is not None and stored.version == FACTS_VERSION
     practice = corpus_store.get_practice(LAUGEA_ID)
-    assert stored == extract_facts(practice)  # type: ignore[arg-type]
+    assert [Fact.from_dict(f) for f in stored.facts] == extract_facts(practice)  # type: ignore[arg-type]
     practice, facts = catalog.facts("LAuGEA")
     assert practice.id == LAUGEA_ID
     assert any(f.kind == "start_year" and f.value == 2014 for f in facts)
@@ -76,10 +84,92 @@ def test_records_written_before_facts_existed_are_filled_in_on_reingest(tmp_path
     # ... and an unchanged re-ingest stores the facts without re-embedding anything
     report = Ingestor(store, embeddings).run([folder])
     assert report.unchanged == [INOLINK.name] and report.chunks_written == 0
-    assert store.get_facts(INOLINK_ID) == facts
+    stored = store.get_facts(INOLINK_ID)
+    assert stored is not None and [Fact.from_dict(f) for f in stored.facts] == facts
     assert store.count_chunks() == chunks
     raw = json.loads(documents.get(ids=[INOLINK_ID], include=["documents"])["documents"][0])
     assert raw["facts_version"] == FACTS_VERSION
+
+
+def _write_record_as_main_did(store: ChromaStore, practice_id: str, facts: list[Fact], version: int) -> None:
+    """Rewrite a practice's record in the on-disk format of stores written before the store
+    kept facts as plain data: the practice's fields plus "facts" and "facts_version"."""
+    documents = store._documents  # noqa: SLF001 - writing a record the way older code did
+    row = documents.get(ids=[practice_id], include=["documents", "embeddings", "metadatas"])
+    data = json.loads(row["documents"][0])
+    data["facts"], data["facts_version"] = [asdict(f) for f in facts], version
+    documents.update(
+        ids=[practice_id],
+        documents=[json.dumps(data, ensure_ascii=False)],
+        embeddings=[list(row["embeddings"][0])],
+        metadatas=[{**row["metadatas"][0], "facts_version": version}],
+    )
+
+
+@pytest.mark.parametrize("other_version", [FACTS_VERSION - 1, FACTS_VERSION + 1])
+def test_facts_stored_by_other_rules_are_re_extracted_and_current_ones_are_used(
+    tmp_path: Path, other_version: int
+) -> None:
+    embeddings = HashingEmbeddings()
+    store = ChromaStore(open_client(tmp_path / "data"), embeddings, name="versions")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(INOLINK, folder / INOLINK.name)
+    Ingestor(store, embeddings).run([folder])
+    practice = store.get_practice(INOLINK_ID)
+    assert practice is not None
+    fresh = extract_facts(practice)
+    # a budget the document never states, so a user would see where the facts came from
+    planted = Fact(
+        kind="budget", value=123_456, text="EUR 123,456", section="x", start=0, end=5, currency="EUR"
+    )
+    catalog = Catalog(store)
+    cheap = FactFilter(budget_below=200_000)
+
+    _write_record_as_main_did(store, INOLINK_ID, [planted], other_version)
+    assert catalog.facts(INOLINK_ID)[1] == fresh  # other rules: extracted again
+    assert INOLINK_ID not in {m.practice_id for m in catalog.filter(cheap)}  # its 100 000 has no currency
+
+    _write_record_as_main_did(store, INOLINK_ID, [planted], FACTS_VERSION)
+    assert catalog.facts(INOLINK_ID)[1] == [planted]  # the current rules' facts are read as stored
+    assert [m.evidence for m in catalog.filter(cheap) if m.practice_id == INOLINK_ID] == [[planted]]
+
+    _write_record_as_main_did(store, INOLINK_ID, [planted], other_version)
+    report = Ingestor(store, embeddings).run([folder])  # an unchanged re-ingest refreshes them
+    assert report.unchanged == [INOLINK.name]
+    stored = store.get_facts(INOLINK_ID)
+    assert stored is not None and stored.version == FACTS_VERSION
+    assert [Fact.from_dict(f) for f in stored.facts] == fresh
+
+
+def test_store_refuses_facts_without_their_version(tmp_path: Path) -> None:
+    embeddings = HashingEmbeddings()
+    store = ChromaStore(open_client(tmp_path / "data"), embeddings, name="noversion")
+    practice, _ = load_practice(INOLINK)
+    chunk = chunk_practice(practice)[0]
+    with pytest.raises(StoreError, match="facts_version"):
+        store.write_documents(
+            [(practice, [chunk], embeddings.embed_documents([chunk.text]))],
+            facts={practice.id: [{"kind": "budget", "value": 1}]},
+        )
+    assert store.get_practice(practice.id) is None
+
+
+def test_store_code_imports_nothing_from_the_practices_package() -> None:
+    """The store keeps facts as plain data: loading it loads none of the fact rules."""
+    code = (
+        "import sys, assistant.store.chroma, assistant.store.records, assistant.store.client; "
+        "print(sorted(m for m in sys.modules if m.startswith('assistant.practices')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
 
 
 # -- resolving references ----------------------------------------------------------------------

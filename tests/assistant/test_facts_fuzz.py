@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.errors import CorpusError
-from assistant.practices.facts import extract_facts
+from assistant.practices.facts.rules import extract_facts
 from assistant.types import SECTION_NAMES
 from ingest.parse import parse_practice
 

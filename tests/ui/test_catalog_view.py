@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.practices.compare import build_comparison
-from assistant.practices.facts import extract_facts
+from assistant.practices.facts.rules import extract_facts
 from assistant.practices.similar import SimilarPractice
 from ingest.ingestor import load_metadata
 from ingest.parse import load_practice, parse_practice

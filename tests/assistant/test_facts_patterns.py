@@ -1,0 +1,115 @@
+"""The general patterns of English and of the template that the fact rules encode, each stated on
+invented names and nouns that no rule lists, so a rule that only knew one document's words fails."""
+
+from __future__ import annotations
+
+from assistant.practices.facts.model import Fact
+from assistant.practices.facts.rules import extract_facts
+from ingest.parse import parse_practice
+
+
+def _facts(**sections: str) -> list[Fact]:
+    """Facts of a practice with these sections ("about", "resources", "evidence")."""
+    names = {
+        "about": "About this good practice",
+        "resources": "Resources needed",
+        "evidence": "Evidence of success",
+    }
+    text = "Invented Practice\n" + "".join(f"{names[key]}\n{body}\n" for key, body in sections.items())
+    practice, _ = parse_practice(text, source="invented.txt", practice_id="invented")
+    return extract_facts(practice)
+
+
+def _kinds(facts: list[Fact], value: float) -> list[str]:
+    return [f.kind for f in facts if f.kind != "start_year" and f.value == value]
+
+
+def test_a_figure_the_group_has_grown_to_counts_what_the_earlier_one_did() -> None:
+    """'From N <members> ... grown to M <anything>': M counts members too, whatever its noun."""
+    facts = _facts(
+        evidence='From 12 founding villages the Lakeshore network has grown to 19 "Stars" in four countries.'
+    )
+    assert _kinds(facts, 12) == ["members"]
+    assert _kinds(facts, 19) == ["members"]
+    assert next(f for f in facts if f.value == 19).subject == "Stars"
+    # the same noun without a growth from a member count is an ordinary result
+    alone = _facts(evidence='The Lakeshore network counts 19 "Stars" in four countries.')
+    assert _kinds(alone, 19) == ["result"]
+
+
+def test_things_that_are_members_or_joined_are_members_whatever_the_noun() -> None:
+    """'N <noun> have joined' and 'N <noun> are (now) members' count members."""
+    facts = _facts(evidence="14 lighthouses have joined the alliance. 9 harbours are now members.")
+    assert _kinds(facts, 14) == ["members"]
+    assert _kinds(facts, 9) == ["members"]
+    other = _facts(evidence="14 lighthouses were repainted.")
+    assert _kinds(other, 14) == ["result"]
+
+
+def test_a_capitalised_word_ending_in_ly_is_a_name_not_an_adverb() -> None:
+    """'30 directly' has no noun; '30 Grimsly households' counts households."""
+    facts = _facts(evidence="The scheme reached 30 Grimsly households. It helped 12 directly.")
+    households = next(f for f in facts if f.value == 30)
+    assert households.kind == "beneficiaries" and households.subject == "Grimsly households"
+    assert _kinds(facts, 12) == []
+
+
+def test_employees_of_the_sector_the_practice_represents_are_not_its_staff() -> None:
+    """Employees of a wider whole (the sector it represents, its members) are not the staff."""
+    facts = _facts(
+        about="The sector it represents employs about 9,000 people. The Vorland Office employs 6 people."
+    )
+    assert [f.value for f in facts if f.kind == "staff"] == [6]
+    assert _kinds(facts, 9000) == []
+
+
+def test_the_price_of_one_unit_is_an_amount_and_what_the_practice_costs_a_budget() -> None:
+    """'Each <unit> costs X' is a price; '<the practice> costs X' is its budget."""
+    facts = _facts(resources="Each ticket costs EUR 3. The programme costs EUR 2 million.")
+    assert _kinds(facts, 3) == ["amount"]
+    assert _kinds(facts, 2_000_000) == ["budget"]
+
+
+def test_a_figure_per_any_unit_keeps_its_period() -> None:
+    facts = _facts(resources="The scheme pays EUR 2,000 per apprentice.")
+    grant = next(f for f in facts if f.value == 2000)
+    assert grant.period == "per apprentice" and grant.text == "EUR 2,000 per apprentice"
+
+
+def test_people_named_by_what_they_do_are_counted_as_people() -> None:
+    """Plural agent nouns in -ians / -ists are people that can benefit, like 'participants'."""
+    facts = _facts(
+        evidence="About 300 technicians and 40 hygienists were trained. 50 checklists were written."
+    )
+    assert _kinds(facts, 300) == ["beneficiaries"]
+    assert _kinds(facts, 40) == ["beneficiaries"]
+    assert _kinds(facts, 50) == ["result"]
+
+
+def _sources(facts: list[Fact]) -> list[str]:
+    return [str(f.value) for f in facts if f.kind == "funding_source"]
+
+
+def test_a_capitalised_name_ending_in_fund_is_a_funding_source() -> None:
+    facts = _facts(about="Support was essential: the Coastal Renewal Fund (CRF) covered the building costs.")
+    assert _sources(facts) == ["Coastal Renewal Fund (CRF)"]
+
+
+def test_a_proper_name_that_modifies_a_word_for_money_is_a_funding_source() -> None:
+    """'<ACRONYM> <period> funds', "<Name>'s money", '<ACRONYM> <two modifiers> funding'."""
+    facts = _facts(
+        about="The pilot relied on NORA 2021-2027 funds and the Agency's money. "
+        "Later QUILL rural development funding paid for a second site."
+    )
+    assert _sources(facts) == ["NORA 2021-2027 funds", "Agency's money", "QUILL rural development funding"]
+
+
+def test_what_a_named_thing_has_is_not_who_pays_for_it() -> None:
+    """'<Name> had a budget of', '<ACRONYM> support' (help, not money) name no funding source."""
+    facts = _facts(about="The Harbour Plan had a budget of EUR 90,000. Grants include ICT support.")
+    assert _sources(facts) == []
+
+
+def test_membership_fees_are_a_funding_source() -> None:
+    facts = _facts(resources="Half of the budget comes from membership fees.")
+    assert _sources(facts) == ["membership fees"]
