@@ -1,7 +1,8 @@
 """The Catalog: practices as things to look up, compare, relate and filter (not to ask about).
 
-One object the CLI, the HTTP API and the web UI call for key facts, comparisons, similar
-practices and fact filters. Built from a store by `assistant.factory.build_catalog`.
+One object the CLI, the HTTP API and the web UI call for key facts, comparisons and similar
+practices (listing and filtering: `assistant.practices.listing`). Built from a store by
+`assistant.factory.build_catalog`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Sequence
 
 from assistant.errors import InvalidQuestion, UnknownPractice
 from assistant.practices.compare import MAX_PRACTICES, MIN_PRACTICES, Comparison, build_comparison
-from assistant.practices.facts import Fact, FactFilter, FilterMatch, extract_facts, match_filter
+from assistant.practices.facts import Fact, extract_facts
 from assistant.practices.similar import SimilarPractice, rank_similar, validate_similar_args
 from assistant.store.chroma import ChromaStore
 from assistant.types import Practice
@@ -20,7 +21,7 @@ MAX_REF_CHARS = 200
 
 
 class Catalog:
-    """Key facts, comparison, similar practices and fact filters over one store."""
+    """Key facts, comparison and similar practices over one store."""
 
     def __init__(self, store: ChromaStore) -> None:
         self.store = store
@@ -116,17 +117,3 @@ class Catalog:
             for pid, score in ranked
             if pid in by_id
         ]
-
-    # -- filters -----------------------------------------------------------------------------
-
-    def filter(self, condition: FactFilter, *, country: str | None = None) -> list[FilterMatch]:
-        """Practices (by title) that meet the fact conditions, with the facts that decided it."""
-        matches: list[FilterMatch] = []
-        for practice, stored in self.store.practices_with_facts():
-            if country and fold(practice.metadata.get("country", "")) != fold(country):
-                continue
-            facts = stored if stored is not None else extract_facts(practice)
-            found = match_filter(practice, facts, condition)
-            if found is not None:
-                matches.append(found)
-        return matches

@@ -1,4 +1,4 @@
-"""Compare, similar practices, fact filters and stored facts, on a real Chroma store."""
+"""Compare, similar practices and stored facts, on a real Chroma store."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from assistant.embeddings import HashingEmbeddings
 from assistant.errors import InvalidQuestion, UnknownPractice
 from assistant.practices.catalog import Catalog
-from assistant.practices.facts import FACTS_VERSION, FactFilter, extract_facts
+from assistant.practices.facts import FACTS_VERSION, extract_facts
 from assistant.store.chroma import ChromaStore
 from assistant.store.client import open_client
 from ingest.ingestor import Ingestor
@@ -188,24 +188,3 @@ def test_similar_without_cap_prefers_the_nearest(catalog: Catalog) -> None:
 def test_similar_rejects_bad_arguments(catalog: Catalog, k: int, per_country: int) -> None:
     with pytest.raises(InvalidQuestion):
         catalog.similar("laugea", k=k, per_country=per_country)
-
-
-# -- filters -------------------------------------------------------------------------------------
-
-
-def test_filter_budget_below_and_started_after(catalog: Catalog) -> None:
-    cheap = catalog.filter(FactFilter(budget_below=300_000))
-    ids = {m.practice_id for m in cheap}
-    assert {"oldham-community-power", "centrope-innovation-voucher"} <= ids
-    assert INOLINK_ID not in ids  # its 100 000 has no stated currency
-    assert "pole-vehicule-du-futur-automotive-cluster" not in ids  # EUR 3.7 million
-    for match in cheap:
-        assert match.budget_converted is not None and match.budget_converted < 300_000
-        assert match.evidence[0].kind == "budget" and match.evidence[0].currency
-    recent = catalog.filter(FactFilter(started_after=2014))
-    assert recent and all(int(m.evidence[0].value) > 2014 for m in recent)
-    assert LAUGEA_ID not in {m.practice_id for m in recent}
-    both = catalog.filter(FactFilter(budget_below=300_000, started_after=2014))
-    assert {m.practice_id for m in both} == ids & {m.practice_id for m in recent}
-    lithuanian = catalog.filter(FactFilter(started_after=2000), country="lithuania")
-    assert [m.practice_id for m in lithuanian] == [LAUGEA_ID]
