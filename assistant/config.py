@@ -6,13 +6,12 @@ There is no module-level instance: entry points call `load_settings()` and pass 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.errors import ConfigError
-
 
 
 def bundled_corpus() -> Path:
@@ -58,8 +57,13 @@ class RetrievalSettings(BaseModel):
     chunk_overlap: int = Field(default=1, ge=0, le=5, description="sentences repeated between chunks")
 
 
+# Who writes the answers; the one list of backend names (CLI choices, API checks, eval).
+AnswerBackend = Literal["extractive", "llamacpp", "openai"]
+ANSWER_BACKENDS: tuple[str, ...] = get_args(AnswerBackend)
+
+
 class AnswerSettings(BaseModel):
-    backend: Literal["extractive", "llamacpp", "openai"] = Field(
+    backend: AnswerBackend = Field(
         default="extractive",
         description="extractive (offline, no model), llamacpp (local GGUF) or openai (any compatible server)",
     )
@@ -143,6 +147,12 @@ class Settings(BaseSettings):
     ingest: IngestSettings = IngestSettings()
     llm: LLMSettings = LLMSettings()
     server: ServerSettings = ServerSettings()
+
+    def with_answer_backend(self, backend: str) -> Settings:
+        """These settings with another answer backend. Raises ConfigError for an unknown name."""
+        if backend not in ANSWER_BACKENDS:
+            raise ConfigError(f"unknown answer backend {backend!r}; use {', '.join(ANSWER_BACKENDS)}")
+        return self.model_copy(update={"answer": self.answer.model_copy(update={"backend": backend})})
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -172,5 +172,5 @@ def build_assistant(
 
 
 def build_catalog(settings: Settings, store: ChromaStore | None = None) -> Catalog:
-    """Key facts, compare, similar practices and fact filters over the configured store."""
+    """Key facts, compare and similar practices over the configured store (listing: practices.listing)."""
     return Catalog(store or build_store(settings))

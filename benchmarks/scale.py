@@ -447,7 +447,7 @@ def _serve_available() -> bool:
     """Whether this checkout has `praxis serve` (it is built on another branch)."""
     import importlib.util
 
-    if importlib.util.find_spec("ui.api") is None:
+    if importlib.util.find_spec("ui.api.app") is None:
         return False
     try:
         command = [sys.executable, "-m", "ui.cli", "serve", "--help"]

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.config import Settings, load_settings
+from assistant.config import ANSWER_BACKENDS, Settings, load_settings
 from assistant.errors import ModelMismatchError, PraxisError
 from assistant.types import TextDelta
+from ui.terminal import EvalBars, model_progress_bar, print_run, wrap_columns
 
 log = logging.getLogger("praxis")
 
@@ -58,19 +59,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from assistant.factory import build_store, refresh_keyword_index
-    from ingest.ingestor import Ingestor
+    from ingest.factory import build_ingestor
 
     settings = _settings(args)
     paths = [Path(p) for p in args.paths] or [settings.corpus_dir]
     fields = _record_fields(settings, args.fields)
     store = build_store(settings)
-    ingestor = Ingestor(
-        store,
-        store.embeddings,
-        chunk_chars=settings.retrieval.chunk_chars,
-        chunk_overlap=settings.retrieval.chunk_overlap,
-        fields=fields,
-    )
+    ingestor = build_ingestor(settings, store, fields=fields)
     bar = tqdm(total=0, unit="doc", disable=args.quiet or None, file=sys.stderr, dynamic_ncols=True)
 
     def progress(done: int, total: int, chunks: int) -> None:
@@ -97,33 +92,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 f"in {time.perf_counter() - started:.1f} s"
             )
     return 0 if report.ok else 1
-
-
-def model_progress_bar(quiet: bool = False) -> Any:
-    """A progress callback (done, total bytes) drawing a bar on stderr, e.g. for the one-time
-    assembly of the packaged local model. Call .close() on it when done."""
-    from tqdm import tqdm
-
-    bar = tqdm(
-        total=0,
-        unit="B",
-        unit_scale=True,
-        desc="assembling the local model",
-        file=sys.stderr,
-        disable=quiet or None,
-        leave=False,
-    )
-
-    class Progress:
-        def __call__(self, done: int, total: int) -> None:
-            bar.total = total
-            bar.n = done
-            bar.refresh()
-
-        def close(self) -> None:
-            bar.close()
-
-    return Progress()
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -161,20 +129,6 @@ def _catalog(args: argparse.Namespace) -> Any:
     return build_catalog(_settings(args))
 
 
-def _wrap_columns(label: str, cells: Sequence[str], label_width: int, width: int) -> list[str]:
-    import textwrap
-
-    columns = [textwrap.wrap(label, label_width) or [""]]
-    columns += [textwrap.wrap(cell, width) or [""] for cell in cells]
-    height = max(len(c) for c in columns)
-    lines = []
-    for i in range(height):
-        parts = [(columns[0][i] if i < len(columns[0]) else "").ljust(label_width)]
-        parts += [(c[i] if i < len(c) else "").ljust(width) for c in columns[1:]]
-        lines.append(" | ".join(parts).rstrip())
-    return lines
-
-
 def cmd_compare(args: argparse.Namespace) -> int:
     import shutil
 
@@ -187,10 +141,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     count = len(comparison.practices)
     width = max(16, (total - label_width - 3 * count) // count)
     rule = "-" * min(total, label_width + count * (width + 3))
-    print("\n".join(_wrap_columns("", [p.title for p in comparison.practices], label_width, width)))
+    print("\n".join(wrap_columns("", [p.title for p in comparison.practices], label_width, width)))
     print(
         "\n".join(
-            _wrap_columns(
+            wrap_columns(
                 "", [p.metadata.get("country", "") for p in comparison.practices], label_width, width
             )
         )
@@ -198,7 +152,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     for row in comparison.rows:
         print(rule)
         texts = [c.text + (" (metadata)" if c.from_metadata else "") for c in row.cells]
-        print("\n".join(_wrap_columns(row.label, texts, label_width, width)))
+        print("\n".join(wrap_columns(row.label, texts, label_width, width)))
     print(rule)
     print()
     for c in comparison.citations:
@@ -258,42 +212,33 @@ def cmd_similar(args: argparse.Namespace) -> int:
 
 
 def cmd_practices(args: argparse.Namespace) -> int:
-    from assistant.practices.facts.filters import FactFilter, headline_budget, start_year
-    from assistant.practices.facts.numbers import parse_amount
+    from assistant.practices.facts.filters import headline_budget, start_year
+    from assistant.practices.listing import PracticeQuery, list_practices
 
     catalog = _catalog(args)
-    currency = args.currency
-    below = above = None
-    if args.budget_below:
-        below, stated = parse_amount(args.budget_below)
-        currency = stated or currency
-    if args.budget_above:
-        above, stated = parse_amount(args.budget_above)
-        currency = stated or currency
-    condition = FactFilter(
-        budget_below=below,
-        budget_above=above,
-        currency=currency.upper(),
+    query = PracticeQuery(
+        country=args.country,
+        theme=args.theme,
+        region=args.region,
+        budget_below=args.budget_below,
+        budget_above=args.budget_above,
+        currency=args.currency,
         started_after=args.started_after,
         started_before=args.started_before,
     )
-    matches = catalog.filter(condition, country=args.country)
+    listed = list_practices(catalog, query)
     if args.json:
-        print(
-            json.dumps(
-                {"count": len(matches), "practices": [m.to_dict() for m in matches]},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        rows = [item.to_dict() for item in listed]
+        print(json.dumps({"count": len(rows), "practices": rows}, ensure_ascii=False, indent=2))
         return 0
-    for match in matches:
-        practice, facts = catalog.facts(match.practice_id)
+    for item in listed:
+        practice = item.practice
+        facts = catalog.facts_of(practice)
         year, budget = start_year(facts), headline_budget(facts)
         notes = [f"since {year.value}" if year else "", budget.display() if budget else ""]
         note = ", ".join(n for n in notes if n)
-        print(f"{match.practice_id:<55} {match.title}" + (f"  ({note})" if note else ""))
-    print(f"{len(matches)} practice(s)", file=sys.stderr)
+        print(f"{practice.id:<55} {practice.title}" + (f"  ({note})" if note else ""))
+    print(f"{len(listed)} practice(s)", file=sys.stderr)
     return 0
 
 
@@ -313,13 +258,56 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
+def _ready_store(args: argparse.Namespace, settings: Settings) -> tuple[Any, int]:
+    """The store, checked against the embedding model, the bundled corpus ingested first when
+    asked and the store is empty; and how many practices it holds."""
+    from assistant.factory import build_store
+
+    store = build_store(settings)
+    store.check_model()
+    if args.ingest and not store.count_documents():
+        print(f"The store is empty: ingesting {settings.corpus_dir} first.", file=sys.stderr)
+        ingest_argv = ["ingest", *(["--data-dir", str(args.data_dir)] if args.data_dir else [])]
+        if cmd_ingest(build_parser().parse_args(ingest_argv)) != 0:
+            print("warning: some documents failed to ingest (see above); serving the others", file=sys.stderr)
+    practices = store.count_documents()
+    if practices == 0:
+        print(
+            "warning: the store is empty, so every answer will be 'not in the documents'; run "
+            "`praxis ingest` first, or start with `praxis up`",
+            file=sys.stderr,
+        )
+    return store, practices
+
+
+def _run_server(app: Any, settings: Settings, practices: int, verbose: bool) -> None:
+    """Serve app with uvicorn; once listening, print where (the bound port, also for port 0)."""
+    import uvicorn
+
+    host, port = settings.server.host, settings.server.port
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                bound = [s.getsockname()[1] for server in self.servers for s in server.sockets]
+                url = f"http://{f'[{shown}]' if ':' in shown else shown}:{bound[0] if bound else port}/"
+                print(
+                    f"Praxis is serving {practices} practices at {url}  "
+                    f"(API: {url}docs, health: {url}healthz; Ctrl+C stops)",
+                    flush=True,
+                )
+
+    level = "info" if verbose else "warning"
+    Server(uvicorn.Config(app, host=host, port=port, log_level=level, access_log=verbose)).run()
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the API and the web UI in one uvicorn process; with --ingest (or `praxis up`), ingest
     the bundled corpus first when the store is empty."""
-    import uvicorn
-
-    from assistant.factory import build_store
-    from ui.api import create_app
+    from assistant.factory import build_assistant
+    from ui.api.app import create_app
 
     overrides: dict[str, Any] = {}
     if args.host:
@@ -335,156 +323,62 @@ def cmd_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    store = build_store(settings)
-    store.check_model()
-    if args.ingest and not store.count_documents():
-        print(f"The store is empty: ingesting {settings.corpus_dir} first.", file=sys.stderr)
-        ingest_argv = ["ingest", *(["--data-dir", str(args.data_dir)] if args.data_dir else [])]
-        if cmd_ingest(build_parser().parse_args(ingest_argv)) != 0:
-            print("warning: some documents failed to ingest (see above); serving the others", file=sys.stderr)
-    practices = store.count_documents()
-    if practices == 0:
-        print(
-            "warning: the store is empty, so every answer will be 'not in the documents'; run "
-            "`praxis ingest` first, or start with `praxis up`",
-            file=sys.stderr,
-        )
-    from assistant.factory import build_assistant
-
+    store, practices = _ready_store(args, settings)
     progress = model_progress_bar()  # the first start of the default local model assembles it
     try:
         assistant = build_assistant(settings, store, progress=progress)
     finally:
         progress.close()
     app = create_app(settings, assistant=assistant, store=store)
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     if host not in LOOPBACK_HOSTS:
         print(
             f"warning: listening on {host}, reachable from other machines; the public routes need no key",
             file=sys.stderr,
         )
-
-    class Server(uvicorn.Server):
-        async def startup(self, sockets: Any = None) -> None:
-            await super().startup(sockets)
-            if self.started:
-                bound = [s.getsockname()[1] for server in self.servers for s in server.sockets]
-                url = f"http://{f'[{shown}]' if ':' in shown else shown}:{bound[0] if bound else port}/"
-                print(
-                    f"Praxis is serving {practices} practices at {url}  "
-                    f"(API: {url}docs, health: {url}healthz; Ctrl+C stops)",
-                    flush=True,
-                )
-
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        log_level="info" if args.verbose else "warning",
-        access_log=bool(args.verbose),
-    )
-    Server(config).run()
+    _run_server(app, settings, practices, bool(args.verbose))
     return 0
 
 
-def _eval_backends(flags: list[str] | None) -> list[str]:
-    """--backend values (repeated and/or comma-separated) -> backend names, in order, checked."""
-    from assistant.errors import ConfigError
-
-    names = [name.strip() for flag in flags or [] for name in flag.split(",") if name.strip()]
-    for name in names:
-        if name not in EVAL_BACKENDS:
-            raise ConfigError(f"unknown answer backend {name!r} in --backend; use {', '.join(EVAL_BACKENDS)}")
-    if len(set(names)) != len(names):
-        raise ConfigError(f"--backend names a backend twice ({', '.join(names)}); name each once")
-    return names
-
-
-EVAL_BACKENDS = ("extractive", "llamacpp", "openai")
-
-
 def cmd_eval(args: argparse.Namespace) -> int:
-    import time
-
-    from tqdm import tqdm
-
-    from assistant.errors import StoreError
-    from assistant.evaluation import metrics, report, runner
+    from assistant.evaluation import report
     from assistant.evaluation import testset as testsets
-    from assistant.factory import build_assistant, build_store
+    from assistant.evaluation.backends import check_backends, evaluate
+    from assistant.factory import build_store
 
-    backends = _eval_backends(args.backend)
+    names = [name.strip() for flag in args.backend or [] for name in flag.split(",") if name.strip()]
+    backends = check_backends(names, flag="--backend")
     args.backend = backends[0] if len(backends) == 1 else None
-    testset = Path(args.testset)
-    rows = testsets.load_testset(testset)
+    rows = testsets.load_testset(Path(args.testset))
     thresholds = [report.parse_threshold(s) for s in args.fail_under] + [
         report.parse_threshold(s, minimum=False) for s in args.fail_over
     ]
     other = report.load_summary(Path(args.compare)) if args.compare else None
     settings = _settings(args)
-    store = build_store(settings)
-    if store.count_chunks() == 0:
-        raise StoreError(f"the store in {settings.data_dir} is empty; run `praxis ingest` first")
-    k = settings.retrieval.k
-    out = (
-        Path(args.out)
-        if args.out
-        else (settings.data_dir / "eval" / f"{testset.stem}-{time.strftime('%Y%m%d-%H%M%S')}")
-    )
     several = len(backends) > 1
-    summaries: dict[str, dict[str, Any]] = {}
-    failures: list[str] = []
-    for backend in backends or [settings.answer.backend]:
-        backend_settings = (
-            load_settings(**{**_overrides(args), "answer": {"backend": backend}}) if several else settings
+    bars, model_progress = EvalBars(args.quiet, several), model_progress_bar(quiet=args.quiet)
+    try:
+        evaluation = evaluate(
+            settings,
+            build_store(settings),
+            rows,
+            testset=str(Path(args.testset)),
+            backends=backends,
+            out=Path(args.out) if args.out else None,
+            thresholds=thresholds,
+            progress=bars,
+            model_progress=model_progress,
+            on_run=lambda run: print_run(run, several, other, args.compare),
         )
-        progress = model_progress_bar(quiet=args.quiet)
-        try:
-            assistant = build_assistant(backend_settings, store, progress=progress)
-        finally:
-            progress.close()
-        if several:
-            assistant.warm_up()  # loading the model is not part of any answer's latency
-        where = out / backend if several else out
-        with tqdm(
-            total=len(rows),
-            unit="q",
-            disable=args.quiet or None,
-            file=sys.stderr,
-            desc=backend if several else None,
-        ) as bar:
-            results = runner.run(assistant, rows, k=k, progress=lambda done, total: bar.update(1))
-        summary = metrics.summarise(
-            results,
-            testset=str(testset),
-            k=k,
-            backend=backend_settings.answer.backend,
-            embedding=store.model_name,
-            created=time.strftime("%Y-%m-%d %H:%M:%S"),
-        )
-        report.write_results(where, results, summary, k=k)
-        summaries[backend_settings.answer.backend] = summary
-        if several:
-            print(f"== {backend_settings.answer.backend}")
-        print(report.format_table(summary))
-        if other is not None:
-            print(f"\ncompared with {args.compare}:")
-            print(report.compare(summary, other))
-        print(f"\nwrote {where / 'results.jsonl'}, {where / 'summary.json'}, {where / 'report.html'}")
-        prefix = f"[{backend_settings.answer.backend}] " if several else ""
-        failures += [prefix + f for f in report.check_thresholds(summary, thresholds)]
-        if several:
-            print()
-    if several:
+    finally:
+        bars.close()
+        model_progress.close()
+    if evaluation.side_by_side is not None:
         print("== side by side")
-        print(report.format_side_by_side(summaries))
-        (out / "side_by_side.md").write_text(
-            report.format_side_by_side(summaries, markdown=True) + "\n", encoding="utf-8"
-        )
-        print(f"\nwrote {out / 'side_by_side.md'}")
-    for failure in failures:
+        print(report.format_side_by_side(evaluation.summaries))
+        print(f"\nwrote {evaluation.side_by_side}")
+    for failure in evaluation.failures:
         print(f"FAILED {failure}", file=sys.stderr)
-    return 1 if failures else 0
+    return 1 if evaluation.failures else 0
 
 
 def cmd_config(args: argparse.Namespace) -> int:
@@ -493,15 +387,11 @@ def cmd_config(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="praxis", description="Ask Europe's regional good practices, with citations."
-    )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", help="where Praxis keeps its store (PRAXIS_DATA_DIR)")
-    sub = parser.add_subparsers(dest="command", required=True)
+Subparsers = Any  # argparse's _SubParsersAction
+BACKEND_HELP = "who writes the {} (PRAXIS_ANSWER__BACKEND; default extractive)"
 
+
+def _add_ingest(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     ingest = sub.add_parser(
         "ingest",
         parents=[common],
@@ -519,6 +409,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ingest.set_defaults(func=cmd_ingest)
 
+
+def _add_ask(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     ask = sub.add_parser("ask", parents=[common], help="ask a question")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print the JSON answer schema")
@@ -526,13 +418,12 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--country", help="only practices from this country")
     ask.add_argument("--theme", help="only practices with this theme")
     ask.add_argument("--section", help="only this section, e.g. 'Resources needed'")
-    ask.add_argument(
-        "--backend",
-        choices=["extractive", "llamacpp", "openai"],
-        help="who writes the answer (PRAXIS_ANSWER__BACKEND; default extractive)",
-    )
+    ask.add_argument("--backend", choices=ANSWER_BACKENDS, help=BACKEND_HELP.format("answer"))
     ask.set_defaults(func=cmd_ask)
 
+
+def _add_catalog(sub: Subparsers, common: argparse.ArgumentParser) -> None:
+    """compare, facts, similar: practices as things to look up."""
     compare = sub.add_parser(
         "compare", parents=[common], help="compare 2 to 5 practices side by side, every cell cited"
     )
@@ -559,6 +450,8 @@ def build_parser() -> argparse.ArgumentParser:
     similar.add_argument("--json", action="store_true")
     similar.set_defaults(func=cmd_similar)
 
+
+def _add_practices(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     practices = sub.add_parser(
         "practices", parents=[common], help="list practices, optionally filtered by key facts"
     )
@@ -567,18 +460,18 @@ def build_parser() -> argparse.ArgumentParser:
     practices.add_argument("--currency", default="EUR", help="currency of a bare AMOUNT (default EUR)")
     practices.add_argument("--started-after", type=int, metavar="YEAR")
     practices.add_argument("--started-before", type=int, metavar="YEAR")
-    practices.add_argument("--country", help="only practices from this country")
+    practices.add_argument("--country", help="only practices from this country (a name or demonym)")
+    practices.add_argument("--theme", help="only practices with this theme")
+    practices.add_argument("--region", help="only practices from this region")
     practices.add_argument("--json", action="store_true")
     practices.set_defaults(func=cmd_practices)
 
+
+def _add_serve(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     serving = argparse.ArgumentParser(add_help=False)
     serving.add_argument("--host", help="address to listen on (PRAXIS_SERVER__HOST, default 127.0.0.1)")
     serving.add_argument("--port", type=int, help="port (PRAXIS_SERVER__PORT, default 8000; 0 = any free)")
-    serving.add_argument(
-        "--backend",
-        choices=["extractive", "llamacpp", "openai"],
-        help="who writes the answers (PRAXIS_ANSWER__BACKEND; default extractive)",
-    )
+    serving.add_argument("--backend", choices=ANSWER_BACKENDS, help=BACKEND_HELP.format("answers"))
     serve = sub.add_parser(
         "serve", parents=[common, serving], help="serve the web UI at / and the HTTP API at /v1 (/docs)"
     )
@@ -591,6 +484,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     up.set_defaults(func=cmd_serve, ingest=True)
 
+
+def _add_eval(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     evaluate = sub.add_parser("eval", parents=[common], help="score answers on a JSONL test set")
     evaluate.add_argument("testset", help="JSONL: id, question, must_include, sources, type, history")
     evaluate.add_argument("--out", help="folder for results.jsonl, summary.json, report.html")
@@ -599,27 +494,35 @@ def build_parser() -> argparse.ArgumentParser:
         "--backend",
         action="append",
         metavar="NAME[,NAME...]",
-        help="answer backend (PRAXIS_ANSWER__BACKEND): extractive, llamacpp or openai; several "
+        help=f"answer backend (PRAXIS_ANSWER__BACKEND): {', '.join(ANSWER_BACKENDS)}; several "
         "(comma-separated or repeated) are run side by side, each into OUT/<backend>/",
     )
     evaluate.add_argument("--compare", metavar="SUMMARY", help="an earlier summary.json: print deltas")
-    evaluate.add_argument(
-        "--fail-under",
-        action="append",
-        default=[],
-        metavar="METRIC[@TYPE]=V",
-        help="exit 1 when a metric is below V, e.g. recall=0.97 or recall@multilingual=0.9",
-    )
-    evaluate.add_argument(
-        "--fail-over",
-        action="append",
-        default=[],
-        metavar="METRIC[@TYPE]=V",
-        help="exit 1 when a metric is above V, e.g. false_abstention=0.05",
-    )
+    for flag, below, example in (
+        ("--fail-under", "below", "recall=0.97 or recall@multilingual=0.9"),
+        ("--fail-over", "above", "false_abstention=0.05"),
+    ):
+        evaluate.add_argument(
+            flag,
+            action="append",
+            default=[],
+            metavar="METRIC[@TYPE]=V",
+            help=f"exit 1 when a metric is {below} V, e.g. {example}",
+        )
     evaluate.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     evaluate.set_defaults(func=cmd_eval)
 
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="praxis", description="Ask Europe's regional good practices, with citations."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help="where Praxis keeps its store (PRAXIS_DATA_DIR)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in (_add_ingest, _add_ask, _add_catalog, _add_practices, _add_serve, _add_eval):
+        add(sub, common)
     config = sub.add_parser("config", parents=[common], help="print the effective settings")
     config.set_defaults(func=cmd_config)
     return parser

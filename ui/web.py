@@ -13,22 +13,20 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
 from assistant.errors import PraxisError
-from assistant.pipeline import Assistant
-from assistant.practices.catalog import Catalog
-from assistant.store.chroma import ChromaStore
+from assistant.practices.listing import PracticeQuery, facet_values, list_practices
 from assistant.types import Practice, TextDelta
 from ui.catalog_view import comparison_html, facts_html, similar_html
+from ui.services import Services
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
-
-    from ui.api import Services
 
 log = logging.getLogger(__name__)
 
@@ -194,86 +192,122 @@ class FeedbackLog:
                 handle.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-# -- the Blocks ----------------------------------------------------------------------------------
+# -- the handlers --------------------------------------------------------------------------------
+
+Conversation = list[dict[str, Any]]
+PRIVATE = "private"  # an event only the page itself triggers: no API endpoint
 
 
 def _filters(country: str | None, theme: str | None) -> dict[str, str]:
     return {k: v for k, v in (("country", country), ("theme", theme)) if v}
 
 
-def build_ui(assistant: Assistant, store: ChromaStore, *, data_dir: Path) -> gr.Blocks:
-    """The chat UI over one Assistant and store; feedback goes to data_dir/feedback.jsonl."""
-    feedback = FeedbackLog(Path(data_dir) / "feedback.jsonl")
-    catalog = Catalog(store)
-    export_dir = Path(tempfile.mkdtemp(prefix="praxis-export-"))
+def chip_clicked(evt: gr.EventData) -> int | None:
+    """The number of the citation chip the user clicked."""
+    data = getattr(evt, "_data", None) or {}
+    value = data.get("n") if isinstance(data, dict) else None
+    return int(value) if isinstance(value, int | float) else None
 
-    def facets() -> tuple[list[str], list[str]]:
-        practices = store.practices()
-        countries = sorted({p.metadata["country"] for p in practices if p.metadata.get("country")})
-        themes = sorted({p.metadata["theme"] for p in practices if p.metadata.get("theme")})
-        return countries, themes
 
-    def practice_choices(country: str | None, theme: str | None) -> list[tuple[str, str]]:
-        return [
-            (p.title, p.id)
-            for p in store.practices()
-            if (not country or p.metadata.get("country") == country)
-            and (not theme or p.metadata.get("theme") == theme)
-        ]
+def clear() -> tuple[Any, ...]:
+    """A new conversation: chat, state, chips, notice, status and export file emptied."""
+    return [], [], [], gr.update(visible=False), "", gr.update(value=None, visible=False)
 
-    def filter_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-        countries, themes = facets()
+
+class Handlers:
+    """What the page's events call, over the shared services (store, catalog, Assistant)."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.feedback = FeedbackLog(Path(services.settings.data_dir) / "feedback.jsonl")
+        self.export_dir = Path(tempfile.mkdtemp(prefix="praxis-export-"))
+
+    # -- filters and browsing --------------------------------------------------------------------
+
+    def filter_choices(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        practices = self.services.store.practices()
         return (
-            [("All countries", ALL), *[(c, c) for c in countries]],
-            [("All themes", ALL), *[(t, t) for t in themes]],
+            [("All countries", ALL), *[(c, c) for c in facet_values(practices, "country")]],
+            [("All themes", ALL), *[(t, t) for t in facet_values(practices, "theme")]],
         )
 
-    def on_load() -> tuple[Any, Any, Any]:
+    def practice_choices(self, country: str | None = None, theme: str | None = None) -> list[tuple[str, str]]:
+        query = PracticeQuery(country=country or None, theme=theme or None)
+        return [(p.practice.title, p.practice.id) for p in list_practices(self.services.catalog, query)]
+
+    def on_load(self) -> tuple[Any, Any, Any]:
         """Fresh choices on every page load: practices may have been added since start-up."""
-        countries, themes = filter_choices()
+        countries, themes = self.filter_choices()
         return (
             gr.update(choices=countries, value=ALL),
             gr.update(choices=themes, value=ALL),
-            gr.update(choices=practice_choices(None, None), value=None),
+            gr.update(choices=self.practice_choices(), value=None),
         )
 
-    def on_filter(country: str | None, theme: str | None) -> Any:
-        return gr.update(choices=practice_choices(country, theme), value=None)
+    def on_filter(self, country: str | None, theme: str | None) -> Any:
+        return gr.update(choices=self.practice_choices(country, theme), value=None)
+
+    def compare_choices(self) -> Any:
+        return gr.update(choices=self.practice_choices())
+
+    def show_practice(self, practice_id: str | None) -> str:
+        if not practice_id:
+            return "<p>Pick a practice to read it.</p>"
+        practice = self.services.store.get_practice(practice_id)
+        if practice is None:
+            return "<p>That practice is no longer in the store.</p>"
+        catalog = self.services.catalog
+        return (
+            facts_html(practice, catalog.facts_of(practice))
+            + practice_html(practice)
+            + similar_html(catalog.similar(practice.id, k=5))
+        )
+
+    def compare(self, practice_ids: list[str] | None) -> str:
+        try:
+            return comparison_html(self.services.catalog.compare(practice_ids or []))
+        except PraxisError as exc:  # fewer than 2, more than 5, or a practice gone meanwhile
+            return f"<p class='praxis-error'>{escape(str(exc))}</p>"
+
+    # -- asking ----------------------------------------------------------------------------------
 
     def respond(
-        question: str, conversation: list[dict[str, Any]], country: str | None, theme: str | None
+        self, question: str, conversation: Conversation, country: str | None, theme: str | None
     ) -> Iterator[tuple[Any, ...]]:
         """Stream the answer into the chat; outputs: box, chat, conversation, chips, notice."""
+        hidden = gr.update(visible=False)
         question = (question or "").strip()
         if not question:
-            yield gr.update(), chat_messages(conversation), conversation, [], gr.update(visible=False)
+            yield gr.update(), chat_messages(conversation), conversation, [], hidden
             return
         shown = [
             *chat_messages(conversation),
             {"role": "user", "content": chat_text(question)},
             {"role": "assistant", "content": ""},
         ]
-        yield "", shown, conversation, [], gr.update(visible=False)
+        yield "", shown, conversation, [], hidden
         filters = _filters(country, theme)
-        text = ""
+        events = self.services.assistant.stream(question, history=history_of(conversation), filters=filters)
+        text, answer = "", None
         try:
-            for event in assistant.stream(question, history=history_of(conversation), filters=filters):
+            for event in events:
                 if isinstance(event, TextDelta):
                     text += event.text
                     shown[-1] = {"role": "assistant", "content": chat_text(text)}
-                    yield "", shown, conversation, [], gr.update(visible=False)
+                    yield "", shown, conversation, [], hidden
                 else:
                     answer = event.answer.to_dict()
         except PraxisError as exc:
             shown[-1] = {"role": "assistant", "content": chat_text(f"Sorry, I cannot answer that: {exc}")}
-            yield question, shown, conversation, [], gr.update(visible=False)
+            yield question, shown, conversation, [], hidden
             return
+        assert answer is not None  # the stream ends with Completed
         conversation = [*conversation, {"question": question, "answer": answer, "filters": filters}]
         chips = [{"n": c["n"], "title": c["title"], "section": c["section"]} for c in answer["citations"]]
         notice = gr.update(value=NOT_IN_DOCUMENTS, visible=answer["abstained"])
         yield "", chat_messages(conversation), conversation, chips, notice
 
-    def show_citation(n: float | None, conversation: list[dict[str, Any]]) -> str:
+    def show_citation(self, n: float | None, conversation: Conversation) -> str:
         """The practice behind citation [n] of the latest answer, the cited passage highlighted."""
         if not conversation or n is None:
             return "<p>Ask a question, then click a numbered source to read it here.</p>"
@@ -281,184 +315,197 @@ def build_ui(assistant: Assistant, store: ChromaStore, *, data_dir: Path) -> gr.
         citation = citations.get(int(n))
         if citation is None:
             return f"<p>The latest answer has no source [{int(n)}].</p>"
-        practice = store.get_practice(citation["practice_id"])
+        practice = self.services.store.get_practice(citation["practice_id"])
         if practice is None:
             return f"<p>{escape(citation['title'])} is no longer in the store.</p>"
         return practice_html(practice, citation)
 
-    def show_practice(practice_id: str | None) -> str:
-        if not practice_id:
-            return "<p>Pick a practice to read it.</p>"
-        practice = store.get_practice(practice_id)
-        if practice is None:
-            return "<p>That practice is no longer in the store.</p>"
-        return (
-            facts_html(practice, catalog.facts_of(practice))
-            + practice_html(practice)
-            + similar_html(catalog.similar(practice.id, k=5))
-        )
+    # -- feedback and export ---------------------------------------------------------------------
 
-    def run_compare(practice_ids: list[str] | None) -> str:
-        try:
-            return comparison_html(catalog.compare(practice_ids or []))
-        except PraxisError as exc:  # fewer than 2, more than 5, or a practice gone meanwhile
-            return f"<p class='praxis-error'>{escape(str(exc))}</p>"
-
-    def compare_choices() -> Any:
-        return gr.update(choices=practice_choices(None, None))
-
-    def chip_clicked(evt: gr.EventData) -> int | None:
-        data = getattr(evt, "_data", None) or {}
-        value = data.get("n") if isinstance(data, dict) else None
-        return int(value) if isinstance(value, int | float) else None
-
-    def rate(rating: str, conversation: list[dict[str, Any]], index: int | None = None) -> str:
+    def rate(self, rating: str, conversation: Conversation, index: int | None = None) -> str:
         if not conversation:
             return "Ask something first; then rate the answer."
-        exchange = conversation[-1 if index is None else index]
-        feedback.record(exchange, rating)
+        self.feedback.record(conversation[-1 if index is None else index], rating)
         if rating == "up":
             return "Thanks, your feedback was saved."
         return "Thanks, noted: this answer was not helpful. Your feedback was saved."
 
-    def rate_up(conversation: list[dict[str, Any]]) -> str:
-        return rate("up", conversation)
+    def rate_up(self, conversation: Conversation) -> str:
+        return self.rate("up", conversation)
 
-    def rate_down(conversation: list[dict[str, Any]]) -> str:
-        return rate("down", conversation)
+    def rate_down(self, conversation: Conversation) -> str:
+        return self.rate("down", conversation)
 
-    def on_like(conversation: list[dict[str, Any]], data: gr.LikeData) -> str:
+    def on_like(self, conversation: Conversation, data: gr.LikeData) -> str:
         index = data.index[0] if isinstance(data.index, list | tuple) else data.index
         exchange = int(index) // 2
         if not 0 <= exchange < len(conversation):
             return ""
-        return rate("up" if data.liked else "down", conversation, exchange)
+        return self.rate("up" if data.liked else "down", conversation, exchange)
 
-    def export(conversation: list[dict[str, Any]]) -> Any:
+    def export(self, conversation: Conversation) -> Any:
         if not conversation:
             return gr.update(value=None, visible=False)
-        path = export_dir / f"praxis-conversation-{time.strftime('%Y%m%d-%H%M%S')}.md"
+        path = self.export_dir / f"praxis-conversation-{time.strftime('%Y%m%d-%H%M%S')}.md"
         path.write_text(conversation_markdown(conversation), encoding="utf-8")
         return gr.update(value=str(path), visible=True)
 
-    def clear() -> tuple[Any, ...]:
-        return [], [], [], gr.update(visible=False), "", gr.update(value=None, visible=False)
 
-    countries, themes = filter_choices()
+# -- the Blocks ----------------------------------------------------------------------------------
+
+
+@dataclass
+class AskTab:
+    """The components of the Ask tab that events read or write."""
+
+    conversation: gr.State
+    selected: gr.Number
+    chat: gr.Chatbot
+    box: gr.Textbox
+    send: gr.Button
+    chips: gr.HTML
+    notice: gr.Markdown
+    up: gr.Button
+    down: gr.Button
+    export_btn: gr.Button
+    clear_btn: gr.Button
+    status: gr.Markdown
+    export_file: gr.File
+    country: gr.Dropdown
+    theme: gr.Dropdown
+    practice: gr.Dropdown
+    viewer: gr.HTML
+
+
+def _chat_column() -> dict[str, Any]:
+    """The conversation, the question box, the sources and the feedback buttons."""
+    parts: dict[str, Any] = {}
+    parts["chat"] = gr.Chatbot(
+        label="Conversation",
+        elem_id="praxis-chat",
+        height=420,
+        render_markdown=False,
+        sanitize_html=True,
+        feedback_options=("Like", "Dislike"),
+        placeholder="Ask a question below, or pick an example.",
+    )
+    with gr.Row():
+        parts["box"] = gr.Textbox(
+            placeholder="Ask about the good practices…",
+            show_label=False,
+            scale=5,
+            elem_id="praxis-question",
+            max_length=2000,
+            submit_btn=False,
+        )
+        parts["send"] = gr.Button("Ask", variant="primary", scale=1, elem_id="praxis-ask")
+    parts["chips"] = gr.HTML(
+        [],
+        html_template=CHIPS_TEMPLATE,
+        js_on_load=CHIPS_JS,
+        elem_id="praxis-citations",
+        apply_default_css=True,
+    )
+    parts["notice"] = gr.Markdown(NOT_IN_DOCUMENTS, visible=False, elem_id="praxis-notice")
+    gr.Examples(EXAMPLES, inputs=[parts["box"]], label="Examples")
+    with gr.Row():
+        parts["up"] = gr.Button("👍 Helpful", size="sm", elem_id="praxis-up")
+        parts["down"] = gr.Button("👎 Not helpful", size="sm", elem_id="praxis-down")
+        parts["export_btn"] = gr.Button("Export as Markdown", size="sm", elem_id="praxis-export")
+        parts["clear_btn"] = gr.Button("New conversation", size="sm", elem_id="praxis-clear")
+    parts["status"] = gr.Markdown("", elem_id="praxis-status")
+    parts["export_file"] = gr.File(label="Conversation (Markdown)", visible=False, elem_id="praxis-file")
+    return parts
+
+
+def _reader_column(handlers: Handlers) -> dict[str, Any]:
+    """The filters, the practice browser and the viewer of cited passages."""
+    countries, themes = handlers.filter_choices()
+    parts: dict[str, Any] = {}
+    with gr.Row():
+        # custom values allowed: a country ingested after start-up is still accepted
+        for name, label, choices in (("country", "Country", countries), ("theme", "Theme", themes)):
+            parts[name] = gr.Dropdown(
+                label=label, choices=choices, value=ALL, allow_custom_value=True, elem_id=f"praxis-{name}"
+            )
+    parts["practice"] = gr.Dropdown(
+        label="Browse practices",
+        choices=handlers.practice_choices(),
+        value=None,
+        allow_custom_value=True,
+        elem_id="praxis-practice",
+    )
+    parts["viewer"] = gr.HTML(
+        "<p>Click a numbered source under an answer to read the passage it cites.</p>",
+        elem_id="praxis-viewer",
+        js_on_load=VIEWER_JS,
+        max_height=640,
+        padding=True,
+    )
+    return parts
+
+
+def _ask_tab(handlers: Handlers) -> AskTab:
+    conversation = gr.State([])
+    selected = gr.Number(visible=False)
+    with gr.Tab("Ask", id="ask"), gr.Row():
+        with gr.Column(scale=3):
+            chat_parts = _chat_column()
+        with gr.Column(scale=2):
+            reader_parts = _reader_column(handlers)
+    return AskTab(conversation=conversation, selected=selected, **chat_parts, **reader_parts)
+
+
+def _wire_ask(tab: AskTab, handlers: Handlers, demo: gr.Blocks) -> None:
+    outputs = [tab.box, tab.chat, tab.conversation, tab.chips, tab.notice]
+    inputs = [tab.box, tab.conversation, tab.country, tab.theme]
+    tab.send.click(handlers.respond, inputs, outputs, api_name="ask")
+    tab.box.submit(handlers.respond, inputs, outputs, api_visibility=PRIVATE)
+    # a chip click passes its number through `selected`; API clients call /show_citation with n
+    tab.chips.click(chip_clicked, None, tab.selected, api_visibility=PRIVATE).then(
+        handlers.show_citation, [tab.selected, tab.conversation], tab.viewer, api_name="show_citation"
+    )
+    tab.practice.change(handlers.show_practice, tab.practice, tab.viewer, api_name="show_practice")
+    for dropdown in (tab.country, tab.theme):
+        dropdown.change(handlers.on_filter, [tab.country, tab.theme], tab.practice, api_visibility=PRIVATE)
+    tab.up.click(handlers.rate_up, tab.conversation, tab.status, api_name="rate_up")
+    tab.down.click(handlers.rate_down, tab.conversation, tab.status, api_name="rate_down")
+    tab.chat.like(handlers.on_like, tab.conversation, tab.status, api_visibility=PRIVATE)
+    tab.export_btn.click(handlers.export, tab.conversation, tab.export_file, api_name="export")
+    cleared = [tab.chat, tab.conversation, tab.chips, tab.notice, tab.status, tab.export_file]
+    tab.clear_btn.click(clear, None, cleared, api_visibility=PRIVATE)
+    tab.chat.clear(clear, None, cleared, api_visibility=PRIVATE)
+    demo.load(handlers.on_load, None, [tab.country, tab.theme, tab.practice], api_visibility=PRIVATE)
+
+
+def _compare_tab(handlers: Handlers, demo: gr.Blocks) -> None:
+    with gr.Tab("Compare", id="compare"):
+        # custom values allowed: the catalog resolves ids and title fragments and says what is wrong
+        pick = gr.Dropdown(
+            label="Practices to compare (2 to 5)",
+            multiselect=True,
+            choices=handlers.practice_choices(),
+            max_choices=5,
+            allow_custom_value=True,
+            elem_id="praxis-compare-pick",
+        )
+        button = gr.Button("Compare", variant="primary", elem_id="praxis-compare")
+        table = gr.HTML("<p>Pick 2 to 5 practices, then Compare.</p>", elem_id="praxis-compare-table")
+    demo.load(handlers.compare_choices, None, pick, api_visibility=PRIVATE)
+    button.click(handlers.compare, pick, table, api_name="compare")
+
+
+def build_ui(services: Services) -> gr.Blocks:
+    """The chat UI over the shared services; feedback goes to DATA_DIR/feedback.jsonl."""
+    handlers = Handlers(services)
     with gr.Blocks(title="Praxis: Europe's regional good practices", analytics_enabled=False) as demo:
-        conversation = gr.State([])
-        selected = gr.Number(visible=False)
         gr.Markdown(
             "## Praxis\nAsk about Europe's regional good practices. Every answer cites the practice "
             "and section it comes from: click a numbered source to read the passage."
         )
-        with gr.Tab("Ask", id="ask"):
-            with gr.Row():
-                with gr.Column(scale=3):
-                    chat = gr.Chatbot(
-                        label="Conversation",
-                        elem_id="praxis-chat",
-                        height=420,
-                        render_markdown=False,
-                        sanitize_html=True,
-                        feedback_options=("Like", "Dislike"),
-                        placeholder="Ask a question below, or pick an example.",
-                    )
-                    with gr.Row():
-                        box = gr.Textbox(
-                            placeholder="Ask about the good practices…",
-                            show_label=False,
-                            scale=5,
-                            elem_id="praxis-question",
-                            max_length=2000,
-                            submit_btn=False,
-                        )
-                        send = gr.Button("Ask", variant="primary", scale=1, elem_id="praxis-ask")
-                    chips = gr.HTML(
-                        [],
-                        html_template=CHIPS_TEMPLATE,
-                        js_on_load=CHIPS_JS,
-                        elem_id="praxis-citations",
-                        apply_default_css=True,
-                    )
-                    notice = gr.Markdown(NOT_IN_DOCUMENTS, visible=False, elem_id="praxis-notice")
-                    gr.Examples(EXAMPLES, inputs=[box], label="Examples")
-                    with gr.Row():
-                        up = gr.Button("👍 Helpful", size="sm", elem_id="praxis-up")
-                        down = gr.Button("👎 Not helpful", size="sm", elem_id="praxis-down")
-                        export_btn = gr.Button("Export as Markdown", size="sm", elem_id="praxis-export")
-                        clear_btn = gr.Button("New conversation", size="sm", elem_id="praxis-clear")
-                    status = gr.Markdown("", elem_id="praxis-status")
-                    export_file = gr.File(
-                        label="Conversation (Markdown)", visible=False, elem_id="praxis-file"
-                    )
-                with gr.Column(scale=2):
-                    with gr.Row():
-                        # custom values allowed: a country ingested after start-up is still accepted
-                        country = gr.Dropdown(
-                            label="Country",
-                            choices=countries,
-                            value=ALL,
-                            allow_custom_value=True,
-                            elem_id="praxis-country",
-                        )
-                        theme = gr.Dropdown(
-                            label="Theme",
-                            choices=themes,
-                            value=ALL,
-                            allow_custom_value=True,
-                            elem_id="praxis-theme",
-                        )
-                    practice = gr.Dropdown(
-                        label="Browse practices",
-                        choices=practice_choices(None, None),
-                        value=None,
-                        allow_custom_value=True,
-                        elem_id="praxis-practice",
-                    )
-                    viewer = gr.HTML(
-                        "<p>Click a numbered source under an answer to read the passage it cites.</p>",
-                        elem_id="praxis-viewer",
-                        js_on_load=VIEWER_JS,
-                        max_height=640,
-                        padding=True,
-                    )
-
-        with gr.Tab("Compare", id="compare"):
-            # custom values allowed: the catalog resolves ids and title fragments and says what is wrong
-            compare_pick = gr.Dropdown(
-                label="Practices to compare (2 to 5)",
-                multiselect=True,
-                choices=practice_choices(None, None),
-                max_choices=5,
-                allow_custom_value=True,
-                elem_id="praxis-compare-pick",
-            )
-            compare_btn = gr.Button("Compare", variant="primary", elem_id="praxis-compare")
-            compare_out = gr.HTML(
-                "<p>Pick 2 to 5 practices, then Compare.</p>", elem_id="praxis-compare-table"
-            )
-
-        outputs = [box, chat, conversation, chips, notice]
-        inputs = [box, conversation, country, theme]
-        send.click(respond, inputs, outputs, api_name="ask")
-        box.submit(respond, inputs, outputs, api_name=False)
-        # a chip click passes its number through `selected`; API clients call /show_citation with n
-        chips.click(chip_clicked, None, selected, api_name=False).then(
-            show_citation, [selected, conversation], viewer, api_name="show_citation"
-        )
-        practice.change(show_practice, practice, viewer, api_name="show_practice")
-        country.change(on_filter, [country, theme], practice, api_name=False)
-        theme.change(on_filter, [country, theme], practice, api_name=False)
-        up.click(rate_up, conversation, status, api_name="rate_up")
-        down.click(rate_down, conversation, status, api_name="rate_down")
-        chat.like(on_like, conversation, status, api_name=False)
-        export_btn.click(export, conversation, export_file, api_name="export")
-        clear_btn.click(clear, None, [chat, conversation, chips, notice, status, export_file], api_name=False)
-        chat.clear(clear, None, [chat, conversation, chips, notice, status, export_file], api_name=False)
-        demo.load(on_load, None, [country, theme, practice], api_name=False)
-        demo.load(compare_choices, None, compare_pick, api_name=False)
-        compare_btn.click(run_compare, compare_pick, compare_out, api_name="compare")
+        ask = _ask_tab(handlers)
+        _compare_tab(handlers, demo)
+        _wire_ask(ask, handlers, demo)
     demo.queue(default_concurrency_limit=8)
     return demo
 
@@ -471,7 +518,7 @@ def theme() -> gr.themes.Base:
 
 def mount_ui(app: FastAPI, services: Services) -> None:
     """Mount the web UI at / of the API app."""
-    blocks = build_ui(services.assistant, services.store, data_dir=services.settings.data_dir)
+    blocks = build_ui(services)
     gr.mount_gradio_app(
         app,
         blocks,

@@ -1,7 +1,8 @@
 """The Catalog: practices as things to look up, compare, relate and filter (not to ask about).
 
-One object the CLI, the HTTP API and the web UI call for key facts, comparisons, similar
-practices and fact filters. Built from a store by `assistant.factory.build_catalog`.
+One object the CLI, the HTTP API and the web UI call for key facts, comparisons and similar
+practices (listing and filtering: `assistant.practices.listing`). Built from a store by
+`assistant.factory.build_catalog`.
 
 The store keeps each practice's key facts as plain data with the FACTS_VERSION they were
 extracted under; the catalog turns them back into Facts, and extracts afresh when they come from
@@ -14,7 +15,6 @@ from collections.abc import Sequence
 
 from assistant.errors import InvalidQuestion, UnknownPractice
 from assistant.practices.compare import MAX_PRACTICES, MIN_PRACTICES, Comparison, build_comparison
-from assistant.practices.facts.filters import FactFilter, FilterMatch, match_filter
 from assistant.practices.facts.model import FACTS_VERSION, Fact
 from assistant.practices.facts.rules import extract_facts
 from assistant.practices.similar import SimilarPractice, rank_similar, validate_similar_args
@@ -27,7 +27,7 @@ MAX_REF_CHARS = 200
 
 
 class Catalog:
-    """Key facts, comparison, similar practices and fact filters over one store."""
+    """Key facts, comparison and similar practices over one store."""
 
     def __init__(self, store: ChromaStore) -> None:
         self.store = store
@@ -122,19 +122,6 @@ class Catalog:
             for pid, score in ranked
             if pid in by_id
         ]
-
-    # -- filters -----------------------------------------------------------------------------
-
-    def filter(self, condition: FactFilter, *, country: str | None = None) -> list[FilterMatch]:
-        """Practices (by title) that meet the fact conditions, with the facts that decided it."""
-        matches: list[FilterMatch] = []
-        for practice, stored in self.store.practices_with_facts():
-            if country and fold(practice.metadata.get("country", "")) != fold(country):
-                continue
-            found = match_filter(practice, current_facts(practice, stored), condition)
-            if found is not None:
-                matches.append(found)
-        return matches
 
 
 def current_facts(practice: Practice, stored: StoredFacts | None) -> list[Fact]:

@@ -29,7 +29,9 @@ __all__ = [
     "FieldMap",
     "ReadOptions",
     "ReadResult",
+    "SUPPORTED_SUFFIXES",
     "SourceDocument",
+    "accepts",
     "file_fingerprint",
     "practice_id_for",
     "read_bytes",
@@ -60,7 +62,12 @@ READERS: dict[str, ReaderSpec] = {
     ".jsonl": ReaderSpec("records:read_jsonl", 1024 * MB, records=True),
     ".csv": ReaderSpec("records:read_csv", 1024 * MB, records=True),
 }
-SUPPORTED_SUFFIXES = tuple(READERS)
+SUPPORTED_SUFFIXES = tuple(READERS)  # what ingest reads, wherever files come from (folder, upload)
+
+
+def accepts(path: Path) -> bool:
+    """Whether ingest reads a file of this name (by its suffix, case-insensitive)."""
+    return path.suffix.lower() in READERS
 
 
 def reader_for(path: Path) -> ReaderSpec:

@@ -1,4 +1,4 @@
-"""Compare, similar practices, fact filters and stored facts, on a real Chroma store."""
+"""Compare, similar practices and stored facts, on a real Chroma store."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ import pytest
 from assistant.embeddings import HashingEmbeddings
 from assistant.errors import InvalidQuestion, StoreError, UnknownPractice
 from assistant.practices.catalog import Catalog
-from assistant.practices.facts.filters import FactFilter
 from assistant.practices.facts.model import FACTS_VERSION, Fact
 from assistant.practices.facts.rules import extract_facts
+from assistant.practices.listing import PracticeQuery, list_practices
 from assistant.store.chroma import ChromaStore
 from assistant.store.client import open_client
 from ingest.chunk import chunk_practice
@@ -124,15 +124,18 @@ def test_facts_stored_by_other_rules_are_re_extracted_and_current_ones_are_used(
         kind="budget", value=123_456, text="EUR 123,456", section="x", start=0, end=5, currency="EUR"
     )
     catalog = Catalog(store)
-    cheap = FactFilter(budget_below=200_000)
+    cheap = PracticeQuery(budget_below="EUR 200000")
+
+    def matched(query: PracticeQuery) -> dict[str, list[Fact]]:
+        return {row.practice.id: row.match.evidence for row in list_practices(catalog, query) if row.match}
 
     _write_record_as_main_did(store, INOLINK_ID, [planted], other_version)
     assert catalog.facts(INOLINK_ID)[1] == fresh  # other rules: extracted again
-    assert INOLINK_ID not in {m.practice_id for m in catalog.filter(cheap)}  # its 100 000 has no currency
+    assert INOLINK_ID not in matched(cheap)  # its 100 000 has no currency
 
     _write_record_as_main_did(store, INOLINK_ID, [planted], FACTS_VERSION)
     assert catalog.facts(INOLINK_ID)[1] == [planted]  # the current rules' facts are read as stored
-    assert [m.evidence for m in catalog.filter(cheap) if m.practice_id == INOLINK_ID] == [[planted]]
+    assert matched(cheap)[INOLINK_ID] == [planted]
 
     _write_record_as_main_did(store, INOLINK_ID, [planted], other_version)
     report = Ingestor(store, embeddings).run([folder])  # an unchanged re-ingest refreshes them
@@ -278,24 +281,3 @@ def test_similar_without_cap_prefers_the_nearest(catalog: Catalog) -> None:
 def test_similar_rejects_bad_arguments(catalog: Catalog, k: int, per_country: int) -> None:
     with pytest.raises(InvalidQuestion):
         catalog.similar("laugea", k=k, per_country=per_country)
-
-
-# -- filters -------------------------------------------------------------------------------------
-
-
-def test_filter_budget_below_and_started_after(catalog: Catalog) -> None:
-    cheap = catalog.filter(FactFilter(budget_below=300_000))
-    ids = {m.practice_id for m in cheap}
-    assert {"oldham-community-power", "centrope-innovation-voucher"} <= ids
-    assert INOLINK_ID not in ids  # its 100 000 has no stated currency
-    assert "pole-vehicule-du-futur-automotive-cluster" not in ids  # EUR 3.7 million
-    for match in cheap:
-        assert match.budget_converted is not None and match.budget_converted < 300_000
-        assert match.evidence[0].kind == "budget" and match.evidence[0].currency
-    recent = catalog.filter(FactFilter(started_after=2014))
-    assert recent and all(int(m.evidence[0].value) > 2014 for m in recent)
-    assert LAUGEA_ID not in {m.practice_id for m in recent}
-    both = catalog.filter(FactFilter(budget_below=300_000, started_after=2014))
-    assert {m.practice_id for m in both} == ids & {m.practice_id for m in recent}
-    lithuanian = catalog.filter(FactFilter(started_after=2000), country="lithuania")
-    assert [m.practice_id for m in lithuanian] == [LAUGEA_ID]

@@ -9,7 +9,7 @@ import pytest
 
 import assistant.llm.backends as generation
 from assistant.answering.generated import GenerativeAnswerer
-from assistant.config import load_settings
+from assistant.config import ANSWER_BACKENDS, load_settings
 from assistant.errors import ConfigError
 from assistant.factory import build_assistant
 from assistant.llm.backends import ScriptedGenerator
@@ -35,6 +35,18 @@ def test_a_missing_extra_says_which_command_installs_it(monkeypatch, store, sett
 def test_an_unknown_backend_is_refused_with_its_setting_named(settings_for):
     with pytest.raises(ConfigError, match="answer.backend"):
         settings_for(answer={"backend": "gpt-genie"})
+
+
+def test_every_backend_name_is_one_the_settings_take_and_switching_keeps_the_rest(settings_for):
+    assert ANSWER_BACKENDS == ("extractive", "llamacpp", "openai")
+    settings = settings_for(retrieval={"k": 7})
+    for name in ANSWER_BACKENDS:
+        switched = settings.with_answer_backend(name)
+        assert switched.answer.backend == name and switched.retrieval.k == 7
+        assert settings_for(answer={"backend": name}).answer.backend == name
+    assert settings.answer.backend == "extractive"
+    with pytest.raises(ConfigError, match="unknown answer backend 'gpt-genie'; use extractive, llamacpp"):
+        settings.with_answer_backend("gpt-genie")
 
 
 def test_the_backend_setting_builds_a_generative_assistant(store, settings_for):

@@ -12,7 +12,7 @@ from assistant.embeddings import HashingEmbeddings
 from assistant.store.chroma import ChromaStore
 from assistant.store.client import open_client
 from ingest.ingestor import Ingestor
-from ui.api import create_app
+from ui.api.app import create_app
 
 CHROMIUM_ARGS = [
     "--headless",

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from assistant.config import load_settings
-from ui.api import create_app
+from ui.api.app import create_app
 
 
 @pytest.fixture(scope="session")

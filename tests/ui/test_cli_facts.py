@@ -103,3 +103,32 @@ def test_practices_filtered_by_facts(praxis) -> None:
     data = json.loads(out)
     assert data["count"] == len(data["practices"]) > 3
     assert all(p["budget_converted"] < 300000 for p in data["practices"])
+
+
+def test_practices_country_theme_and_region_filters(praxis) -> None:
+    code, out, _ = praxis("practices", "--country", "Lithuania", "--json")
+    lithuanian = json.loads(out)
+    assert code == 0 and lithuanian["count"] >= 3
+    for spelling in ("lithuanian", "LITHUÁNIA"):
+        assert json.loads(praxis("practices", "--country", spelling, "--json")[1]) == lithuanian
+    code, out, _ = praxis("practices", "--theme", "CLUSTERS / AUTOMOTIVE")
+    assert code == 0 and "laugea-lithuanian-automotive-export-association" in out
+    code, out, err = praxis("practices", "--region", "nowhere at all")
+    assert code == 0 and out == "" and "0 practice(s)" in err
+
+
+def test_the_cli_and_the_api_list_the_same_practices(praxis, http) -> None:
+    query = {"country": "british", "budget_below": "GBP 260000", "started_after": "2010"}
+    _, out, _ = praxis(
+        "practices",
+        "--country",
+        query["country"],
+        "--budget-below",
+        query["budget_below"],
+        "--started-after",
+        query["started_after"],
+        "--json",
+    )
+    from_cli = [p["practice_id"] for p in json.loads(out)["practices"]]
+    from_api = [p["id"] for p in http.get("/v1/practices", params=query).json()["practices"]]
+    assert from_cli == from_api and "oldham-community-power" in from_cli

@@ -14,6 +14,7 @@ from ui.web import NOT_IN_DOCUMENTS, chat_text, conversation_markdown, practice_
 
 CLUJ = "What does the Cluj IT cluster do?"
 FOLLOW_UP = "And what evidence of success does it have?"
+LAUGEA_ID = "laugea-lithuanian-automotive-export-association"
 
 
 def _practice() -> Practice:
@@ -133,3 +134,20 @@ def test_filters_and_practice_browser(ui):
     assert "Lithuania ·" in view
     page = ui.predict("buurtzorg-neighbourhood-care", api_name="/show_practice")
     assert "<h3>Buurtzorg Neighbourhood Care Model</h3>" in page and "Resources needed" in page
+
+
+def test_the_practice_browser_filters_by_the_listing_rules(hashing_corpus, tmp_path):
+    from assistant.config import load_settings
+    from ui.services import Services
+    from ui.web import Handlers
+
+    _, store = hashing_corpus
+    settings = load_settings(data_dir=tmp_path, embedding={"backend": "hashing"})
+    handlers = Handlers(Services(settings, store=store))
+    lithuanian = handlers.practice_choices("Lithuania", "")
+    assert ("Lithuanian Automotive Export Association (LAuGEA)", LAUGEA_ID) in lithuanian
+    assert handlers.practice_choices("lithuanian", None) == lithuanian  # a demonym, any case
+    assert len(handlers.practice_choices()) == 42
+    countries, themes = handlers.filter_choices()
+    assert countries[0] == ("All countries", "") and ("Lithuania", "Lithuania") in countries
+    assert len(themes) > 2

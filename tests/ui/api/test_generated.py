@@ -17,8 +17,8 @@ from assistant.llm.backends import ScriptedGenerator
 from assistant.pipeline import Assistant
 from assistant.types import Message
 from tests.assistant.test_generative import MEMBERS, FixedRetriever, passages, practices  # noqa: F401
-from tests.ui.test_api import error_of, sse_events
-from ui.api import create_app
+from tests.ui.api import error_of, sse_events
+from ui.api.app import create_app
 
 
 class FailingGenerator:

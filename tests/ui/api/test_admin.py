@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
+
+import docx
 import httpx
 import pytest
 
 from assistant.config import load_settings
 from ingest.ingestor import Ingestor
+from ingest.readers import READERS, SUPPORTED_SUFFIXES, ReaderSpec
 from tests.conftest import INOLINK, LAUGEA
-from ui.api import create_app
+from ui.api.app import create_app
 
 API_KEY = "test-admin-key-0123456789"
 NEW_PRACTICE = """Seaweed Skills Academy
@@ -85,8 +89,12 @@ def test_upload_makes_a_practice_answerable_and_reupload_is_a_no_op(admin):
 def test_bad_uploads_are_refused_and_change_nothing(admin):
     before = admin.get("/healthz").json()
     key = {"X-API-Key": API_KEY}
+    slides = upload(admin, [("report.pptx", b"PK\x03\x04")], **key)
+    assert slides.status_code == 422 and slides.json()["error"]["type"] == "invalid_request"
+    assert all(suffix in slides.json()["error"]["message"] for suffix in SUPPORTED_SUFFIXES)
     pdf = upload(admin, [("report.pdf", b"%PDF-1.7")], **key)
-    assert pdf.status_code == 422 and ".txt and .md" in pdf.json()["error"]["message"]
+    assert pdf.status_code == 422 and pdf.json()["error"]["type"] == "invalid_document"
+    assert "report.pdf: not a readable PDF" in pdf.json()["error"]["message"]
     latin1 = upload(admin, [("bad.txt", "Café\n\nTexte en Latin-1".encode("latin-1"))], **key)
     assert latin1.status_code == 422
     assert latin1.json()["error"]["type"] == "invalid_document"
@@ -113,3 +121,46 @@ def test_delete_removes_the_practice_everywhere(admin):
     assert all(r["practice_id"] != practice_id for r in results["results"])
     again = admin.delete(f"/v1/practices/{practice_id}", headers={"X-API-Key": API_KEY})
     assert again.status_code == 404 and again.json()["error"]["type"] == "not_found"
+
+
+def seaweed_docx() -> bytes:
+    document = docx.Document()
+    document.add_heading("Seaweed Skills Academy", level=0)
+    for name, text in (
+        ("About this good practice", "The Seaweed Skills Academy trains 120 coastal fishers a year."),
+        ("Resources needed", "The academy costs EUR 340,000 a year, paid by the regional fisheries fund."),
+    ):
+        document.add_heading(name, level=2)
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+KELP_HTML = b"""<!doctype html><html><head><title>Kelp Co-op</title></head><body>
+<nav>Home Practices Login</nav><main><h1>Kelp Co-op</h1>
+<h2>About this good practice</h2><p>The Kelp Co-op dries and sells the harvest of 35 farms.</p>
+<h2>Resources needed</h2><p>The co-op costs EUR 90,000 a year.</p></main></body></html>"""
+
+
+def test_upload_takes_every_format_ingest_reads(admin):
+    key = {"X-API-Key": API_KEY}
+    response = upload(admin, [("seaweed.docx", seaweed_docx()), ("kelp.html", KELP_HTML)], **key)
+    assert response.status_code == 200, response.text
+    assert sorted(response.json()["added"]) == ["kelp.html", "seaweed.docx"]
+    seaweed = admin.get("/v1/practices/seaweed").json()
+    assert seaweed["title"] == "Seaweed Skills Academy" and seaweed["source"] == "seaweed.docx"
+    kelp = admin.get("/v1/practices/kelp").json()
+    resources = next(s for s in kelp["sections"] if s["name"] == "Resources needed")
+    assert "EUR 90,000" in resources["text"] and "Login" not in kelp["text"]
+    answer = admin.post("/v1/ask", json={"question": "How much does the Seaweed Skills Academy cost?"}).json()
+    assert any(c["practice_id"] == "seaweed" and "340,000" in c["text"] for c in answer["citations"]), answer
+
+
+def test_upload_refuses_a_file_over_the_limit_ingest_reads(admin, monkeypatch):
+    monkeypatch.setitem(READERS, ".txt", ReaderSpec("plain:read_plain", max_bytes=200))
+    key = {"X-API-Key": API_KEY}
+    big = upload(admin, [("big.txt", b"Big\n\n" + b"word " * 100)], **key)
+    assert big.status_code == 422 and "big.txt: larger than 200 bytes" in big.json()["error"]["message"]
+    small = upload(admin, [("small.txt", b"Small Practice\n\nIt costs EUR 5 a year.")], **key)
+    assert small.status_code == 200 and small.json()["added"] == ["small.txt"]

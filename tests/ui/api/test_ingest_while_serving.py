@@ -5,8 +5,8 @@ import threading
 import httpx
 
 from benchmarks.synth_corpus import practices
-from tests.ui.test_admin import API_KEY, upload
-from tests.ui.test_admin import admin_server as admin_server  # the fixture, re-exported
+from tests.ui.api.test_admin import API_KEY, upload
+from tests.ui.api.test_admin import admin_server as admin_server  # the fixture, re-exported
 
 
 def test_queries_keep_answering_during_an_ingest(admin_server) -> None:  # noqa: F811

@@ -1,0 +1,171 @@
+"""The one error shape of the API, `{"error": {"type": ..., "message": ...}}`, and what maps to it.
+
+Domain errors (PraxisError subclasses) map to a status and type in one table; validation errors,
+HTTP errors and crashes answer the same shape from their own handlers.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from assistant.errors import (
+    BackendError,
+    ConfigError,
+    CorpusError,
+    InvalidQuestion,
+    ModelMismatchError,
+    PraxisError,
+    StoreError,
+    UnknownPractice,
+)
+from ui.services import UnavailableBackend
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(PraxisError):
+    """An error only the HTTP adapter raises; carries its status and type."""
+
+    status = 400
+    type = "bad_request"
+
+
+class NotFound(ApiError):
+    status = 404
+    type = "not_found"
+
+
+class Unauthorized(ApiError):
+    status = 401
+    type = "unauthorized"
+
+
+class AdminDisabled(ApiError):
+    status = 403
+    type = "admin_disabled"
+
+
+class InvalidRequest(ApiError):
+    status = 422
+    type = "invalid_request"
+
+
+def practice_not_found(practice_id: str) -> NotFound:
+    return NotFound(f"no practice with id {practice_id!r}; GET /v1/practices lists them")
+
+
+# most specific first: the first matching class decides status and type
+ERROR_MAP: tuple[tuple[type[PraxisError], int, str], ...] = (
+    (UnknownPractice, 404, "not_found"),
+    (UnavailableBackend, 422, "invalid_request"),
+    (InvalidQuestion, 422, "invalid_question"),
+    (CorpusError, 422, "invalid_document"),
+    (ModelMismatchError, 503, "model_mismatch"),
+    (StoreError, 503, "store_unavailable"),
+    (BackendError, 502, "backend_error"),
+    (ConfigError, 500, "config_error"),
+    (PraxisError, 500, "praxis_error"),
+)
+_HTTP_TYPES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "too_many_requests",
+}
+
+
+class ErrorDetail(BaseModel):
+    type: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+# the errors every route may answer, for OpenAPI
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse, "description": text}
+    for code, text in (
+        (400, "a body that cannot be parsed (send UTF-8 JSON)"),
+        (413, "the request body is larger than the limit (1 MiB; uploads 500 MiB)"),
+        (422, "invalid input, with a message saying what to change"),
+        (503, "the store is unreachable or built with another model"),
+    )
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorResponse, "description": "no such practice"},
+    **ERRORS,
+}
+
+
+def error_body(type_: str, message: str) -> dict[str, Any]:
+    return {"error": {"type": type_, "message": message}}
+
+
+def status_for(exc: PraxisError) -> tuple[int, str]:
+    if isinstance(exc, ApiError):
+        return exc.status, exc.type
+    for cls, status, type_ in ERROR_MAP:
+        if isinstance(exc, cls):
+            return status, type_
+    return 500, "praxis_error"  # pragma: no cover - PraxisError is the last entry
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
+        parts.append(f"{loc or 'request'}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts) or "the request is not valid; see /docs for the schema"
+
+
+async def _praxis(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, PraxisError)
+    status, type_ = status_for(exc)
+    if status >= 500:
+        log.error("request failed path=%s type=%s error=%s", request.url.path, type_, exc)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(error_body(type_, str(exc)), status_code=status, headers=headers)
+
+
+async def _invalid(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return JSONResponse(error_body("invalid_request", _validation_message(exc)), status_code=422)
+
+
+async def _http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    type_ = _HTTP_TYPES.get(exc.status_code, "http_error")
+    message = str(exc.detail)
+    if exc.status_code == 400:
+        message += "; send a UTF-8 JSON body with Content-Type: application/json (schema at /docs)"
+    return JSONResponse(error_body(type_, message), status_code=exc.status_code, headers=exc.headers)
+
+
+async def _crash(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error path=%s", request.url.path)
+    return JSONResponse(
+        error_body("internal_error", "unexpected server error; the server log has the details"),
+        status_code=500,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """One error shape for domain errors, validation errors, HTTP errors and crashes."""
+    app.add_exception_handler(PraxisError, _praxis)
+    app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(Exception, _crash)

@@ -1,0 +1,1 @@
+"""One router per resource: ask (ask, stream, search), openai, practices, admin, health."""

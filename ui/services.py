@@ -1,0 +1,59 @@
+"""What the HTTP API and the web UI share in one `praxis serve` process: settings, the store, the
+catalog, the Assistant per answer backend, and the lock that serialises writes to the store.
+
+Both adapters import this module; neither imports the other's.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from assistant.config import Settings
+from assistant.errors import ConfigError, PraxisError
+from assistant.factory import build_assistant, build_catalog, build_store
+from assistant.pipeline import Assistant
+from assistant.practices.catalog import Catalog
+from assistant.store.chroma import ChromaStore
+
+
+class UnavailableBackend(PraxisError):
+    """An answer backend a request asked for that cannot be built here (unknown, or its extra is
+    not installed); the message names the configured one to use instead."""
+
+
+class Services:
+    """Settings, store, catalog and the Assistants, built once per app and shared by its routes."""
+
+    def __init__(
+        self, settings: Settings, assistant: Assistant | None = None, store: ChromaStore | None = None
+    ) -> None:
+        """assistant/store default to the ones built from settings (assistant.factory); a given
+        assistant's store is used when no store is given."""
+        self.settings = settings
+        if store is None and assistant is not None:
+            store = getattr(assistant.retriever, "store", None)
+        self.store = store or build_store(settings)
+        self.assistant = assistant or build_assistant(settings, store=self.store)
+        self.catalog: Catalog = build_catalog(settings, self.store)
+        self._assistants: dict[str, Assistant] = {settings.answer.backend: self.assistant}
+        self._lock = threading.Lock()
+        self.ingest_lock = threading.Lock()  # one ingest or delete at a time
+
+    def assistant_for(self, backend: str | None) -> Assistant:
+        """The Assistant for an answer backend, built once; the configured one for None.
+
+        Raises UnavailableBackend when that backend cannot be built.
+        """
+        if not backend:
+            return self.assistant
+        with self._lock:
+            if backend not in self._assistants:
+                try:
+                    settings = self.settings.with_answer_backend(backend)
+                    self._assistants[backend] = build_assistant(settings, store=self.store)
+                except ConfigError as exc:
+                    raise UnavailableBackend(
+                        f"answer backend {backend!r} is not available ({exc}); "
+                        f"leave `backend` out to use {self.settings.answer.backend!r}"
+                    ) from exc
+            return self._assistants[backend]
