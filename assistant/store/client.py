@@ -51,7 +51,9 @@ def open_client(
             ) from exc
         except Exception as exc:  # chromadb raises plain exceptions for connection problems
             raise StoreError(f"cannot reach the Chroma server at {chroma_url}: {exc}") from exc
-    path = Path(data_dir) / "chroma"
+    # absolute: chromadb caches one client per path string, and ".praxis/chroma" under another
+    # working directory is another store
+    path = Path(data_dir).resolve() / "chroma"
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
