@@ -52,6 +52,7 @@ def evaluate(advisor: TransferAdvisor, rows: list[dict[str, Any]], mode: str, sh
     hits, gains, times = [], [], []
     checked = supported = errors = 0
     verdicts: dict[str, int] = {}
+    error_kinds: dict[str, int] = {}  # the profile key an error names, never its value
     for row in rows:
         try:
             profile = (
@@ -62,8 +63,10 @@ def evaluate(advisor: TransferAdvisor, rows: list[dict[str, Any]], mode: str, sh
             started = time.perf_counter()
             result = advisor.rank(profile, k=5)
             times.append(time.perf_counter() - started)
-        except Exception as exc:  # counted, never printed for held-out rows
+        except Exception as exc:  # counted; printed only with --show (refused for held-out files)
             errors += 1
+            kind = f"{type(exc).__name__}:{str(exc).split(' ')[0]}"
+            error_kinds[kind] = error_kinds.get(kind, 0) + 1
             if show:
                 print(f"  ERROR {row['id']}: {exc}")
             continue
@@ -89,6 +92,7 @@ def evaluate(advisor: TransferAdvisor, rows: list[dict[str, Any]], mode: str, sh
         "mode": mode,
         "profiles": len(rows),
         "errors": errors,
+        "error_kinds": error_kinds,
         "hit@3": sum(hits) / n if n else 0.0,
         "ndcg@5": statistics.mean(gains) if gains else 0.0,
         "reasons_checked": checked,
@@ -100,14 +104,18 @@ def evaluate(advisor: TransferAdvisor, rows: list[dict[str, Any]], mode: str, sh
 
 
 def briefing_times(advisor: TransferAdvisor, rows: list[dict[str, Any]], limit: int) -> dict[str, Any]:
-    times, unsupported, statements = [], 0, 0
+    times, unsupported, statements, errors = [], 0, 0, 0
     for row in rows[:limit]:
-        profile = parse_profile(row["profile"])
-        top = advisor.rank(profile, k=1).practices[0].practice_id
-        started = time.perf_counter()
-        briefing = advisor.briefing(profile, top)
-        for fmt in ("md", "docx", "pdf"):
-            render(briefing, fmt)
+        try:
+            profile = parse_profile(row["profile"])
+            top = advisor.rank(profile, k=1).practices[0].practice_id
+            started = time.perf_counter()
+            briefing = advisor.briefing(profile, top)
+            for fmt in ("md", "docx", "pdf"):
+                render(briefing, fmt)
+        except Exception:  # counted, never printed: the rows may be held out
+            errors += 1
+            continue
         times.append(time.perf_counter() - started)
         for section in briefing.sections:
             for statement in section.statements:
@@ -116,6 +124,7 @@ def briefing_times(advisor: TransferAdvisor, rows: list[dict[str, Any]], limit: 
                     unsupported += 1
     return {
         "briefings": len(times),
+        "errors": errors,
         "briefing_s_mean": statistics.mean(times) if times else 0.0,
         "briefing_s_max": max(times) if times else 0.0,
         "statements": statements,
@@ -161,12 +170,15 @@ def main() -> None:
             f"{run['mode']:11s} {run['hit@3']:7.3f} {run['ndcg@5']:7.3f} {run['support']:7.1%} "
             f"{run['reasons_checked']:7d} {run['errors']:7d} {run['rank_s_mean']:7.2f}"
         )
+    for run in figures["runs"]:
+        if run["errors"]:
+            print(f"{run['mode']} errors by kind: {run['error_kinds']}")
     if "briefing" in figures:
         b = figures["briefing"]
         print(
             f"briefing (build + md + docx + pdf): mean {b['briefing_s_mean']:.2f} s, "
             f"max {b['briefing_s_max']:.2f} s over {b['briefings']}; {b['statements']} statements, "
-            f"{b['uncited_quotes']} quotes without citation"
+            f"{b['uncited_quotes']} quotes without citation; {b['errors']} errors"
         )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")

@@ -17,7 +17,7 @@ from typing import Any
 
 from assistant.errors import InvalidQuestion
 from assistant.transfer.money import Money, parse_money
-from assistant.transfer.places import REGION_TYPE_ALIASES, REGION_TYPES, canonical_country
+from assistant.transfer.places import REGION_TYPE_ALIASES, REGION_TYPES, canonical_country, countries_in
 
 PROFILE_KEYS: tuple[str, ...] = (
     "country",
@@ -119,9 +119,11 @@ def _country(value: Any) -> str | None:
     text = _text("country", value, MAX_TEXT["country"])
     if text is None:
         return None
-    if not re.fullmatch(r"[^\W\d_]+(?:[ .'’()-]+[^\W\d_]+)*\.?", text):
+    if re.search(r"\d", text) or not re.search(r"[^\W\d_]{2}", text) or re.search(r"[<>{}\[\]=;|\\]", text):
         raise InvalidProfile(f"country must be a country name such as 'Poland', got {value!r}")
-    return canonical_country(text) or text
+    # "United Kingdom (Wales)", "Polska / Poland": the first country name written in it
+    named = countries_in(text)
+    return canonical_country(text) or (named[0][0] if named else text)
 
 
 def _region_type(value: Any) -> str | None:
