@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 MAX_PER_NEED = 3
 MAX_SIMILAR = 3
+MAX_CONDITION_QUESTIONS = 2
 
 _STAFF = re.compile(
     r"\b(staff|team|employ\w*|person-years|experts?|mentors?|coordinators?|nurses|doctors|trainers|"
@@ -220,12 +221,14 @@ def _questions(
     if evidence is None or evidence.verdict != FITS:
         negative = reading.evidence.negatives[0][0] if reading.evidence.negatives else gaps.get("results")
         ask("Which measured results (figures, evaluations) show that it works?", negative)
+    asked = 0
     for reason in fit.reasons:
         if reason.criterion == "preconditions" and reason.citation and "not in your profile" in reason.text:
-            missing = [s for s in reason.stated if f"{s!r} (not in your profile)" in reason.text][:2]
+            missing = [s for s in reason.stated if f"{s!r} (not in your profile)" in reason.text][:1]
             sentence = reading.sentence_at(reason.citation.start)
-            for item in missing:
+            for item in missing[: MAX_CONDITION_QUESTIONS - asked]:
                 ask(f"Could it work without {item!r}, and what could replace it?", sentence)
+                asked += 1
     place = next(
         (r for r in fit.reasons if r.criterion == "region" and r.verdict in (NO_FIT, NOT_STATED)), None
     )

@@ -194,7 +194,8 @@ def budget_reasons(
         return [Reason("budget", NOT_STATED, "Your profile gives no budget to compare with.")]
     text = reading.practice.text
     budgets = [_price(c, rates) for c in _preferred([c for c in reading.costs if not c.grant])]
-    grants = [_price(c, rates) for c in _preferred([c for c in reading.costs if c.grant])]
+    # a grant ceiling describes a scheme only where the template lists what it needs
+    grants = [_price(c, rates) for c in reading.costs if c.grant and c.sentence.section == RESOURCES]
     if not budgets and not grants:
         return [Reason("budget", NOT_STATED, "The documents state no cost or budget for the practice.")]
     if not budgets:

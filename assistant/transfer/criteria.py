@@ -33,7 +33,7 @@ GENERIC = frozenset(
     other willing small large big many sector model practice resourc resource system servic service
     network need work help time level way type group place people person first whole wide high low
     own main key real specific common national international european project programme activ
-    compan company firm member develop manag base use""".split()
+    compan company firm member develop manag base use community""".split()
 )
 
 

@@ -137,7 +137,7 @@ _MONTHS = {
 
 # a sentence that says what a region must have or be (its cue, then the conditions)
 _CONDITION_CUE = re.compile(
-    r"\b(?:requires?|required|requirements?\s+(?:are|is)|needs?|needed|must\s+(?:have|be|provide|find)|"
+    r"\b(?:(?:main\s+)?transferable\s+(?:lessons|elements|features)\s+are|key\s+features?,?|requires?|required|requirements?\s+(?:are|is)|needs?|needed|must\s+(?:have|be|provide|find)|"
     r"key\s+conditions?\s+(?:are|is)|conditions?\s+(?:are|is)|provided\s+that|depends?\s+on|"
     r"relies\s+on|relied\s+on|prerequisites?\s+(?:are|is)|is\s+essential|were\s+essential|"
     r"the\s+key\s+is|is\s+the\s+key|works\s+best|suits?|relevant\s+for|useful\s+for|a\s+reference\s+for|"
@@ -325,7 +325,9 @@ def _items(text: str, start: int, end: int) -> list[Span]:
             lead = pattern.match(piece)
             if lead:
                 offset, piece = offset + lead.end(), piece[lead.end() :]
-        piece = piece.rstrip(" .;:)")
+        if piece.count("(") > piece.count(")"):
+            piece = piece[: piece.index("(")]  # "policy support (grid access" -> "policy support"
+        piece = piece.rstrip(" .;:)(")
         words = piece.split()
         if len(words) > 10:
             piece = " ".join(words[:10])

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.errors import InvalidQuestion
 from assistant.transfer import PracticeFit, TransferAdvisor, supports
 from assistant.transfer.reasons import NOT_STATED
-from tests.assistant.transfer.conftest import HEAT, HEAT_ID, TRANSIT_ID, VOUCHER_ID
+from tests.assistant.transfer.conftest import HEAT_ID, TRANSIT_ID, VOUCHER_ID
 
 RURAL_POLAND = {
     "country": "Poland",
@@ -156,5 +158,10 @@ def test_k_and_profile_are_validated(advisor: TransferAdvisor) -> None:
     assert len(advisor.rank({}, k=2).practices) == 2  # an empty profile still ranks
 
 
-def test_reading_the_template_is_general_not_tied_to_a_corpus() -> None:
-    assert "Riverbend" in HEAT  # the invented practice the verdicts above were read from
+def test_the_support_check_catches_a_figure_the_cited_sentence_does_not_state(
+    advisor: TransferAdvisor,
+) -> None:
+    budget = _reason(_fits(advisor, RURAL_POLAND)[HEAT_ID], "budget")
+    assert supports(budget)
+    assert not supports(replace(budget, stated=("about EUR 150,000 a year",)))
+    assert not supports(replace(budget, stated=()))
