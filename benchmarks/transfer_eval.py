@@ -8,7 +8,7 @@ structured profile and from the chat question (parsed by `profile_from_question`
 - nDCG@5: gains good = 2, acceptable = 1;
 - support: share of reasons (not "not stated") whose cited sentence contains the figure or
   condition the reason states (checked in code by `assistant.transfer.reasons.supports`);
-- briefing: seconds to build one briefing and render it as Markdown, Word and PDF (warm process).
+- briefing: seconds to build one briefing and render it in each format (warm process), wall and CPU.
 
 Only aggregates are printed. Held-out files (a path with "heldout") never print rows:
 `--show` is refused for them.
@@ -104,29 +104,37 @@ def evaluate(advisor: TransferAdvisor, rows: list[dict[str, Any]], mode: str, sh
 
 
 def briefing_times(advisor: TransferAdvisor, rows: list[dict[str, Any]], limit: int) -> dict[str, Any]:
-    times, unsupported, statements, errors = [], 0, 0, 0
+    """Seconds (wall and CPU of this process) to build a briefing of the best practice and render
+    it in one format, per format; the model, the rates and the practices are already loaded."""
+    wall: dict[str, list[float]] = {fmt: [] for fmt in ("md", "docx", "pdf")}
+    cpu: dict[str, list[float]] = {fmt: [] for fmt in ("md", "docx", "pdf")}
+    unsupported = statements = errors = 0
     for row in rows[:limit]:
         try:
             profile = parse_profile(row["profile"])
             top = advisor.rank(profile, k=1).practices[0].practice_id
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             briefing = advisor.briefing(profile, top)
-            for fmt in ("md", "docx", "pdf"):
+            build, build_cpu = time.perf_counter() - started, time.process_time() - started_cpu
+            for fmt in wall:
+                started, started_cpu = time.perf_counter(), time.process_time()
                 render(briefing, fmt)
+                wall[fmt].append(build + time.perf_counter() - started)
+                cpu[fmt].append(build_cpu + time.process_time() - started_cpu)
         except Exception:  # counted, never printed: the rows may be held out
             errors += 1
             continue
-        times.append(time.perf_counter() - started)
         for section in briefing.sections:
             for statement in section.statements:
                 statements += 1
                 if statement.quoted and not statement.citations:
                     unsupported += 1
     return {
-        "briefings": len(times),
+        "briefings": len(wall["md"]),
         "errors": errors,
-        "briefing_s_mean": statistics.mean(times) if times else 0.0,
-        "briefing_s_max": max(times) if times else 0.0,
+        "wall_s_mean": {f: statistics.mean(v) if v else 0.0 for f, v in wall.items()},
+        "wall_s_max": {f: max(v) if v else 0.0 for f, v in wall.items()},
+        "cpu_s_mean": {f: statistics.mean(v) if v else 0.0 for f, v in cpu.items()},
         "statements": statements,
         "uncited_quotes": unsupported,
     }
@@ -175,10 +183,15 @@ def main() -> None:
             print(f"{run['mode']} errors by kind: {run['error_kinds']}")
     if "briefing" in figures:
         b = figures["briefing"]
+        for fmt in ("md", "docx", "pdf"):
+            print(
+                f"briefing + {fmt:4s}: wall mean {b['wall_s_mean'][fmt]:.2f} s, "
+                f"max {b['wall_s_max'][fmt]:.2f} s; "
+                f"CPU mean {b['cpu_s_mean'][fmt]:.2f} s ({b['briefings']} briefings)"
+            )
         print(
-            f"briefing (build + md + docx + pdf): mean {b['briefing_s_mean']:.2f} s, "
-            f"max {b['briefing_s_max']:.2f} s over {b['briefings']}; {b['statements']} statements, "
-            f"{b['uncited_quotes']} quotes without citation; {b['errors']} errors"
+            f"{b['statements']} statements, {b['uncited_quotes']} quotes without citation; "
+            f"{b['errors']} errors"
         )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
