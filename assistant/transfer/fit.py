@@ -19,8 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import InvalidQuestion
-from assistant.practices.catalog import Catalog
-from assistant.practices.facts.rules import extract_facts
+from assistant.practices.catalog import Catalog, current_facts
 from assistant.transfer.budget import BudgetInEur, budget_reasons
 from assistant.transfer.criteria import evidence_reason, precondition_reasons, region_reasons, topic_reason
 from assistant.transfer.money import Rates
@@ -167,7 +166,7 @@ class TransferAdvisor:
             with self._lock:
                 cached = self._readings.get(key)
             result.append(
-                cached or self.reading(practice, stored if stored is not None else extract_facts(practice))
+                cached or self.reading(practice, current_facts(practice, stored))
             )
         with self._lock:
             self._all = (version, result)
