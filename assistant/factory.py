@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from langchain_core.embeddings import Embeddings
 
@@ -29,6 +30,9 @@ from assistant.retrieval.dense import DenseRetriever
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.store.chroma import ChromaStore
 from assistant.store.client import open_client
+
+if TYPE_CHECKING:
+    from assistant.transfer.fit import TransferAdvisor
 
 
 @lru_cache(maxsize=4)
@@ -174,3 +178,11 @@ def build_assistant(
 def build_catalog(settings: Settings, store: ChromaStore | None = None) -> Catalog:
     """Key facts, compare and similar practices over the configured store (listing: practices.listing)."""
     return Catalog(store or build_store(settings))
+
+
+def build_transfer_advisor(settings: Settings, store: ChromaStore | None = None) -> TransferAdvisor:
+    """Fit ranking and briefings over the configured store. Keep one per process: it caches its
+    readings of practices, embedded challenges and the exchange rates."""
+    from assistant.transfer.fit import TransferAdvisor
+
+    return TransferAdvisor(build_catalog(settings, store))

@@ -1,4 +1,5 @@
-"""The `praxis` command line: ingest, ask, serve (and up), config."""
+"""The `praxis` command line: ingest, ask, facts, compare, similar, practices, transfer, serve (and
+up), eval, config."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from assistant.config import ANSWER_BACKENDS, Settings, load_settings
 from assistant.errors import ModelMismatchError, PraxisError
 from assistant.types import TextDelta
 from ui.terminal import EvalBars, model_progress_bar, print_run, wrap_columns
+from ui.transfer_cli import add_transfer
 
 log = logging.getLogger("praxis")
 
@@ -521,7 +523,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", help="where Praxis keeps its store (PRAXIS_DATA_DIR)")
     sub = parser.add_subparsers(dest="command", required=True)
-    for add in (_add_ingest, _add_ask, _add_catalog, _add_practices, _add_serve, _add_eval):
+    for add in (_add_ingest, _add_ask, _add_catalog, _add_practices, add_transfer, _add_serve, _add_eval):
         add(sub, common)
     config = sub.add_parser("config", parents=[common], help="print the effective settings")
     config.set_defaults(func=cmd_config)

@@ -10,10 +10,11 @@ import threading
 
 from assistant.config import Settings
 from assistant.errors import ConfigError, PraxisError
-from assistant.factory import build_assistant, build_catalog, build_store
+from assistant.factory import build_assistant, build_catalog, build_store, build_transfer_advisor
 from assistant.pipeline import Assistant
 from assistant.practices.catalog import Catalog
 from assistant.store.chroma import ChromaStore
+from assistant.transfer.fit import TransferAdvisor
 
 
 class UnavailableBackend(PraxisError):
@@ -38,6 +39,15 @@ class Services:
         self._assistants: dict[str, Assistant] = {settings.answer.backend: self.assistant}
         self._lock = threading.Lock()
         self.ingest_lock = threading.Lock()  # one ingest or delete at a time
+        self._transfer: TransferAdvisor | None = None
+
+    @property
+    def transfer(self) -> TransferAdvisor:
+        """The transfer advisor, built on first use (it caches what it reads)."""
+        with self._lock:
+            if self._transfer is None:
+                self._transfer = build_transfer_advisor(self.settings, self.store)
+            return self._transfer
 
     def assistant_for(self, backend: str | None) -> Assistant:
         """The Assistant for an answer backend, built once; the configured one for None.

@@ -4,6 +4,7 @@ Routes (OpenAPI at /docs):
 - POST /v1/ask, POST /v1/ask/stream (Server-Sent Events), GET /v1/search      routes/ask.py
 - POST /v1/chat/completions, GET /v1/models (OpenAI-compatible)                routes/openai.py
 - GET /v1/practices[/{id}[/facts|/similar]], POST /v1/compare                  routes/practices.py
+- POST /v1/transfer, POST /v1/transfer/briefing                               routes/transfer.py
 - admin, with the API key: POST /v1/ingest, DELETE /v1/practices/{id}          routes/admin.py
 - GET /healthz                                                                  routes/health.py
 """
@@ -18,7 +19,7 @@ from assistant.pipeline import Assistant
 from assistant.store.chroma import ChromaStore
 from ui.api.errors import NotFound, install_error_handlers
 from ui.api.limits import MAX_BODY_BYTES, MAX_UPLOAD_BODY_BYTES, UPLOAD_PATHS, BodySizeLimit
-from ui.api.routes import admin, ask, health, openai, practices
+from ui.api.routes import admin, ask, health, openai, practices, transfer
 from ui.services import Services
 
 DESCRIPTION = (
@@ -57,7 +58,7 @@ def create_app(
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Authorization", "X-API-Key", "Content-Type"],
         )
-    for module in (health, ask, openai, practices, admin):
+    for module in (health, ask, openai, practices, transfer, admin):
         app.include_router(module.router)
     # after every API route, before the UI: an unknown /v1 path answers in the one error shape
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
