@@ -140,11 +140,13 @@ class LlamaCppGenerator:
         return self._llama
 
     def close(self) -> None:
-        """Free the loaded model (it is loaded again on next use)."""
+        """Free the loaded model and vocabulary (loaded again on next use)."""
         with self._lock:
-            if self._llama is not None:
-                self._llama.close()
-                self._llama = None
+            for attribute in ("_llama", "_vocab"):
+                loaded = getattr(self, attribute)
+                if loaded is not None:
+                    loaded.close()
+                    setattr(self, attribute, None)
 
     def count_tokens(self, messages: Sequence[Message]) -> int:
         """Tokens of the prompt as the model reads it, chat template included. Loads only the
@@ -157,6 +159,7 @@ class LlamaCppGenerator:
 
             with suppress_stdout_stderr(disable=False):  # llama.cpp warns about the unused context
                 self._vocab = Llama(model_path=str(self.model_path), vocab_only=True, verbose=False)
+            atexit.register(self.close)  # before interpreter teardown, where its finaliser fails
         return len(
             self._vocab.tokenize(render_chat(self._vocab, messages).encode(), add_bos=False, special=True)
         )
