@@ -19,22 +19,26 @@ RESOURCES = "Resources needed"
 EVIDENCE = "Evidence of success"
 TRANSFER = "Potential for learning or transfer"
 
-# The template's sections, and the general English words by which a question asks for what each
-# holds, from the template's own description of it ("the financial and human resources needed",
-# "evidence of success: the results achieved", "potential for learning or transfer").
+# The template's sections, and the general words by which a question asks for what each holds,
+# from the template's own description of it ("the financial and human resources needed",
+# "evidence of success: the results achieved", "potential for learning or transfer"), in English
+# and in the languages users write in (as the "how many" words below).
 _SECTION_CUES = {
     RESOURCES: frozenset(
-        stem(w)
+        stem(fold(w))
         for w in """resource resources need needed financial finance financed funding funded budget cost
-        costs spend spent money human staff personnel""".split()
+        costs spend spent money human staff personnel ressources ressourcen recursos zasoby ištekliai
+        finanzierung financement financiación finansowanie finansavimas""".split()
     ),
     EVIDENCE: frozenset(
-        stem(w)
-        for w in "evidence success successful result results outcome outcomes impact achieve achieved".split()
+        stem(fold(w))
+        for w in """evidence success successful result results outcome outcomes impact achieve achieved
+        résultats ergebnisse erfolg resultados éxito rezultaty wyniki sukces rezultatai""".split()
     ),
     TRANSFER: frozenset(
-        stem(w)
-        for w in "transfer transferable learning learn lesson lessons replicate adopt adapt copy".split()
+        stem(fold(w))
+        for w in """transfer transferable learning learn lesson lessons replicate adopt adapt copy
+        transfert übertragung transferencia transferowanie perkėlimas""".split()
     ),
 }
 

@@ -170,7 +170,8 @@ class ExtractiveAnswerer:
             chosen = answer_several(self, question, intent, found, len(passages) if k is None else k)
             if len({s.practice for s in chosen}) >= 2:
                 return render(chosen, abstained=False)
-        return self._lookup(question, intent, passages, found, len(passages) if k is None else k)
+        context_terms = (about_intent or analyse(about)).terms if about else ()
+        return self._lookup(question, intent, passages, found, len(passages) if k is None else k, context_terms)
 
     def _lookup(
         self,
@@ -179,8 +180,10 @@ class ExtractiveAnswerer:
         passages: Sequence[ScoredChunk],
         found: list[Sentence],
         k: int,
+        follows: tuple[str, ...] = (),
     ) -> Reply | None:
-        weights = idf(list(dict.fromkeys(intent.terms)), found)
+        """One practice's answer. `follows`: the terms of what a follow-up refers back to."""
+        weights = idf(list(dict.fromkeys(intent.terms + follows)), found)
         focus = self._choose_practice(question, intent, passages[:k], found, weights)
         own = [s for s in found if s.practice == focus.chunk.practice_id]
         title = focus.chunk.title
@@ -198,7 +201,8 @@ class ExtractiveAnswerer:
             score(self.relevance, a, i, own, weights, context) for a, i in zip(abouts, intents, strict=True)
         ]
         whole = per_part[0]
-        terms = [t for t in dict.fromkeys(intent.terms) if t in weights]
+        # a follow-up ("which levels can it reach?") is about what the conversation named
+        terms = [t for t in dict.fromkeys(intent.terms + follows) if t in weights]
         covered = share(terms, weights, frozenset().union(*(s.terms for s in own)) | context)
         on_topic = max(p[0].relevance for p in per_part) >= ON_TOPIC_RELEVANCE or covered >= ON_TOPIC_COVERAGE
         sections = {s.section for s in own}
