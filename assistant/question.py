@@ -82,6 +82,12 @@ _KINDS = re.compile(
     r"\b(practices?|schemes?|initiatives?|programmes?|programs?|projects?|measures?|instruments?|models?|"
     r"examples?|ones)\b"
 )
+# general English words by which a question asks for an amount of money
+_MONEY = re.compile(
+    r"\b(cost|costs|costing|spend|spends|spent|spending|budgets?|fees?|prices?|paid|pay|pays|funding|"
+    r"invest|invests|invested|investment|worth|money|grants?|euros?|subsid(y|ies))\b",
+    re.IGNORECASE,
+)
 _AGGREGATE = re.compile(
     r"\b(total|overall|altogether|in all|across all|combined|all together)\b", re.IGNORECASE
 )
@@ -154,6 +160,7 @@ class Intent:
     sections: frozenset[str] = field(default_factory=frozenset)  # sections that usually answer it
     multi: bool = False  # about several practices (comparison, "which practices ...")
     aggregate: bool = False  # asks for a total, not a per-unit figure
+    money: bool = False  # the number asked for is an amount of money (a cost, a fee, a budget)
     foreign: bool = False  # not written in English: word matching cannot judge it
 
     @property
@@ -249,6 +256,7 @@ def analyse(question: str) -> Intent:
         sections=sections,
         multi=bool(_MULTI.search(folded)),
         aggregate=bool(_AGGREGATE.search(folded)),
+        money=bool(_MONEY.search(folded)),
         foreign=is_foreign(question),
     )
 

@@ -41,6 +41,17 @@ _HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Dr|Prof)\.?\s+[A-Z]")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+")  # a name: a place may be any ("Betzdorf, Eisenberg")
 _IN_PLACE = re.compile(r"\b(in|from|at|across|near|around)\s+(the\s+)?[A-Z][\w'’-]+")
 _TOKEN = re.compile(r"\d[\d,.]*%?|[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+# an amount of money as it is written: a currency code or symbol by a number, or a currency's name
+MONEY = re.compile(
+    r"\b[A-Z]{3}\s?\d|\d[\d.,]*\s?(million|billion|thousand|m|bn|k)?\s?[A-Z]{3}\b|[€$£¥]|"
+    r"\b(euros?|dollars?|pounds?|francs?|kron(a|e|er|or)|z[lł]oty|forints?|lei|lev)\b"
+)
+# ... or a number in a sentence about money ("around 100 000 per cluster, including salaries")
+MONEY_WORDS = re.compile(
+    r"\b(cost|costs|budgets?|fees?|prices?|paid|pay|funding|funds?|financ\w*|invest\w*|worth|money|"
+    r"grants?|salar(y|ies)|amount|subsid(y|ies)|spen[dt]\w*)\b",
+    re.IGNORECASE,
+)
 _RAW_NAME = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 COUNT_WINDOW = 4  # the counted word follows its number within this many words ("126 new member firms")
 
@@ -135,6 +146,12 @@ def answers(
         return False
     if intent.kind == NUMBER and not counts(sentence.text, intent.counted, close):
         return False
+    if (
+        intent.kind == NUMBER
+        and intent.money
+        and not (MONEY.search(sentence.text) or MONEY_WORDS.search(sentence.text))
+    ):
+        return False  # "what fee does it charge": '21 members' is no amount of money
     return not (intent.aggregate and intent.kind == NUMBER and PER_UNIT.search(sentence.text))
 
 

@@ -170,8 +170,8 @@ class ExtractiveAnswerer:
             chosen = answer_several(self, question, intent, found, len(passages) if k is None else k)
             if len({s.practice for s in chosen}) >= 2:
                 return render(chosen, abstained=False)
-        context_terms = (about_intent or analyse(about)).terms if about else ()
-        return self._lookup(question, intent, passages, found, len(passages) if k is None else k, context_terms)
+        follows = (about_intent or analyse(about)).terms if about else ()
+        return self._lookup(question, intent, passages, found, len(passages) if k is None else k, follows)
 
     def _lookup(
         self,
@@ -332,7 +332,7 @@ class ExtractiveAnswerer:
 def _part_intent(part: str, about: str) -> Intent:
     """A part's own kind of answer, with the words of what it refers back to."""
     own, context = analyse(part), analyse(about)
-    return replace(context, kind=own.kind, counted=own.counted, aggregate=own.aggregate)
+    return replace(context, kind=own.kind, counted=own.counted, aggregate=own.aggregate, money=own.money)
 
 
 def _dominant(passages: Sequence[ScoredChunk], practice: str) -> bool:
