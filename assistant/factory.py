@@ -151,8 +151,7 @@ def build_extractive(settings: Settings, embeddings: Embeddings) -> ExtractiveAn
         vector_cache=sentence_vector_path(settings),
         max_sentences=settings.answer.max_sentences,
     )
-    if settings.answer.relevance == "cross-encoder" and settings.embedding.backend != "hashing":
-        assert isinstance(answerer.relevance, EmbedderRelevance)
+    if settings.answer.relevance == "cross-encoder" and isinstance(answerer.relevance, EmbedderRelevance):
         answerer.relevance = RoutedRelevance(
             _cached_cross_encoder(str(packaged_reranker())), answerer.relevance
         )

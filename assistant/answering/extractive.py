@@ -95,7 +95,9 @@ class ExtractiveAnswerer:
     ) -> None:
         self.embeddings = embeddings
         self.vectors = SentenceVectors(embeddings, vector_cache) if embeddings is not None else None
-        if relevance is None and self.vectors is not None:
+        # the hashing test embedder knows only words: then the words decide (scoring.WORDS_ONLY_SCALE)
+        words_only = str(getattr(embeddings, "model_name", "")).startswith("hashing")
+        if relevance is None and self.vectors is not None and not words_only:
             relevance = EmbedderRelevance(self.vectors)
         self.relevance = relevance
         self.max_sentences = max_sentences

