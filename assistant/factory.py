@@ -13,6 +13,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.answering.base import Answerer
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.generated import GenerativeAnswerer
+from assistant.answering.relevance import CrossEncoder, EmbedderRelevance, RoutedRelevance, packaged_reranker
 from assistant.config import Settings
 from assistant.embeddings import (
     HashingEmbeddings,
@@ -135,6 +136,41 @@ def build_generator(settings: Settings, *, progress: Callable[[int, int], None] 
             raise ConfigError(f"answer backend {other!r} uses no language model")
 
 
+@lru_cache(maxsize=2)
+def _cached_cross_encoder(folder: str) -> CrossEncoder:
+    # one loaded model per process, however many Assistants are built
+    return CrossEncoder(Path(folder))
+
+
+def sentence_vector_path(settings: Settings) -> Path:
+    """The persistent cache of the extractive answerer's sentence vectors (by text hash)."""
+    return settings.data_dir / "answering" / f"{settings.store.collection}-sentence-vectors.sqlite3"
+
+
+def build_extractive(settings: Settings, embeddings: Embeddings) -> ExtractiveAnswerer:
+    """The extractive answerer: the cross-encoder for English questions (answer.relevance), the
+    embedder for the others. A hashing embedder is the test fake: it goes with no real model."""
+    answerer = ExtractiveAnswerer(
+        embeddings,
+        vector_cache=sentence_vector_path(settings),
+        max_sentences=settings.answer.max_sentences,
+    )
+    if settings.answer.relevance == "cross-encoder" and isinstance(answerer.relevance, EmbedderRelevance):
+        answerer.relevance = RoutedRelevance(
+            _cached_cross_encoder(str(packaged_reranker())), answerer.relevance
+        )
+    return answerer
+
+
+def fill_sentence_cache(settings: Settings, store: ChromaStore) -> int:
+    """Embed every stored sentence not yet in the answerer's vector cache (call after an ingest,
+    so that no question waits for it): the number embedded anew."""
+    answerer = build_extractive(settings, store.embeddings)
+    return answerer.fill_cache(
+        [chunk for practice in store.practices() for chunk in store.chunks_of(practice.id)]
+    )
+
+
 def build_assistant(
     settings: Settings,
     store: ChromaStore | None = None,
@@ -154,11 +190,7 @@ def build_assistant(
             retriever = DenseRetriever(store, embeddings)
         case other:
             raise ConfigError(f"unknown retrieval mode {other!r}")
-    extractive = ExtractiveAnswerer(
-        embeddings,
-        max_sentences=settings.answer.max_sentences,
-        similarity_budget=settings.answer.similarity_budget,
-    )
+    extractive = build_extractive(settings, embeddings)
     answerer: Answerer
     match settings.answer.backend:
         case "extractive":

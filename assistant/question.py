@@ -19,81 +19,44 @@ RESOURCES = "Resources needed"
 EVIDENCE = "Evidence of success"
 TRANSFER = "Potential for learning or transfer"
 
-# Concept classes: a question word in one class is answered by a sentence using any word of it.
-_CONCEPT_GROUPS = {
-    "staff": "staff staffed employ employs employed employee employees people person persons personnel "
-    "worker workers fte full-time part-time expert experts manager managers job jobs team teams",
-    "cost": "cost costs costing budget budgets spend spent spending price funding fund funded financing "
-    "finance financed invest investment invested eur euro euros gbp dkk czk million money grant grants "
-    "paid pay put value worth amount subsidy aid contribution contributed shares loan capital",
-    "start": "found founded establish established set setup launched launch created start started began "
-    "since inception",
-    "member": "member members membership company companies firm firms organisation organisations "
-    "organization organizations partner partners enterprise enterprises sme smes",
-    "result": "result results outcome outcomes impact impacts achieve achieved achievement success "
-    "successful evidence effect effects",
-    "transfer": "transfer transferable transferability replicate replicated replication learning "
-    "adopt adapt copy lesson lessons suited suitable fit",
-    "duration": "duration long months month years period lasted lasting",
-    "capacity": "capacity output produce produces produced production generate generates generated "
-    "mw gwh kw mwh power",
-    "speed": "fast quick quickly days weeks decide decision decides",
-    "usage": "passenger passengers trip trips journey journeys user users usage ridership carried",
-    "saving": "saving savings save saved avoid avoided reduce reduced reduction",
-    "home": "home homes household households foyer foyers",
-    "vehicle": "automotive car cars vehicle vehicles automobile automobiles",
-    "group": "cluster clusters association associations network networks group groups consortium "
-    "consortiums consortia",
-    "country": "country countries nation nations",
-    "place": "municipality municipalities town towns village villages city cities urban",
-    "mobility": "mobility transport transportation transit traffic commute commuting",
-    "label": "label labels award awards certificate certificates certification",
-    "unit": "per each every individual apiece",
-}
-CONCEPTS: dict[str, frozenset[str]] = {
-    name: frozenset(stem(w) for w in group.split()) for name, group in _CONCEPT_GROUPS.items()
-}
-_TERM_CONCEPTS: dict[str, list[frozenset[str]]] = {}
-for _concept in CONCEPTS.values():
-    for _term in _concept:
-        _TERM_CONCEPTS.setdefault(_term, []).append(_concept)
-
-
-def expand(term: str) -> frozenset[str]:
-    """The term and every term sharing a concept class with it."""
-    classes = _TERM_CONCEPTS.get(term)
-    if not classes:
-        return frozenset((term,))
-    out: set[str] = {term}
-    for concept in classes:
-        out |= concept
-    return frozenset(out)
-
-
-def covers(term: str, terms: set[str]) -> bool:
-    """A text with these terms mentions `term` or a word of its concept class."""
-    return term in terms or not expand(term).isdisjoint(terms)
-
-
+# The template's sections, and the general words by which a question asks for what each holds,
+# from the template's own description of it ("the financial and human resources needed",
+# "evidence of success: the results achieved", "potential for learning or transfer"), in English
+# and in the languages users write in (as the "how many" words below).
 _SECTION_CUES = {
-    RESOURCES: CONCEPTS["staff"]
-    | CONCEPTS["cost"]
-    | {stem(w) for w in "resource resources need needs required take".split()},
-    EVIDENCE: CONCEPTS["result"] | CONCEPTS["saving"],
-    TRANSFER: CONCEPTS["transfer"],
+    RESOURCES: frozenset(
+        stem(fold(w))
+        for w in """resource resources need needed financial finance financed funding funded budget cost
+        costs spend spent money human staff personnel ressources ressourcen recursos zasoby ištekliai
+        finanzierung financement financiación finansowanie finansavimas""".split()
+    ),
+    EVIDENCE: frozenset(
+        stem(fold(w))
+        for w in """evidence success successful result results outcome outcomes impact achieve achieved
+        résultats ergebnisse erfolg resultados éxito rezultaty wyniki sukces rezultatai""".split()
+    ),
+    TRANSFER: frozenset(
+        stem(fold(w))
+        for w in """transfer transferable learning learn lesson lessons replicate adopt adapt copy
+        transfert übertragung transferencia transferowanie perkėlimas""".split()
+    ),
 }
 
 # "how many" / "how much" in the languages users write in
 _QUANTITY = re.compile(
     r"\b(how (many|much|big|large|long|fast|often|high)|"
     r"what (is|was|are|were) the (\w+ )?(number|amount|size|value|budget|cost|score|capacity|share|"
-    r"percentage)|percentage|(\w+ )?(figures|statistics)|amounts?|maximum|numbers? of|"
+    r"percentage)|percentage|(\w+ )?(figures|statistics)|amounts?|maximum|numbers? of|fees?|prices?|"
     r"kiek|kiekis|wie (viele|viel|hoch|"
     r"gro(ss|ß))|combien|cu[aá]nt[oa]s?|ile|ilu|quant[oiae]|hoeveel)\b",
     re.IGNORECASE,
 )
+# "when" / "where" / "who" ask only at the start of a (part of a) question: "a city where ..." asks
+# for no place
 _YEAR = re.compile(
-    r"\b(when|since when|which year|what year|in what year|kada|wann|quand|cu[aá]ndo|kiedy)\b", re.IGNORECASE
+    r"^\W*(\w+\W+){0,2}(when|since when)\b|\b(which year|what year|in what year|kada|wann|quand|cu[aá]ndo|"
+    r"kiedy)\b",
+    re.IGNORECASE,
 )
 _HOW_MANY = re.compile(r"\bhow many ([^?.,;]+)", re.IGNORECASE)
 # words that end the noun phrase after "how many"
@@ -118,6 +81,12 @@ _SELECTS = re.compile(
 _KINDS = re.compile(
     r"\b(practices?|schemes?|initiatives?|programmes?|programs?|projects?|measures?|instruments?|models?|"
     r"examples?|ones)\b"
+)
+# general English words by which a question asks for an amount of money
+_MONEY = re.compile(
+    r"\b(cost|costs|costing|spend|spends|spent|spending|budgets?|fees?|prices?|paid|pay|pays|funding|"
+    r"invest|invests|invested|investment|worth|money|grants?|euros?|subsid(y|ies))\b",
+    re.IGNORECASE,
 )
 _AGGREGATE = re.compile(
     r"\b(total|overall|altogether|in all|across all|combined|all together)\b", re.IGNORECASE
@@ -159,15 +128,25 @@ DEMONYMS = {
 }
 _RAW_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 
-
-@dataclass(frozen=True)
-class Requirement:
-    """Something an answer must name: in the sentence itself (the counted thing of "how many X"),
-    or anywhere in the practice (a proper-name qualifier such as "German" in "how many German
-    companies")."""
-
-    terms: frozenset[str]
-    in_sentence: bool
+# The kinds of answer a question can ask for (Intent.kind).
+NUMBER = "number"  # how many / how much / what share
+DATE = "date"  # when / which year
+AGENT = "agent"  # who: a person or an organisation
+ORGANISATION = "organisation"  # which organisation / company / institution
+PLACE = "place"  # where / which country / city / region
+_AGENT = re.compile(
+    r"^\W*(\w+\W+){0,2}(who|whom)\b|\b(by whom|kas|wer|qui|qui[eé]n(es)?|kto)\b", re.IGNORECASE
+)
+_ORGANISATION = re.compile(
+    r"\b(which|what) (\w+ )?(organi[sz]ations?|compan(y|ies)|institutions?|agenc(y|ies)|bod(y|ies)|"
+    r"ministr(y|ies)|authorit(y|ies)|universit(y|ies)|firms?|partners?|operators?|owners?|funders?)\b",
+    re.IGNORECASE,
+)
+_PLACE = re.compile(
+    r"^\W*(\w+\W+){0,2}where\b|\b(kur|wo|o[uù]|d[oó]nde|gdzie|(which|what|in which) (\w+ )?"
+    r"(countr(y|ies)|cit(y|ies)|regions?|towns?|municipalit(y|ies)|places?|locations?))\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -175,14 +154,22 @@ class Intent:
     """What one question asks for."""
 
     terms: tuple[str, ...]  # content terms, stemmed, in order
-    quantity: bool  # asks for a number
-    year: bool  # asks for a date
-    needs: tuple[Requirement, ...] = ()
+    kind: str | None = None  # the kind of answer asked for: NUMBER, DATE, AGENT, ORGANISATION, PLACE
+    counted: tuple[str, ...] = ()  # "how many young people": the words of what is counted
+    qualifiers: tuple[frozenset[str], ...] = ()  # "how many German firms": a name the practice must use
     sections: frozenset[str] = field(default_factory=frozenset)  # sections that usually answer it
     multi: bool = False  # about several practices (comparison, "which practices ...")
     aggregate: bool = False  # asks for a total, not a per-unit figure
+    money: bool = False  # the number asked for is an amount of money (a cost, a fee, a budget)
     foreign: bool = False  # not written in English: word matching cannot judge it
-    current: bool = False  # asks how things are now ("today", "currently"): the latest figure
+
+    @property
+    def quantity(self) -> bool:
+        return self.kind == NUMBER
+
+    @property
+    def year(self) -> bool:
+        return self.kind == DATE
 
 
 _UNCOUNTED_PLURALS = {"staff", "people", "personnel", "children", "women", "men"}
@@ -192,57 +179,51 @@ def _countable(word: str) -> bool:
     return word in _UNCOUNTED_PLURALS or (word.endswith("s") and not word.endswith("ss") and len(word) > 3)
 
 
-def _needs(question: str) -> tuple[Requirement, ...]:
-    needs: list[Requirement] = []
+def counted(question: str) -> tuple[tuple[str, ...], tuple[frozenset[str], ...]]:
+    """What "how many X" counts (the words of X, lower case) and the proper-name qualifiers before the counted
+    word ("German" in "how many German companies": the practice must name Germany)."""
+    things: list[str] = []
+    qualifiers: list[frozenset[str]] = []
     for match in _HOW_MANY.finditer(question):
         phrase: list[str] = []
         for raw in _RAW_WORD.findall(match.group(1)):
-            if fold(raw) in _PHRASE_END:
+            if fold(raw) in _PHRASE_END or fold(raw) in ("and", "or"):
                 break
             phrase.append(raw)
-        parts: list[list[str]] = [[]]
-        for raw in phrase:
-            if fold(raw) in ("and", "or"):
-                parts.append([])
-            else:
-                parts[-1].append(raw)
-        for part in parts:
-            kept = [w for w in part if fold(w) not in STOPWORDS and fold(w) not in QUESTION_WORDS]
-            if not kept:
-                continue
-            # the counted thing: the first plural ("forest owners own ..."), else the last word
-            index = next((i for i, w in enumerate(kept) if _countable(fold(w))), len(kept) - 1)
-            needs.append(Requirement(expand(stem(fold(kept[index]))), True))
-            for raw in kept[:index]:
-                if raw[:1].isupper():  # a proper-name qualifier: "German companies"
-                    word = fold(raw)
-                    names = {stem(word), word}
-                    if word in DEMONYMS:
-                        names.add(DEMONYMS[word])
-                    needs.append(Requirement(frozenset(names), False))
-    return tuple(needs)
+        kept = [w for w in phrase if fold(w) not in STOPWORDS and fold(w) not in QUESTION_WORDS]
+        if not kept:
+            continue
+        # the counted thing ends at the first plural ("forest owners own ..."), else the last word
+        index = next((i for i, w in enumerate(kept) if _countable(fold(w))), len(kept) - 1)
+        things.extend(fold(w) for w in kept[: index + 1])
+        for raw in kept[:index]:
+            if raw[:1].isupper():  # a proper-name qualifier: "German companies"
+                word = fold(raw)
+                names = {stem(word), word}
+                if word in DEMONYMS:
+                    names.add(DEMONYMS[word])
+                qualifiers.append(frozenset(names))
+    return tuple(dict.fromkeys(things)), tuple(qualifiers)
 
 
-MEASURES = ("cost", "staff", "capacity", "usage", "saving", "home", "speed", "member", "duration")
 COUNTRY_WORDS = frozenset(
     stem(w) for w in [*DEMONYMS, *DEMONYMS.values(), "lithuania", "uk", "kingdom", "czech", "republic"]
 )
 
 
-def _measure_needs(terms: tuple[str, ...], quantity: bool, counted: bool) -> tuple[Requirement, ...]:
-    """'How much does it cost / spend': the sentence must name the measured thing (a cost, staff,
-    a capacity, ...), not just any number. 'Which countries': it must name a country."""
-    needs: list[Requirement] = []
-    term_set = set(terms)
-    if quantity and not counted:
-        # the first measured thing the question names: "spend per year" measures a cost
-        for name in MEASURES:
-            if not CONCEPTS[name].isdisjoint(term_set):
-                needs.append(Requirement(CONCEPTS[name], True))
-                break
-    if {stem("country"), stem("countries")} & term_set:
-        needs.append(Requirement(COUNTRY_WORDS, True))
-    return tuple(needs)
+def answer_kind(question: str) -> str | None:
+    """The kind of answer asked for, by the first cue in the question: "When was it founded and
+    how many members has it?" asks for a DATE (its parts are analysed one by one)."""
+    folded = fold(question)
+    found = []
+    for kind, pattern in ((NUMBER, _QUANTITY), (DATE, _YEAR), (ORGANISATION, _ORGANISATION), (PLACE, _PLACE)):
+        match = pattern.search(folded)
+        if match:
+            found.append((match.start(), kind))
+    agent = _AGENT.search(folded)
+    if agent and not any(kind == ORGANISATION for _, kind in found):
+        found.append((agent.start(), AGENT))
+    return min(found)[1] if found else None
 
 
 # Words about the collection or the comparison, not about what the practices did.
@@ -252,6 +233,10 @@ META = frozenset(
     differ differs difference differences mention mentions mentioned report reports reported
     documents document figure figures statistic statistics""".split()
 )
+_FITS = re.compile(
+    r"\b(would|could|can)\b.{0,80}\b(work|fit|be (copied|transferred|applied|replicated|"
+    r"financed|adapted))\b|\b(our|we|us)\b"
+)
 
 
 def analyse(question: str) -> Intent:
@@ -260,23 +245,19 @@ def analyse(question: str) -> Intent:
     term_set = set(terms)
     sections = frozenset(name for name, cues in _SECTION_CUES.items() if not cues.isdisjoint(term_set))
     folded = fold(question)
-    quantity = bool(_QUANTITY.search(folded))
-    if re.search(
-        r"\b(would|could|can)\b.{0,80}\b(work|fit|be (copied|transferred|applied|replicated|"
-        r"financed|adapted))\b|\b(our|we|us)\b",
-        folded,
-    ):
+    if _FITS.search(folded):  # "would it work for us": the practice's own view on transfer
         sections |= {TRANSFER}
+    things, qualifiers = counted(question)
     return Intent(
         terms=terms,
-        quantity=quantity,
-        year=bool(_YEAR.search(folded)),
-        needs=(needs := _needs(question)) + _measure_needs(terms, quantity, bool(needs)),
+        kind=answer_kind(question),
+        counted=things,
+        qualifiers=qualifiers,
         sections=sections,
         multi=bool(_MULTI.search(folded)),
         aggregate=bool(_AGGREGATE.search(folded)),
+        money=bool(_MONEY.search(folded)),
         foreign=is_foreign(question),
-        current=bool(re.search(r"\b(now|today|currently|at present|these days|latest)\b", folded)),
     )
 
 
@@ -321,7 +302,8 @@ def parts(question: str) -> list[str]:
     """The sub-questions of a compound question: "How many people work there, and how many
     members does it have?" -> two parts. A simple question is one part."""
     pieces = re.split(
-        r"(?:,\s*|\s+)and\s+(?=(?:how|what|when|which|who|where|why|is|are|does|do|did|since|over)\b)"
+        r"(?:,\s*|\s+)and\s+(?=(?:how|what|when|which|who|whom|where|why|is|are|does|do|did|since|over|"
+        r"(?:by|from|with|for) (?:whom|which|what))\b)"
         r"|;\s+|\?\s+(?=\S)",
         question.strip(),
         flags=re.IGNORECASE,

