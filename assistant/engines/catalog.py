@@ -14,32 +14,30 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from assistant.answering.base import Draft
 from assistant.engines import forms
 from assistant.engines.base import Asked, declined
-from assistant.engines.currency import Rates, rate_note
-from assistant.engines.figures import (
-    BASE_UNIT,
-    MONEY,
-    UNITS,
-    YEAR,
-    Condition,
-    Figure,
-    Measure,
-    Reading,
-    figures_of,
-    measure_of,
-    reading,
+from assistant.engines.catalog_answers import (
+    Match,
+    filtered,
+    listing,
+    ranked,
+    related,
+    sentence_terms,
+    weights_of,
 )
-from assistant.engines.index import Entry, PracticeIndex, Sentence, Snapshot
+from assistant.engines.currency import Rates, rate_note
+from assistant.engines.figures import Figure, figures_of, reading
+from assistant.engines.index import PracticeIndex, Sentence, Snapshot
+from assistant.engines.measures import MONEY, YEAR, Measure, measure_of
 from assistant.engines.names import without_names
 from assistant.engines.relevance import Relevance, WordRelevance
-from assistant.engines.render import Citer, excerpt, place_of, plural, table
+from assistant.engines.render import Citer
 from assistant.engines.scope import FORM_WORDS, KIND_WORDS, Scope, select
-from assistant.question import expand, is_foreign
+from assistant.question import is_foreign
 from assistant.retrieval.base import Retriever
 from assistant.types import TextDelta
 from assistant.vocabulary import content_terms, fold
@@ -52,32 +50,15 @@ TOPIC_SENTENCES = 2  # per practice, judged by the relevance signal
 TOPIC_PRACTICES = 12  # practices judged per question (the best by their words)
 SCAN_LIMIT = 300  # practices in scope up to which every sentence is read; above, retrieval narrows
 RETRIEVED = 40  # passages retrieval proposes when it narrows
-LONG_LIST = 20  # rows beyond which a list leaves out the description sentence
-CORE_NOUNS = {"members": ("member", "memb", "membership"), "staff": ("staff", "employee", "team")}
-QUOTED = 4  # practices without a figure up to which the answer quotes their nearest sentence
-MORE_FIGURES = 3  # other figures of the same kind a listing shows beside the first
 DESCRIBE_SENTENCES = 3  # per practice, read by the relevance signal to describe it
 DESCRIBED = 8  # rows up to which a list shows the sentence that best answers the question
 COUNTED = ("members", "staff", "beneficiaries")  # dimensions with a key fact kind of their own
 JUDGED_SENTENCES = 40  # figure sentences up to which a ranking reads them with the relevance signal
-RANK_GAP = 4.0  # learned relevance below the best figure's by more than this: ranked after it
-_URL = re.compile(r"https?://|www\.")
 _FIGURE_WORDS = re.compile(r"\b(figures?|numbers?|statistics|how (many|much|big|large)|amounts?|data)\b")
 _ASKS_FIGURE = re.compile(
     r"\b(how (much|big|large|many)|what (is|are|was|were) (the|their|its) (\w+ )?(amounts?|budgets?|figures?|"
     r"numbers?|sizes?|values?|costs?)|and (what|how) (are|is|were|much|big|many)|how do the \w+ compare)\b"
 )
-
-
-@dataclass
-class Match:
-    """A practice in the answer, with the sentence that shows it belongs (topic) and its figure."""
-
-    entry: Entry
-    evidence: Sentence | None = None
-    score: float = 0.0
-    reading: Reading | None = None
-    value: float | None = None  # the figure on the common scale (money converted)
 
 
 @dataclass
@@ -127,7 +108,7 @@ class CatalogEngine:
         if measure is None:
             if len(matches) <= DESCRIBED and any(m.evidence is None for m in matches):
                 self._describe(question, matches, scope.consumed)
-            text = _listing(question, scope, matches, citer, counting=forms.counts(question))
+            text = listing(question, scope, matches, citer, counting=forms.counts(question))
         else:
             text = self._measured(question, plain, scope, matches, measure, citer)
         yield TextDelta(text)
@@ -150,11 +131,11 @@ class CatalogEngine:
             found = {p.chunk.practice_id for p in self.retriever.retrieve(question, k=RETRIEVED)}
             matches = [m for m in matches if m.entry.id in found]
         terms = list(scope.topic)
-        weights = _weights(terms, [m.entry for m in matches])
+        weights = weights_of(terms, [m.entry for m in matches])
         candidates: list[tuple[float, Match, list[Sentence]]] = []
         for match in matches:
             scored = []
-            for sentence, have in _sentence_terms(match.entry):
+            for sentence, have in sentence_terms(match.entry):
                 hit = sum(weights[t] for t in terms if related(t, have))
                 if hit > 0:
                     scored.append((hit, sentence))
@@ -217,7 +198,7 @@ class CatalogEngine:
             )
             or question
         )
-        weights = _weights(terms, [m.entry for m in matches] + list(self.index.snapshot().entries[:200]))
+        weights = weights_of(terms, [m.entry for m in matches] + list(self.index.snapshot().entries[:200]))
         figures = bool(_FIGURE_WORDS.search(fold(question)))
         pending: list[tuple[Match, list[Sentence]]] = []
         for match in matches:
@@ -231,7 +212,7 @@ class CatalogEngine:
                         i,
                         s,
                     )
-                    for i, (s, have) in enumerate(_sentence_terms(match.entry))
+                    for i, (s, have) in enumerate(sentence_terms(match.entry))
                 ),
                 key=lambda x: (-x[0], x[1]),
             )
@@ -311,306 +292,9 @@ class CatalogEngine:
                 converted.add(found.best.currency)
             stated.append(match)
         if measure.condition is not None:
-            text = _filtered(question, scope, stated, missing, measure, measure.condition, citer, target)
+            text = filtered(question, scope, stated, missing, measure, measure.condition, citer, target)
         else:
             listing = not (forms.superlative(plain) or forms.comparative(plain))
-            text = _ranked(question, scope, stated, missing, measure, citer, target, listing=listing)
+            text = ranked(question, scope, stated, missing, measure, citer, target, listing=listing)
         note = rate_note(self.rates.date if converted else None, converted | {target}, target)
         return text + (f"\n\n{note}" if note else "")
-
-
-# -- answers -------------------------------------------------------------------------------------
-
-
-def _sentence_terms(entry: Entry) -> list[tuple[Sentence, set[str]]]:
-    cached = getattr(entry, "_terms", None)
-    if cached is None:
-        cached = [
-            (s, set(content_terms(s.text)))
-            for s in entry.sentences()
-            if s.section.lower() not in ("further information", "good practice owner")
-            and not _URL.search(s.text)
-        ]
-        entry._terms = cached  # type: ignore[attr-defined]
-    return cached
-
-
-def related(term: str, have: set[str]) -> bool:
-    """A text with these words uses the term: the word, a word of its concept class, or a word
-    one of them begins ("compet" in "competition", "region" in "regional")."""
-    if not expand(term).isdisjoint(have):
-        return True
-    if len(term) < 5:
-        return False
-    return any(len(word) >= 5 and (word.startswith(term) or term.startswith(word)) for word in have)
-
-
-def _weights(terms: Sequence[str], entries: Sequence[Entry]) -> dict[str, float]:
-    """Rarer topic words weigh more: 1 / (share of practices that use the word)."""
-    out = {}
-    n = max(len(entries), 1)
-    for term in terms:
-        df = sum(1 for e in entries if any(related(term, have) for _, have in _sentence_terms(e)))
-        out[term] = n / (df + 1)
-    return out
-
-
-def _predicate(question: str) -> str:
-    """What the question says of the practices: 'Which practices involve district heating?' ->
-    'involve district heating'."""
-    first = re.split(r"(?<=[?.!])\s", question.strip())[0].rstrip("?.! ")
-    first = re.split(r",?\s+and\s+(?=(what|how|which|who|when|where|why)\b)", first, flags=re.IGNORECASE)[0]
-    match = re.search(r"\b(" + forms.KINDS + r"|practice)\b(.*)$", first, re.IGNORECASE)
-    rest = match.group(2).strip() if match else ""
-    rest = re.sub(r"^(are there|are|is|in the collection)\b\s*", lambda m: m.group(0), rest)
-    return rest
-
-
-def _mentions_scope(predicate: str, scope: Scope) -> bool:
-    folded = fold(predicate)
-    words = [*scope.regions, *scope.themes]
-    return (
-        bool(scope.places and any(folded[a:b].strip() for a, b in scope.places.spans if a < len(folded)))
-        and (any(fold(w) in folded for w in words) or not words)
-        and _predicate_has_place(predicate, scope)
-    )
-
-
-def _predicate_has_place(predicate: str, scope: Scope) -> bool:
-    from assistant.engines.geography import places
-
-    return set(places(predicate).countries) >= set(scope.places.countries)
-
-
-def _row_label(entry: Entry) -> str:
-    return f"**{entry.title}** ({place_of(entry)})"
-
-
-def _listing(question: str, scope: Scope, matches: list[Match], citer: Citer, *, counting: bool) -> str:
-    predicate = _predicate(question) or scope.describe()
-    n = len(matches)
-    if n == 0:
-        return f"No practice in the collection matches: {question.strip()}"
-    head = f"{plural(n, 'practice')} {predicate}".strip()
-    described = scope.describe()
-    if described and described not in head and not _mentions_scope(predicate, scope):
-        head += f" ({described})"
-    head += ":"
-    lines = [head, ""]
-    for match in matches:
-        entry = match.entry
-        if match.evidence is not None and n <= LONG_LIST:
-            marker = citer.cite(entry, match.evidence)
-            lines.append(f"- **{entry.title}**: {excerpt(match.evidence)} [{marker}] ({place_of(entry)})")
-        elif n <= LONG_LIST:
-            first = next((s for s in entry.sentences() if not s.section.lower().startswith("further")), None)
-            if first is not None:
-                marker = citer.cite(entry, first)
-                lines.append(
-                    f"- **{entry.title}**: {excerpt(first, limit=160)} [{marker}] ({place_of(entry)})"
-                )
-            else:
-                lines.append(f"- {_row_label(entry)}")
-        else:
-            citer.read(entry, entry.practice.sections[0].name if entry.practice.sections else "Document")
-            lines.append(f"- {_row_label(entry)}")
-    return "\n".join(lines)
-
-
-def _figure_cell(
-    figure: Figure, measure: Measure, value: float | None, target: str, citer: Citer, entry: Entry
-) -> str:
-    marker = citer.cite(entry, figure.sentence)
-    shown = figure.display
-    if figure.derived:
-        shown = f"{_base_display(figure.value, measure)} ({figure.derived})"
-    if measure.dimension == MONEY and figure.currency and figure.currency != target and value is not None:
-        shown += f" (≈ {target} {_amount(value)})"
-    return f"{shown} [{marker}]"
-
-
-def _amount(value: float) -> str:
-    if value >= 1e9:
-        return f"{value / 1e9:,.1f} billion".replace(".0 billion", " billion")
-    if value >= 1e6:
-        return f"{value / 1e6:,.1f} million".replace(".0 million", " million")
-    return f"{value:,.0f}"
-
-
-def _base_display(value: float, measure: Measure) -> str:
-    if measure.dimension in UNITS:
-        number = f"{value:,.2f}".rstrip("0").rstrip(".")
-        return f"{number} {BASE_UNIT[measure.dimension]}"
-    return f"{value:,.0f}"
-
-
-def _meets(value: float, condition: Condition) -> bool:
-    return {
-        "<": value < condition.value,
-        "<=": value <= condition.value,
-        ">": value > condition.value,
-        ">=": value >= condition.value,
-    }[condition.op]
-
-
-def _rows(
-    matches: Sequence[Match], measure: Measure, target: str, citer: Citer, *, listing: bool = False
-) -> list[list[str]]:
-    rows = []
-    for match in matches:
-        assert match.reading is not None and match.reading.best is not None
-        best = match.reading.best
-        cells = [_figure_cell(best, measure, match.value, target, citer, match.entry)]
-        if listing:  # every figure of the same kind ("up to EUR 10,000"; "up to EUR 50,000")
-            for other in match.reading.others[:MORE_FIGURES]:
-                if (
-                    other.kind == best.kind
-                    and other.per_unit == best.per_unit
-                    and other.display != best.display
-                ):
-                    cells.append(_figure_cell(other, measure, None, target, citer, match.entry))
-        rows.append(
-            [
-                f"**{match.entry.title}**",
-                "; ".join(cells),
-                excerpt(best.sentence, around=best.display.split(" ")[-1]),
-                place_of(match.entry),
-            ]
-        )
-    return rows
-
-
-def _not_stated(missing: Sequence[Match], measure: Measure, citer: Citer, *, quote: bool = False) -> str:
-    """The practices that give no figure; with `quote`, what the nearest sentence of each says
-    on the matter (a member count may be missing while the members are described)."""
-    if not missing:
-        return ""
-    quoted: list[str] = []
-    names: list[str] = []
-    for match in missing:
-        entry = match.entry
-        citer.read(entry, entry.practice.sections[0].name if entry.practice.sections else "Document")
-        nearest = _nearest(entry, measure) if quote and len(missing) <= QUOTED else None
-        if nearest is None:
-            names.append(entry.title)
-        else:
-            said = [nearest, *_next_sentence(entry, nearest)]
-            text = " ".join(f"{excerpt(s)} [{citer.cite(entry, s)}]" for s in said)
-            quoted.append(f"- **{entry.title}** gives no figure; it says: {text}")
-    lines = []
-    if names:
-        label = measure.label.lower()
-        lines.append(f"Not stated ({label} not given in the document, so not counted): {'; '.join(names)}.")
-    if quoted:
-        lines += [f"Not stated ({measure.label.lower()}), so not counted:", *quoted]
-    return "\n".join(lines)
-
-
-def _next_sentence(entry: Entry, sentence: Sentence) -> list[Sentence]:
-    """The sentence after this one in its section, when the two are short enough to quote."""
-    sentences = entry.sentences()
-    at = sentences.index(sentence)
-    if at + 1 < len(sentences):
-        following = sentences[at + 1]
-        if following.section == sentence.section and len(sentence.text) + len(following.text) <= 520:
-            return [following]
-    return []
-
-
-def _nearest(entry: Entry, measure: Measure) -> Sentence | None:
-    """The sentence that speaks most of what the measure is about, if any does (its own nouns,
-    "member", count three times the question's other words)."""
-    words = [w for w in measure.words if w not in FORM_WORDS] or list(measure.noun)
-    core = measure.noun or frozenset(CORE_NOUNS.get(measure.dimension, ()))
-    best: tuple[int, Sentence] | None = None
-    for sentence, have in _sentence_terms(entry):
-        hits = sum(1 for w in words if related(w, have)) + 3 * sum(1 for w in core if w in have)
-        if hits and (best is None or hits > best[0]):
-            best = (hits, sentence)
-    return best[1] if best else None
-
-
-def _filtered(
-    question: str,
-    scope: Scope,
-    stated: list[Match],
-    missing: list[Match],
-    measure: Measure,
-    condition: Condition,
-    citer: Citer,
-    target: str,
-) -> str:
-    inside = [m for m in stated if m.value is not None and _meets(m.value, condition)]
-    outside = [m for m in stated if m not in inside]
-    order = (
-        (lambda m: m.value)
-        if measure.dimension == YEAR or condition.op.startswith("<")
-        else (lambda m: -(m.value or 0))
-    )
-    inside.sort(key=order)
-    outside.sort(key=order)
-    total = len(stated) + len(missing)
-    within = scope.describe()
-    pool = f"{plural(total, 'practice')} {within}".strip()
-    header = ["Practice", measure.label, "Evidence", "Place"]
-    lines = []
-    if inside:
-        lines.append(f"{len(inside)} of the {pool} meet the condition ({condition.text}):")
-        lines += ["", table(header, _rows(inside, measure, target, citer))]
-    else:
-        lines.append(f"None of the {pool} states a figure that meets the condition ({condition.text}).")
-    if outside:
-        lines += ["", "Outside the condition:", "", table(header, _rows(outside, measure, target, citer))]
-    note = _not_stated(missing, measure, citer)
-    if note:
-        lines += ["", note]
-    return "\n".join(lines)
-
-
-def _ranked(
-    question: str,
-    scope: Scope,
-    stated: list[Match],
-    missing: list[Match],
-    measure: Measure,
-    citer: Citer,
-    target: str,
-    *,
-    listing: bool = False,
-) -> str:
-    """A ranking (the first named, then every practice's figure) or, for "which practices ...,
-    and what are the amounts", every figure of each practice, without a winner."""
-    if not stated:
-        pool = f"{plural(len(missing), 'practice')} {scope.describe()}".strip()
-        return f"None of the {pool} states a figure for this ({measure.label.lower()})." + (
-            "\n\n" + _not_stated(missing, measure, citer, quote=True) if missing else ""
-        )
-    # figures whose sentences match the question best are ranked first ("funding won for members'
-    # projects" is not the members' turnover)
-    best = {id(m): m.reading.best for m in stated if m.reading and m.reading.best}
-    top = max(f.relevance for f in best.values())
-    gap = RANK_GAP if top > 6 or any(f.relevance < 0 for f in best.values()) else 1
-    tier = {key: int(f.relevance >= top - gap) for key, f in best.items()}
-    stated.sort(key=lambda m: (-tier[id(m)], (m.value or 0) if measure.low else -(m.value or 0)))
-    lines: list[str] = []
-    if listing:
-        lines.append(
-            f"{plural(len(stated), 'practice')} {scope.describe()} "
-            f"state a figure ({measure.label.lower()}):".replace("  ", " ")
-        )
-    else:
-        first = stated[0]
-        figure = best[id(first)]
-        assert figure is not None
-        cell_text = _figure_cell(figure, measure, first.value, target, citer, first.entry)
-        rank_word = "lowest" if measure.low else "highest"
-        if measure.dimension == YEAR:
-            rank_word = "earliest" if measure.low else "latest"
-        lines.append(f"**{first.entry.title}** has the {rank_word} figure: {cell_text}.")
-    if len(stated) > 1 or missing or listing:
-        rows = _rows(stated, measure, target, citer, listing=listing)
-        lines += ["", table(["Practice", measure.label, "Evidence", "Place"], rows)]
-    note = _not_stated(missing, measure, citer, quote=True)
-    if note:
-        lines += ["", note]
-    return "\n".join(lines)

@@ -18,18 +18,9 @@ from assistant.answering.base import Draft
 from assistant.engines import forms
 from assistant.engines.base import Asked, declined
 from assistant.engines.currency import Rates, rate_note
-from assistant.engines.figures import (
-    MEMBERS,
-    MONEY,
-    STAFF,
-    YEAR,
-    Figure,
-    Measure,
-    Reading,
-    measure_of,
-    reading,
-)
+from assistant.engines.figures import Figure, Reading, reading
 from assistant.engines.index import Entry, PracticeIndex, Snapshot
+from assistant.engines.measures import MEMBERS, MONEY, STAFF, YEAR, Measure, measure_of
 from assistant.engines.names import mentions, without_names
 from assistant.engines.render import Citer, excerpt, short_title, table
 from assistant.retrieval.base import Retriever

@@ -1,9 +1,7 @@
-"""Figures of a practice for the measure a question asks about: what is measured, and where each
-practice's figure for it is said.
+"""Figures of a practice for the measure a question asks about (assistant.engines.measures), and
+where each practice's figure for it is said.
 
-A `Measure` is read from the question: a threshold with its unit ("more than 1 MW", "under EUR
-250,000", "before 2010", "ten people or fewer") or the measure words of a ranking or comparison
-("the most members", "cheaper", "older", "the largest area"). A practice's figures for it come
+A practice's figures for a measure come
 from its key facts (kind by kind) and, where no key fact gives it, from its sentences: money
 with its currency and multiplier ("€1.2m", "EUR 1,5 million"), quantities with a unit (MW, GWh,
 m2, hectares, km, tonnes, %), years after a start word, and counts of the asked thing ("3,010
@@ -17,428 +15,65 @@ earlier year at which the initiative began.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from assistant.engines import forms
 from assistant.engines.index import Entry, Sentence
+from assistant.engines.measures import (
+    BASE_SCALE,
+    BENEFICIARIES,
+    COUNT,
+    CURRENCY_WORDS,
+    MEMBERS,
+    MONEY,
+    MONEY_RE,
+    NUM,
+    QUANTITY_RE,
+    STAFF,
+    UNITS,
+    YEAR,
+    YEAR_RE,
+    Measure,
+    multiplier,
+    parse_number,
+    stems,
+)
 from assistant.practices.facts import CURRENCIES, Fact
 from assistant.question import CONCEPTS, expand
-from assistant.vocabulary import NUMBER_WORDS, QUESTION_WORDS, STOPWORDS, content_terms, fold, stem
+from assistant.vocabulary import NUMBER_WORDS, content_terms, stem
 
-MONEY = "money"
-YEAR = "year"
-MEMBERS = "members"
-STAFF = "staff"
-BENEFICIARIES = "beneficiaries"
-COUNT = "count"  # a count of a named thing ("business-to-business meetings")
-
-UNITS: dict[str, dict[str, float]] = {
-    "power": {"w": 1, "kw": 1e3, "kwp": 1e3, "mw": 1e6, "mwp": 1e6, "gw": 1e9},
-    "energy": {"wh": 1, "kwh": 1e3, "mwh": 1e6, "gwh": 1e9, "twh": 1e12},
-    "area": {
-        "m2": 1, "m²": 1, "sq m": 1, "square metres": 1, "square meters": 1, "ha": 1e4, "hectares": 1e4,
-        "hectare": 1e4, "km2": 1e6, "km²": 1e6, "square kilometres": 1e6, "square kilometers": 1e6,
-    },
-    "length": {"km": 1e3, "kilometres": 1e3, "kilometers": 1e3},
-    "mass": {"tonnes": 1e3, "tonne": 1e3, "tons": 1e3, "t": 1e3, "kg": 1, "kilotonnes": 1e6},
-    "percent": {"%": 1, "per cent": 1, "percent": 1},
-}  # fmt: skip
-BASE_UNIT = {"power": "MW", "energy": "GWh", "area": "m2", "length": "km", "mass": "tonnes", "percent": "%"}
-BASE_SCALE = {"power": 1e6, "energy": 1e9, "area": 1, "length": 1e3, "mass": 1e3, "percent": 1}
-_UNIT_WORDS = sorted({u for family in UNITS.values() for u in family}, key=len, reverse=True)
-_MULTIPLIERS = {
-    "thousand": 1e3, "k": 1e3, "million": 1e6, "millions": 1e6, "m": 1e6, "mio": 1e6, "mn": 1e6,
-    "billion": 1e9, "bn": 1e9, "mrd": 1e9,
-}  # fmt: skip
-_CURRENCY_CODES = r"EUR|GBP|USD|CZK|DKK|SEK|NOK|PLN|HUF|RON|CHF|BGN|ISK"
-_NUM = r"\d{1,3}(?:[ ,\u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
-_MULT = r"(?:\s?(?P<mult>thousand|millions?|billion|bn|mio|mrd|mn|m|k)\b)?"
-_MONEY = re.compile(
-    r"(?P<cur>" + _CURRENCY_CODES + r"|€|£|\$)\s?(?P<num>" + _NUM + r")" + _MULT
-    + r"|(?<![\w.,])(?P<num2>" + _NUM + r")" + _MULT.replace("mult", "mult2")
-    + r"\s?(?P<cur2>" + _CURRENCY_CODES + r"|euros?|pounds|dollars|kronor|kroner|zloty|€)\b",
-    re.IGNORECASE,
-)  # fmt: skip
-_QUANTITY = re.compile(
-    r"(?<![\w.,])(?P<num>" + _NUM + r")" + _MULT
-    + r"\s?-?\s?(?P<unit>" + "|".join(re.escape(u) for u in _UNIT_WORDS) + r")(?![\w²])",
-    re.IGNORECASE,
-)  # fmt: skip
 _COUNT = re.compile(
-    r"(?<![\w.,€£$-])(?P<num>" + _NUM + r"|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+    r"(?<![\w.,€£$-])(?P<num>" + NUM + r"|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
     r"(?P<mult>\s(?:thousand|million))?\s+(?P<noun>(?:[\w'’&-]+\s+){0,4}[\w'’&-]+)",
     re.IGNORECASE,
 )
-_YEAR = re.compile(r"(?<![\w.,-])((?:19|20)\d\d)(?![\w.,]\d)")
+
 _QUALIFIER = re.compile(
     r"(more than|over|above|in excess of|well over|almost|nearly|close to|approximately|around|about|"
     r"roughly|some|an estimated|up to|at most|a maximum of|at least|a minimum of|less than|fewer than|"
     r"under|below)\s+$",
     re.IGNORECASE,
 )
+
 _PER_UNIT = re.compile(
     r"^\s*(each|apiece|per (?!year|annum|month|day|week)\w+"
     r"|a (?!year|month)(company|firm|project|person|head)"
     r"|for each|to each)\b",
     re.IGNORECASE,
 )
+
 _START_CUE = re.compile(
     r"\b(founded|established|set up|created|launched|started|began|begun|introduced|incorporated|"
     r"inaugurated|initiated|commissioned|kicked off|was born|came into being|since|adopted|"
     r"developed|designed|conceived)\b",
     re.IGNORECASE,
 )
+
 _OPERATIONS = re.compile(
     r"\b(started|began|begun|start)\s+(producing|operating|operations|generating|running|to operate)\b"
     r"|\b(operating|operational|in operation) since\b|\bofficially opened\b",
     re.IGNORECASE,
 )
-_CURRENCY_WORDS = {
-    "euro": "EUR", "euros": "EUR", "pounds": "GBP", "dollars": "USD", "kronor": "SEK", "kroner": "DKK",
-    "zloty": "PLN",
-}  # fmt: skip
-
-
-def parse_number(raw: str) -> float:
-    """'26,000' -> 26000, '1,5' -> 1.5, '4.6' -> 4.6, '100 000' -> 100000, 'ten' -> 10."""
-    raw = raw.strip()
-    if fold(raw) in NUMBER_WORDS:
-        return float(NUMBER_WORDS[fold(raw)])
-    grouped = re.fullmatch(r"(\d{1,3}(?:[ ,\u00a0\u202f]\d{3})+)(?:[.,](\d+))?", raw)
-    if grouped:
-        whole = re.sub(r"[ ,\u00a0\u202f]", "", grouped.group(1))
-        return float(whole + ("." + grouped.group(2) if grouped.group(2) else ""))
-    plain = re.fullmatch(r"(\d+)(?:[.,](\d+))?", raw)
-    if plain:
-        return float(plain.group(1) + ("." + plain.group(2) if plain.group(2) else ""))
-    raise ValueError(f"not a number: {raw!r}")
-
-
-def _mult(raw: str | None) -> float:
-    return _MULTIPLIERS.get((raw or "").strip().lower(), 1.0)
-
-
-# -- measures ------------------------------------------------------------------------------------
-
-# measure words in the supported languages (accent-folded stems), beyond the English concept classes
-_MEASURE_WORDS: dict[str, tuple[str, ...]] = {
-    MEMBERS: ("member", "membership", "mitglied", "membre", "miembro", "membri", "czlonk", "nari", "nariu"),
-    STAFF: (
-        "staff",
-        "employ",
-        "team",
-        "personnel",
-        "worker",
-        "mitarbeiter",
-        "personal",
-        "salarie",
-        "empleado",
-        "dipendent",
-        "pracownik",
-        "darbuotoj",
-    ),
-    MONEY: (
-        "cost",
-        "budget",
-        "money",
-        "fund",
-        "financ",
-        "grant",
-        "spend",
-        "spent",
-        "invest",
-        "price",
-        "cheap",
-        "expensive",
-        "euro",
-        "saving",
-        "saved",
-        "worth",
-        "subsid",
-        "aid",
-        "kost",
-        "geld",
-        "billig",
-        "teuer",
-        "cout",
-        "argent",
-        "cher",
-        "coste",
-        "dinero",
-        "barat",
-        "caro",
-        "cost",
-        "denaro",
-        "economic",
-        "kosz",
-        "pieniadz",
-        "tani",
-        "drog",
-        "kain",
-        "pinig",
-        "biudzet",
-        "pigesn",
-        "brang",
-    ),
-    BENEFICIARIES: (
-        "beneficiar",
-        "benefici",
-        "participant",
-        "user",
-        "helped",
-        "supported",
-        "reached",
-        "served",
-    ),
-}
-_FAMILY_WORDS: dict[str, tuple[str, ...]] = {
-    "power": (
-        "capacity",
-        "mw",
-        "kw",
-        "gw",
-        "power",
-        "installed",
-        "leistung",
-        "puissance",
-        "potencia",
-        "potenza",
-        "moc",
-        "galia",
-    ),
-    "energy": ("gwh", "mwh", "kwh", "twh", "output", "electricity", "produce", "produc", "generat"),
-    "area": (
-        "area",
-        "hectare",
-        "m2",
-        "square",
-        "space",
-        "flach",
-        "surface",
-        "superficie",
-        "powierzchni",
-        "plot",
-    ),
-    "length": ("kilometre", "kilometer", "km", "length", "long network"),
-    "mass": ("tonne", "ton", "co2", "emission", "kg"),
-    "percent": ("percent", "share", "%", "proportion", "rate"),
-}
-# nouns that count practices themselves, not something the practices did
-_SET_NOUNS = frozenset(
-    stem(w)
-    for w in """practices schemes initiatives programmes programs projects examples clusters
-    cooperatives networks organisations organizations cities regions countries ones""".split()
-)
-_PEOPLE = {"people", "person", "persons", "staff", "employee", "employees", "worker", "workers", "team"}
-_KIND_BY_NOUN = {
-    "member": MEMBERS,
-    "people": STAFF,
-    "person": STAFF,
-    "staff": STAFF,
-    "employee": STAFF,
-    "worker": STAFF,
-}
-
-
-@dataclass(frozen=True)
-class Condition:
-    """A threshold: op is one of < <= > >=; value in the measure's base unit (money: in
-    `currency`)."""
-
-    op: str
-    value: float
-    currency: str | None = None
-    text: str = ""  # as the question wrote it
-
-
-@dataclass(frozen=True)
-class Measure:
-    """What a question measures practices by."""
-
-    dimension: str  # money, year, members, staff, beneficiaries, count, or a unit family
-    words: frozenset[str] = frozenset()  # the question's words that describe it (stems)
-    noun: frozenset[str] = frozenset()  # count: the counted thing (stems, with its concept class)
-    per_unit: bool = False  # asks for an amount per beneficiary ("per company", "per voucher")
-    condition: Condition | None = None
-    low: bool = False  # a ranking or verdict wants the lowest value (cheapest, fewest, oldest)
-
-    @property
-    def label(self) -> str:
-        labels = {MONEY: "Amount", YEAR: "Start year", MEMBERS: "Members", STAFF: "Staff",
-                  BENEFICIARIES: "Reached", COUNT: "Figure"}  # fmt: skip
-        return labels.get(self.dimension) or f"{self.dimension.capitalize()} ({BASE_UNIT[self.dimension]})"
-
-
-def _stems(text: str) -> list[str]:
-    return [stem(w) for w in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", fold(text))]
-
-
-def _has(stems: Iterable[str], prefixes: Iterable[str]) -> bool:
-    """A word begins with one of the prefixes, or (stemmed short: 'memb') begins one of them."""
-    return any(s.startswith(p) or (len(s) >= 4 and p.startswith(s)) for s in stems for p in prefixes)
-
-
-_THRESHOLD = re.compile(
-    r"(?P<op>more than|greater than|larger than|bigger than|higher than|over|above|exceeding|in excess of|"
-    r"at least|a minimum of|less than|fewer than|smaller than|lower than|under|below|at most|up to|"
-    r"no more than|"
-    r"before|after|since|earlier than|later than|prior to|mehr als|uber|weniger als|unter|vor|nach|plus de|"
-    r"moins de|avant|apres|mas de|menos de|antes de|despues de|piu di|meno di|prima del|dopo il|wiecej niz|"
-    r"ponad|mniej niz|przed|daugiau nei|daugiau kaip|maziau nei|maziau kaip|iki|po)\s+"
-    r"(?P<what>(?:[a-z]+\s+){0,2}?(?:" + _CURRENCY_CODES.lower() + r"|€|£|\$)?\s?(?:" + _NUM + r"|"
-    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-    + r")(?:\s?(?:thousand|million|billion|bn|m|k)\b)?"
-    r"(?:\s?(?:" + "|".join(re.escape(u) for u in _UNIT_WORDS) + r"|" + _CURRENCY_CODES.lower()
-    + r"|euros?)(?![\w²]))?(?:\s+[\w'’-]+){0,3})"
-    r"|(?P<what2>(?:" + _NUM + r"|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
-    r"(?:\s+[\w'’-]+){0,2})\s+(?P<op2>or more|or fewer|or less|or over|or under|and more|and fewer)",
-)  # fmt: skip
-_OPS = {
-    "more than": ">", "greater than": ">", "larger than": ">", "bigger than": ">", "higher than": ">",
-    "over": ">", "above": ">", "exceeding": ">", "in excess of": ">", "at least": ">=", "a minimum of": ">=",
-    "less than": "<", "fewer than": "<", "smaller than": "<", "lower than": "<", "under": "<", "below": "<",
-    "at most": "<=", "up to": "<=", "no more than": "<=", "before": "<", "prior to": "<", "after": ">",
-    "since": ">=", "earlier than": "<", "later than": ">", "or more": ">=", "or over": ">=",
-    "and more": ">=", "or fewer": "<=", "or less": "<=", "or under": "<=", "and fewer": "<=",
-    "mehr als": ">", "uber": ">", "weniger als": "<", "unter": "<", "vor": "<", "nach": ">",
-    "plus de": ">", "moins de": "<", "avant": "<", "apres": ">", "mas de": ">", "menos de": "<",
-    "antes de": "<", "despues de": ">", "piu di": ">", "meno di": "<", "prima del": "<", "dopo il": ">",
-    "wiecej niz": ">", "ponad": ">", "mniej niz": "<", "przed": "<", "daugiau nei": ">", "daugiau kaip": ">",
-    "maziau nei": "<", "maziau kaip": "<", "iki": "<", "po": ">",
-}  # fmt: skip
-
-
-def _threshold(question: str) -> tuple[Condition, str, str] | None:
-    """The question's threshold: the condition, its dimension, and the words after the number."""
-    folded = " ".join(fold(question).split())
-    for match in _THRESHOLD.finditer(folded):
-        op = _OPS[match.group("op") or match.group("op2")]
-        what = match.group("what") or match.group("what2")
-        money = _MONEY.search(what)
-        quantity = _QUANTITY.search(what)
-        year = _YEAR.fullmatch(what.split()[0]) if what.split() else None
-        if money and money.group("cur" if money.group("num") else "cur2"):
-            num = money.group("num") or money.group("num2")
-            mult = money.group("mult") or money.group("mult2")
-            raw = money.group("cur") or money.group("cur2")
-            currency = CURRENCIES.get(raw.lower(), _CURRENCY_WORDS.get(raw.lower(), raw.upper()))
-            return Condition(op, parse_number(num) * _mult(mult), currency, match.group(0)), MONEY, ""
-        if quantity:
-            unit = quantity.group("unit").lower()
-            family = next(f for f, units in UNITS.items() if unit in units)
-            value = parse_number(quantity.group("num")) * _mult(quantity.group("mult")) * UNITS[family][unit]
-            return Condition(op, value / BASE_SCALE[family], None, match.group(0)), family, ""
-        if year and op in "<><=>=":
-            return Condition(op, float(year.group(1)), None, match.group(0)), YEAR, ""
-        count = re.match(
-            r"(?:[a-z]+\s+){0,2}?("
-            + _NUM
-            + r"|"
-            + "|".join(NUMBER_WORDS)
-            + r")(?:\s?(thousand|million))?\s*(.*)$",
-            what,
-        )
-        if count:
-            value = parse_number(count.group(1)) * _mult(count.group(2))
-            shown = match.group(0)
-            if match.group("what"):
-                shown = shown[: len(shown) - len(count.group(3))].strip()
-                noun = count.group(3).split()[:1]
-                shown = " ".join([shown, *noun])
-            return Condition(op, value, None, shown), COUNT, count.group(3)
-    return None
-
-
-_OBJECT = re.compile(
-    r"\b(?:most|more|largest|biggest|highest|greatest|least|less|fewer|fewest|lowest|smallest|"
-    r"mehr|weniger|plus de|moins de|mas|menos|piu|meno|wiecej|mniej|daugiau|maziau)\s+((?:[\w'’-]+\s*){1,2})"
-)
-
-
-def _superlative_object(question: str) -> str | None:
-    """The dimension of what a superlative or comparative applies to: 'the most funding' -> money,
-    'more members' -> members (before other measure words of the question)."""
-    match = _OBJECT.search(fold(question))
-    if not match:
-        return None
-    words = _stems(match.group(1))[:2]
-    if words and words[0] in ("number", "amount"):
-        return None
-    for dimension in (MEMBERS, STAFF, MONEY):
-        if _has(words[:1], _MEASURE_WORDS[dimension]):
-            return dimension
-    for family, cues in _FAMILY_WORDS.items():
-        if _has(words[:1], cues):
-            return family
-    return None
-
-
-def measure_of(question: str) -> Measure | None:
-    """What the question measures practices by, or None when it names no measure."""
-    words = _stems(question)
-    low = forms.wants_low(question)
-    found = _threshold(question)
-    per_unit = bool(re.search(r"\bgrants?\b|\bvouchers? (worth|values?|amounts?)\b"
-                              r"|\b(per|each|a single|one)[\s-]+"
-                              r"(company|firm|sme|project|voucher|beneficiar\w*|"
-                              r"cluster|applicant|participant|business)\b", fold(question)))  # fmt: skip
-    words_set = frozenset(content_terms(question))
-    if found is not None:
-        condition, dimension, after = found
-        if dimension == COUNT:
-            noun = _stems(after)[:3]
-            dimension = next((_KIND_BY_NOUN[n] for n in noun if n in _KIND_BY_NOUN), COUNT)
-            if dimension == COUNT and _has(words, _MEASURE_WORDS[STAFF]) and set(noun) & _PEOPLE:
-                dimension = STAFF
-            if dimension == COUNT and _has(words, _MEASURE_WORDS[MEMBERS]):
-                dimension = MEMBERS
-            nouns = frozenset().union(*(expand(n) for n in noun[:1])) if noun else frozenset()
-            return Measure(dimension, words_set, nouns, per_unit, condition, low)
-        return Measure(dimension, words_set, frozenset(), per_unit, condition, low)
-    if per_unit and not _has(words, _MEASURE_WORDS[MEMBERS] + _MEASURE_WORDS[STAFF]):
-        return Measure(MONEY, words_set, per_unit=True, low=low)
-    target = _superlative_object(question)
-    if target is not None:
-        return Measure(target, words_set, per_unit=per_unit, low=low)
-    if forms.asks_age(question):
-        return Measure(
-            YEAR,
-            words_set,
-            low=low
-            or bool(
-                re.search(
-                    r"\b(older|oldest|earlier|earliest|first|"
-                    r"track record|longer|longest)\b",
-                    fold(question),
-                )
-            ),
-        )
-    for family, cues in _FAMILY_WORDS.items():
-        if _has(words, cues):
-            return Measure(family, words_set, low=low)
-    counted = re.search(r"\b(?:number of|most|fewest|how many)\s+((?:[\w'’-]+\s*){1,4})", fold(question))
-    if counted:
-        phrase = []
-        for word in counted.group(1).split():
-            if word in STOPWORDS or word in QUESTION_WORDS:
-                break
-            phrase.append(word)
-        counted = (
-            counted if phrase and phrase[-1].endswith("s") and stem(phrase[-1]) not in _SET_NOUNS else None
-        )
-        head_word = phrase[-1] if phrase else ""
-    if _has(words, _MEASURE_WORDS[MEMBERS]):
-        return Measure(MEMBERS, words_set, low=low)
-    if _has(words, _MEASURE_WORDS[STAFF]) or ({"people", "work"} <= set(words)):
-        return Measure(STAFF, words_set, low=low)
-    if counted and not _has(_stems(head_word), _MEASURE_WORDS[MONEY]):
-        return Measure(COUNT, words_set, expand(stem(head_word)), per_unit, None, low)
-    if _has(words, _MEASURE_WORDS[MONEY]) or not CONCEPTS["cost"].isdisjoint(words_set):
-        return Measure(MONEY, words_set, per_unit=per_unit, low=low)
-    if _has(words, _MEASURE_WORDS[BENEFICIARIES]):
-        return Measure(BENEFICIARIES, words_set, low=low)
-    return None
 
 
 # -- figures of a practice -------------------------------------------------------------------------
@@ -492,7 +127,7 @@ def _qualifier(sentence: Sentence, at: int) -> str | None:
 def money_in(entry: Entry, sentence: Sentence) -> list[Figure]:
     """Money amounts of a sentence with a stated currency ("€1.2m" is 1.2 million)."""
     out = []
-    for match in _MONEY.finditer(sentence.text):
+    for match in MONEY_RE.finditer(sentence.text):
         num = match.group("num") or match.group("num2")
         mult = match.group("mult") or match.group("mult2")
         raw = match.group("cur") or match.group("cur2")
@@ -500,8 +135,8 @@ def money_in(entry: Entry, sentence: Sentence) -> list[Figure]:
             continue
         if mult and mult.lower() == "m" and not match.group("cur"):
             continue  # "5 m EUR" is rare; "5 m" alone is metres
-        currency = CURRENCIES.get(raw.lower()) or _CURRENCY_WORDS.get(raw.lower()) or raw.upper()
-        value = parse_number(num) * _mult(mult)
+        currency = CURRENCIES.get(raw.lower()) or CURRENCY_WORDS.get(raw.lower()) or raw.upper()
+        value = parse_number(num) * multiplier(mult)
         after = sentence.text[match.end() : match.end() + 30]
         out.append(
             Figure(
@@ -521,11 +156,11 @@ def quantities_in(entry: Entry, sentence: Sentence, family: str) -> list[Figure]
     """Quantities of one unit family ("4.6 MW", "15,400 MWh", "300,000 m2"), in the base unit;
     "11 turbines of 1 MW each" is also read as 11 MW in total."""
     out = []
-    for match in _QUANTITY.finditer(sentence.text):
+    for match in QUANTITY_RE.finditer(sentence.text):
         unit = match.group("unit").lower()
         if unit not in UNITS[family]:
             continue
-        value = parse_number(match.group("num")) * _mult(match.group("mult")) * UNITS[family][unit]
+        value = parse_number(match.group("num")) * multiplier(match.group("mult")) * UNITS[family][unit]
         after = sentence.text[match.end() : match.end() + 20]
         per_unit = bool(_PER_UNIT.match(after))
         figure = Figure(
@@ -563,13 +198,13 @@ def counts_in(entry: Entry, sentence: Sentence, noun: frozenset[str]) -> list[Fi
     out = []
     for match in _COUNT.finditer(sentence.text):
         raw = match.group("num")
-        if _YEAR.fullmatch(raw) and not match.group("mult"):
+        if YEAR_RE.fullmatch(raw) and not match.group("mult"):
             continue
-        head = _stems(match.group("noun"))
+        head = stems(match.group("noun"))
         hit = next((i for i, w in enumerate(head) if w in noun), None)
         if hit is None:
             continue
-        value = parse_number(raw) * _mult(match.group("mult"))
+        value = parse_number(raw) * multiplier(match.group("mult"))
         words = match.group("noun").split()[: hit + 1]
         display = f"{raw}{match.group('mult') or ''} {' '.join(words)}".strip()
         out.append(Figure(entry.id, value, display, sentence, qualifier=_qualifier(sentence, match.start())))
@@ -582,7 +217,7 @@ def years_in(entry: Entry, sentence: Sentence) -> list[Figure]:
         return []
     operations = bool(_OPERATIONS.search(sentence.text))
     out = []
-    for match in _YEAR.finditer(sentence.text):
+    for match in YEAR_RE.finditer(sentence.text):
         out.append(
             Figure(
                 entry.id,
@@ -689,7 +324,7 @@ def _nouns_of(dimension: str) -> frozenset[str]:
 
 
 def _subject_matches(figure: Figure, noun: frozenset[str]) -> bool:
-    return bool(set(_stems(figure.display)) & noun)
+    return bool(set(stems(figure.display)) & noun)
 
 
 def _with_kind(figure: Figure, kinds: dict[tuple[int, int], str]) -> Figure:
