@@ -30,7 +30,7 @@ from assistant.engines.catalog_answers import (
     weights_of,
 )
 from assistant.engines.currency import Rates, rate_note
-from assistant.engines.figures import Figure, figures_of, reading
+from assistant.engines.figures import Figure, Reading, figures_of, reading
 from assistant.engines.index import PracticeIndex, Sentence, Snapshot
 from assistant.engines.measures import MONEY, YEAR, Measure, measure_of
 from assistant.engines.names import without_names
@@ -51,6 +51,7 @@ TOPIC_PRACTICES = 12  # practices judged per question (the best by their words)
 SCAN_LIMIT = 300  # practices in scope up to which every sentence is read; above, retrieval narrows
 RETRIEVED = 40  # passages retrieval proposes when it narrows
 DESCRIBE_SENTENCES = 3  # per practice, read by the relevance signal to describe it
+SECOND_GAP = 2.0  # relevance within which a second describing sentence is shown
 DESCRIBED = 8  # rows up to which a list shows the sentence that best answers the question
 COUNTED = ("members", "staff", "beneficiaries")  # dimensions with a key fact kind of their own
 JUDGED_SENTENCES = 40  # figure sentences up to which a ranking reads them with the relevance signal
@@ -73,7 +74,12 @@ class CatalogEngine:
     topic_gap: float = TOPIC_GAP
 
     def warm_up(self) -> None:
+        """Read the store's practices and make the per-practice figures of the key facts (for a
+        large store, what the first filter or ranking would otherwise wait for)."""
         self.index.snapshot()
+        self.rates.warm_up()
+        for dimension in (MONEY, YEAR, *COUNTED):
+            self._fact_readings(Measure(dimension))
         warm = getattr(self.relevance, "warm_up", None)
         if warm:
             warm()
@@ -233,9 +239,35 @@ class CatalogEngine:
         for match, chosen in pending:
             own = scores[position : position + len(chosen)]
             position += len(chosen)
-            match.evidence = chosen[max(range(len(own)), key=lambda i: own[i])]
+            order = sorted(range(len(own)), key=lambda i: -own[i])
+            match.evidence = chosen[order[0]]
+            # a question after figures ("..., and what are they?") gets a second sentence that
+            # answers it nearly as well
+            if figures and len(order) > 1 and own[order[1]] >= own[order[0]] - SECOND_GAP:
+                match.more = [chosen[order[1]]]
 
     # -- measures ------------------------------------------------------------------------------
+
+    def _fact_readings(self, measure: Measure) -> dict[str, Reading]:
+        """Every practice's figure for the measure from its key facts alone, made once per store
+        version and measure kind (a question over thousands of practices then only compares)."""
+        snapshot = self.index.snapshot()
+        plain = Measure(measure.dimension, noun=measure.noun, per_unit=measure.per_unit)
+
+        def build() -> dict[str, Reading]:
+            def in_eur(figure: Figure) -> float:
+                if not figure.currency or figure.currency == "EUR":
+                    return figure.value
+                try:
+                    return self.rates.convert(figure.value, figure.currency, "EUR").value
+                except ValueError:
+                    return float("nan")
+
+            return {e.id: reading(e, plain, in_eur, scan=False) for e in snapshot.entries}
+
+        key = f"facts:{measure.dimension}:{sorted(measure.noun)}:{measure.per_unit}"
+        readings: dict[str, Reading] = snapshot.memo(key, build)
+        return readings
 
     def _judge(
         self, question: str, matches: list[Match], measure: Measure
@@ -243,6 +275,8 @@ class CatalogEngine:
         """The learned relevance of each sentence that states a figure for the measure, when
         there are few enough to read (a ranking: which figure answers "the most funding won for
         members' projects" is a matter of meaning, not of words)."""
+        if len(matches) > JUDGED_SENTENCES:
+            return None
         if (
             is_foreign(question)
             or isinstance(self.relevance, WordRelevance)
@@ -276,10 +310,21 @@ class CatalogEngine:
                 return float("nan")
 
         judged = self._judge(plain, matches, measure) if measure.condition is None else None
+        # over many practices the key facts answer; the sentences are read of those retrieval
+        # finds closest to the question (and of every practice in a small collection)
+        scanned: set[str] | None = None
+        if len(matches) > SCAN_LIMIT:
+            scanned = set()
+            if self.retriever is not None:
+                scanned = {p.chunk.practice_id for p in self.retriever.retrieve(plain, k=RETRIEVED)}
         stated: list[Match] = []
         missing: list[Match] = []
+        facts_only = self._fact_readings(measure) if scanned is not None else {}
         for match in matches:
-            found = reading(match.entry, measure, base, judged)
+            if scanned is None or match.entry.id in scanned:
+                found = reading(match.entry, measure, base, judged)
+            else:
+                found = facts_only.get(match.entry.id) or Reading(match.entry, None)
             match.reading = found
             if found.best is None:
                 missing.append(match)

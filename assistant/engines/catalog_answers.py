@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.engines import forms
 from assistant.engines.figures import Figure, Reading
@@ -20,6 +20,8 @@ from assistant.vocabulary import content_terms, fold
 
 LONG_LIST = 20  # rows beyond which a list leaves out the description sentence
 CORE_NOUNS = {"members": ("member", "memb", "membership"), "staff": ("staff", "employee", "team")}
+OUTSIDE_ROWS = 12  # practices outside a condition shown (those closest to it)
+NAMED_MISSING = 40  # practices without the figure named in full; more are counted
 QUOTED = 4  # practices without a figure up to which the answer quotes their nearest sentence
 MORE_FIGURES = 3  # other figures of the same kind a listing shows beside the first
 RANK_GAP = 4.0  # learned relevance below the best figure's by more than this: ranked after it
@@ -35,6 +37,7 @@ class Match:
     score: float = 0.0
     reading: Reading | None = None
     value: float | None = None  # the figure on the common scale (money converted)
+    more: list[Sentence] = field(default_factory=list)  # further sentences that describe it
 
 
 def sentence_terms(entry: Entry) -> list[tuple[Sentence, set[str]]]:
@@ -113,8 +116,9 @@ def listing(question: str, scope: Scope, matches: list[Match], citer: Citer, *, 
     for match in matches:
         entry = match.entry
         if match.evidence is not None and n <= LONG_LIST:
-            marker = citer.cite(entry, match.evidence)
-            lines.append(f"- **{entry.title}**: {excerpt(match.evidence)} [{marker}] ({place_of(entry)})")
+            said = sorted([match.evidence, *match.more], key=lambda s: s.start)
+            quoted = " ".join(f"{excerpt(s)} [{citer.cite(entry, s)}]" for s in said)
+            lines.append(f"- **{entry.title}**: {quoted} ({place_of(entry)})")
         elif n <= LONG_LIST:
             first = next((s for s in entry.sentences() if not s.section.lower().startswith("further")), None)
             if first is not None:
@@ -125,7 +129,7 @@ def listing(question: str, scope: Scope, matches: list[Match], citer: Citer, *, 
             else:
                 lines.append(f"- {_row_label(entry)}")
         else:
-            citer.read(entry, entry.practice.sections[0].name if entry.practice.sections else "Document")
+            citer.read(entry)
             lines.append(f"- {_row_label(entry)}")
     return "\n".join(lines)
 
@@ -200,9 +204,10 @@ def _not_stated(missing: Sequence[Match], measure: Measure, citer: Citer, *, quo
         return ""
     quoted: list[str] = []
     names: list[str] = []
-    for match in missing:
+    for i, match in enumerate(missing):
         entry = match.entry
-        citer.read(entry, entry.practice.sections[0].name if entry.practice.sections else "Document")
+        if i < NAMED_MISSING:
+            citer.read(entry)
         nearest = _nearest(entry, measure) if quote and len(missing) <= QUOTED else None
         if nearest is None:
             names.append(entry.title)
@@ -213,7 +218,10 @@ def _not_stated(missing: Sequence[Match], measure: Measure, citer: Citer, *, quo
     lines = []
     if names:
         label = measure.label.lower()
-        lines.append(f"Not stated ({label} not given in the document, so not counted): {'; '.join(names)}.")
+        shown = "; ".join(names[:NAMED_MISSING])
+        if len(names) > NAMED_MISSING:
+            shown += f"; and {len(names) - NAMED_MISSING} more"
+        lines.append(f"Not stated ({label} not given in the document, so not counted): {shown}.")
     if quoted:
         lines += [f"Not stated ({measure.label.lower()}), so not counted:", *quoted]
     return "\n".join(lines)
@@ -254,7 +262,8 @@ def filtered(
     target: str,
 ) -> str:
     inside = [m for m in stated if m.value is not None and _meets(m.value, condition)]
-    outside = [m for m in stated if m not in inside]
+    chosen = {id(m) for m in inside}
+    outside = [m for m in stated if id(m) not in chosen]
     order = (
         (lambda m: m.value)
         if measure.dimension == YEAR or condition.op.startswith("<")
@@ -273,7 +282,13 @@ def filtered(
     else:
         lines.append(f"None of the {pool} states a figure that meets the condition ({condition.text}).")
     if outside:
-        lines += ["", "Outside the condition:", "", table(header, _rows(outside, measure, target, citer))]
+        shown = sorted(outside, key=lambda m: abs((m.value or 0) - condition.value))[:OUTSIDE_ROWS]
+        shown.sort(key=order)
+        lines += ["", "Outside the condition:", "", table(header, _rows(shown, measure, target, citer))]
+        if len(outside) > len(shown):
+            lines.append(
+                f"… and {len(outside) - len(shown)} more practices whose figures are further from it."
+            )
     note = _not_stated(missing, measure, citer)
     if note:
         lines += ["", note]

@@ -33,6 +33,7 @@ class Rates:
         self._on = on
         self._converter: Any = None
         self._lock = threading.Lock()
+        self._rates: dict[tuple[str, str], tuple[float, dt.date]] = {}
 
     def _load(self) -> Any:
         with self._lock:
@@ -43,9 +44,9 @@ class Rates:
                     raise ConfigError(
                         "currency conversion needs its package: pip install 'currencyconverter>=0.18'"
                     ) from exc
-                self._converter = CurrencyConverter(
-                    fallback_on_missing_rate=True, fallback_on_wrong_date=True
-                )
+                # no interpolation of missing days (slow to load): a day without rates takes the
+                # last earlier day that has them
+                self._converter = CurrencyConverter(fallback_on_wrong_date=True)
             return self._converter
 
     @property
@@ -64,10 +65,26 @@ class Rates:
         history does not know."""
         if currency == to:
             return Converted(value, to, None)
-        if not (self.known(currency) and self.known(to)):
-            raise ValueError(f"no reference rate for {currency} -> {to}")
-        converted = self._load().convert(value, currency, to, date=self.date)
-        return Converted(float(converted), to, self.date)
+        rate, day = self._rate(currency, to)
+        return Converted(value * rate, to, day)
+
+    def _rate(self, currency: str, to: str) -> tuple[float, dt.date]:
+        key = (currency, to)
+        if key not in self._rates:
+            if not (self.known(currency) and self.known(to)):
+                raise ValueError(f"no reference rate for {currency} -> {to}")
+            from currency_converter import RateNotFoundError
+
+            day = self.date
+            for _ in range(10):  # weekends and holidays have no reference rate
+                try:
+                    self._rates[key] = (float(self._load().convert(1.0, currency, to, date=day)), day)
+                    break
+                except RateNotFoundError:
+                    day -= dt.timedelta(days=1)
+            else:
+                raise ValueError(f"no reference rate for {currency} -> {to} near {self.date}")
+        return self._rates[key]
 
     def warm_up(self) -> None:
         self._load()

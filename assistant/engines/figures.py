@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from assistant.engines.index import Entry, Sentence
 from assistant.engines.measures import (
@@ -40,7 +41,7 @@ from assistant.engines.measures import (
 )
 from assistant.practices.facts import CURRENCIES, Fact
 from assistant.question import CONCEPTS, expand
-from assistant.vocabulary import NUMBER_WORDS, content_terms, stem
+from assistant.vocabulary import NUMBER_WORDS, stem
 
 _COUNT = re.compile(
     r"(?<![\w.,€£$-])(?P<num>" + NUM + r"|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
@@ -266,9 +267,27 @@ _FACT_KINDS = {
 }
 
 
-def figures_of(entry: Entry, measure: Measure) -> list[Figure]:
+def figures_of(entry: Entry, measure: Measure, *, scan: bool = True) -> list[Figure]:
     """Every figure of the practice for the measure, each scored by how well its sentence
-    matches the question's measure words."""
+    matches the question's measure words. Without `scan`, only what its key facts give (a
+    question over thousands of practices does not read them all); what the sentences give is
+    kept with the practice for the next question."""
+    key = (measure.dimension, measure.noun, scan)
+    cache: dict[Any, list[Figure]] = entry.__dict__.setdefault("_figures", {})
+    if key not in cache:
+        cache[key] = _unscored(entry, measure, scan)
+    return [_scored(f, measure, entry) for f in cache[key]]
+
+
+def _unscored(entry: Entry, measure: Measure, scan: bool) -> list[Figure]:
+    if not scan:
+        fact_kinds = {MONEY: ("budget", "grant", "amount"), YEAR: ("start_year",)}.get(
+            measure.dimension, _FACT_KINDS.get(measure.dimension, ())
+        )
+        facts = _fact_figures(entry, fact_kinds)
+        if measure.dimension == YEAR:
+            facts = [f for f in facts if not _OPERATIONS.search(f.sentence.text)]
+        return [f for f in facts if not measure.noun or _subject_matches(f, measure.noun)]
     sentences = [s for s in entry.sentences() if s.section.lower() != "further information"]
     found: list[Figure] = []
     dimension = measure.dimension
@@ -306,7 +325,7 @@ def figures_of(entry: Entry, measure: Measure) -> list[Figure]:
                     if (sentence.start, figure.value) not in seen:
                         found.append(figure)
                         seen.add((sentence.start, figure.value))
-    return [_scored(f, measure) for f in found]
+    return found
 
 
 # a sentence about the practice's own team (not the staff of its member companies)
@@ -334,8 +353,8 @@ def _with_kind(figure: Figure, kinds: dict[tuple[int, int], str]) -> Figure:
     return figure
 
 
-def _scored(figure: Figure, measure: Measure) -> Figure:
-    terms = set(content_terms(figure.sentence.text))
+def _scored(figure: Figure, measure: Measure, entry: Entry) -> Figure:
+    terms = entry.terms(figure.sentence)
     asked = measure.words - {stem(w) for w in ("practice", "practices", "collection", "report", "reports")}
     hits = sum(1 for t in asked if not expand(t).isdisjoint(terms))
     return Figure(**{**figure.__dict__, "relevance": float(hits)})
@@ -369,6 +388,8 @@ def reading(
     measure: Measure,
     base: Callable[[Figure], float] | None = None,
     judged: Mapping[tuple[str, int], float] | None = None,
+    *,
+    scan: bool = True,
 ) -> Reading:
     """The practice's figure for the measure (None: not stated), and its other figures.
 
@@ -378,7 +399,7 @@ def reading(
     currency); by default its value. `judged` gives a learned relevance per sentence (practice id,
     sentence start), which then replaces the word count."""
     value_of = base or (lambda f: f.value)
-    figures = figures_of(entry, measure)
+    figures = figures_of(entry, measure, scan=scan)
     if judged:
         figures = [
             Figure(**{**f.__dict__, "relevance": judged.get((f.practice_id, f.sentence.start), f.relevance)})
@@ -388,7 +409,7 @@ def reading(
     if measure.dimension in (MONEY, *UNITS) and len(specific) >= 2:
 
         def hits(f: Figure) -> bool:
-            terms = set(content_terms(f.sentence.text))
+            terms = entry.terms(f.sentence)
             return any(not expand(w).isdisjoint(terms) for w in specific)
 
         figures = [f for f in figures if hits(f)]

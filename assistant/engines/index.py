@@ -13,7 +13,7 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -21,7 +21,7 @@ from assistant.engines.geography import country_code
 from assistant.practices.facts import Fact, extract_facts
 from assistant.question import DEMONYMS
 from assistant.types import Practice, Section
-from assistant.vocabulary import STOPWORDS, fold, sentence_spans, stem
+from assistant.vocabulary import STOPWORDS, content_terms, fold, sentence_spans, stem
 
 RECHECK_SECONDS = 2.0  # a large store's version is read at most this often
 
@@ -104,6 +104,13 @@ class Entry:
             self._sentences = found
         return self._sentences
 
+    def terms(self, sentence: Sentence) -> frozenset[str]:
+        """The content words of one of its sentences (kept: every question reads them)."""
+        cache: dict[int, frozenset[str]] = self.__dict__.setdefault("_terms_by_start", {})
+        if sentence.start not in cache:
+            cache[sentence.start] = frozenset(content_terms(sentence.text))
+        return cache[sentence.start]
+
     def section(self, name: str) -> Section | None:
         return self.practice.section(name)
 
@@ -150,6 +157,7 @@ class Snapshot:
     title_df: Counter[str] = field(init=False)
     by_term: dict[str, list[Entry]] = field(init=False)  # a title word -> the practices it is in
     by_acronym: dict[str, list[Entry]] = field(init=False)  # upper-cased acronym -> practices
+    _memo: dict[str, Any] = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.by_id = {e.id: e for e in self.entries}
@@ -166,6 +174,13 @@ class Snapshot:
         """Rarity of a word among the titles (1 + log N/df)."""
         n = max(len(self.entries), 1)
         return 1.0 + math.log((n + 1) / (self.title_df.get(word, 0) + 1))
+
+    def memo(self, key: str, build: Callable[[], Any]) -> Any:
+        """What `build` makes from these practices, made once per snapshot (the engines' indexes
+        of themes and regions)."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
 
     def get(self, practice_id: str) -> Entry | None:
         return self.by_id.get(practice_id)

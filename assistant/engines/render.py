@@ -7,7 +7,6 @@ pipeline and the evaluation read it like any retrieved passage).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Sequence
 
@@ -25,38 +24,40 @@ class Citer:
     def __init__(self) -> None:
         self.citations: list[Citation] = []
         self._by_span: dict[tuple[str, int, int], Citation] = {}
-        self._passages: dict[tuple[str, str], ScoredChunk] = {}
+        self._passages: dict[tuple[str, int], ScoredChunk] = {}
 
-    def passage(self, entry: Entry, section_name: str, score: float = 1.0) -> ScoredChunk:
-        key = (entry.id, section_name)
+    def passage(self, entry: Entry, sentence: Sentence, score: float = 1.0) -> ScoredChunk:
+        """The sentence as a passage of the answer (cheap at thousands of rows)."""
+        key = (entry.id, sentence.start)
         if key not in self._passages:
             practice = entry.practice
-            section = practice.section(section_name)
-            start, end = (section.start, section.end) if section else (0, len(practice.text))
             chunk = Chunk(
                 practice_id=practice.id,
                 title=practice.title,
-                section=section.name if section else section_name,
-                ordinal=int(hashlib.sha256(section_name.encode()).hexdigest()[:6], 16),
-                text=practice.text[start:end],
-                start=start,
-                end=end,
+                section=sentence.section,
+                ordinal=sentence.start,
+                text=sentence.text,
+                start=sentence.start,
+                end=sentence.end,
                 source=practice.source,
-                metadata=dict(practice.metadata),
+                metadata=practice.metadata,
             )
             self._passages[key] = ScoredChunk(chunk, score)
         return self._passages[key]
 
-    def read(self, entry: Entry, section_name: str, score: float = 1.0) -> None:
-        """Record a section as read (it becomes one of the answer's passages) without citing it."""
-        self.passage(entry, section_name, score)
+    def read(self, entry: Entry, score: float = 1.0) -> None:
+        """Record a practice as read (its first sentence becomes one of the answer's passages)
+        without citing it."""
+        sentences = entry.sentences()
+        if sentences:
+            self.passage(entry, sentences[0], score)
 
     def cite(self, entry: Entry, sentence: Sentence) -> int:
         """The marker number of the sentence, citing it on first use."""
         key = (entry.id, sentence.start, sentence.end)
         if key not in self._by_span:
             citation = cite(
-                len(self.citations) + 1, self.passage(entry, sentence.section), sentence.start, sentence.end
+                len(self.citations) + 1, self.passage(entry, sentence), sentence.start, sentence.end
             )
             self.citations.append(citation)
             self._by_span[key] = citation

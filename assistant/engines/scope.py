@@ -18,7 +18,6 @@ as a condition (the other parts already say what the question means).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -117,59 +116,84 @@ def _norm(term: str) -> str:
     return term[:-1] if term.endswith(("y", "i")) and len(term) > 4 else term
 
 
+@dataclass(frozen=True)
+class _Themes:
+    """The theme facets of a snapshot, each with the practices that have it."""
+
+    facets: dict[tuple[str, frozenset[str]], list[Entry]]
+    vocabulary: frozenset[str]
+
+
+def _themes(snapshot: Snapshot) -> _Themes:
+    facets: dict[tuple[str, frozenset[str]], list[Entry]] = {}
+    for entry in snapshot.entries:
+        for text, terms in _facets(entry.meta("theme")):
+            facets.setdefault((text, frozenset(_norm(t) for t in terms)), []).append(entry)
+    vocabulary = frozenset().union(*(terms for _, terms in facets)) if facets else frozenset()
+    return _Themes(facets, vocabulary)
+
+
 def theme_matches(question_terms: set[str], snapshot: Snapshot) -> tuple[list[Entry], list[str], set[str]]:
     """The practices whose theme the question names, the facets matched, the words used.
 
     A facet matches when the question has its head word and no theme word that belongs, with
     that head, to another facet ("circular" excludes "green economy")."""
-    facets_of = {
-        e.id: [(text, frozenset(_norm(t) for t in terms)) for text, terms in _facets(e.meta("theme"))]
-        for e in snapshot.entries
-    }
+    themes: _Themes = snapshot.memo("themes", lambda: _themes(snapshot))
     question_terms = {_norm(t) for t in question_terms}
-    every = {terms for facets in facets_of.values() for _, terms in facets}
-    vocabulary = set().union(*every) if every else set()
-    asked = question_terms & vocabulary
-    chosen: list[Entry] = []
+    asked = question_terms & themes.vocabulary
+    chosen: dict[str, Entry] = {}
     facets_hit: list[str] = []
     used: set[str] = set()
+    every = [terms for _, terms in themes.facets]
+    for (text, terms), entries in themes.facets.items():
+        head = _head(text)
+        if head not in question_terms:
+            continue
+        if head in KIND_NORMS and not terms <= question_terms:
+            continue  # "cluster programmes" is not any "programmes"
+        rivals = [g for g in every if g != terms and head in g]
+        if any(w not in terms and any(w in g for g in rivals) for w in asked):
+            continue
+        for entry in entries:
+            chosen.setdefault(entry.id, entry)
+        if text not in facets_hit:
+            facets_hit.append(text)
+        used |= terms & question_terms
+    order = {e.id: i for i, e in enumerate(snapshot.entries)}
+    return sorted(chosen.values(), key=lambda e: order[e.id]), facets_hit, used
+
+
+@dataclass(frozen=True)
+class _Regions:
+    """The words of the practices' region fields, with the practices that use each."""
+
+    by_term: dict[str, list[Entry]]
+
+
+def _regions(snapshot: Snapshot) -> _Regions:
+    by_term: dict[str, list[Entry]] = {}
     for entry in snapshot.entries:
-        for text, terms in facets_of[entry.id]:
-            head = _head(text)
-            if head not in question_terms:
-                continue
-            if head in KIND_NORMS and not terms <= question_terms:
-                continue  # "cluster programmes" is not any "programmes"
-            rivals = [g for g in every if g != terms and head in g]
-            if any(w not in terms and any(w in g for g in rivals) for w in asked):
-                continue
-            chosen.append(entry)
-            if text not in facets_hit:
-                facets_hit.append(text)
-            used |= terms & question_terms
-            break
-    return chosen, facets_hit, used
+        for term in set(name_terms(entry.meta("region"))):
+            by_term.setdefault(term, []).append(entry)
+    return _Regions(by_term)
 
 
 def region_matches(
     question: str, snapshot: Snapshot, exclude: set[str]
 ) -> tuple[list[Entry], list[str], set[str]]:
     """Practices whose region field has a (not generic) word the question uses as a name."""
-    counts: Counter[str] = Counter()
-    region_terms: dict[str, set[str]] = {}
-    for entry in snapshot.entries:
-        terms = set(name_terms(entry.meta("region")))
-        region_terms[entry.id] = terms
-        counts.update(terms)
+    regions: _Regions = snapshot.memo("regions", lambda: _regions(snapshot))
     limit = max(2, GENERIC_SHARE * len(snapshot.entries))
     asked = set()
     for raw in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", question):
         term = term_of(raw)
-        if raw[:1].isupper() and term in counts and counts[term] <= limit and term not in exclude:
+        found = regions.by_term.get(term, ())
+        if raw[:1].isupper() and found and len(found) <= limit and term not in exclude:
             asked.add(term)
     if not asked:
         return [], [], set()
-    chosen = [e for e in snapshot.entries if region_terms[e.id] & asked]
+    ids = {e.id for term in asked for e in regions.by_term[term]}
+    chosen = [e for e in snapshot.entries if e.id in ids]
     words = [w for w in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", question) if term_of(w) in asked]
     return (
         chosen,
@@ -229,6 +253,7 @@ def select(
         consumed |= region_terms
     terms = set(content_terms(question)) | {term_of(w) for w in re.findall(r"[^\W_]+", question)}
     in_theme, facets, theme_terms = theme_matches(terms - consumed, snapshot)
+    before_theme = entries
     if in_theme:
         ids = {e.id for e in in_theme}
         entries = [e for e in entries if e.id in ids]
@@ -247,6 +272,11 @@ def select(
     ]
     if (found or in_region or in_theme) and not TOPICAL_CUES.search(fold(question)):
         topic = []  # "How many practices come from Hungary's West Transdanubia region?"
+    if topic and in_theme:
+        # "Which clusters mention ...": the topic decides, over every practice whose theme
+        # uses the words that chose the theme ("cluster development" too)
+        words = {_norm(t) for t in theme_terms}
+        entries = [e for e in before_theme if words & {_norm(t) for t in name_terms(e.meta("theme"))}]
     return Scope(
         entries,
         found,

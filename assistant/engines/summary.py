@@ -55,7 +55,7 @@ INTENTS = {
     "Transfer": "What can other regions learn from {title}, and under which conditions?",
     "Point": "What is {title} and what has it achieved?",
 }
-RELEVANCE_WEIGHT = 0.2  # per logit point of the relevance signal
+RELEVANCE_WEIGHT = 0.25  # per logit point of the relevance signal
 
 
 @dataclass
