@@ -209,6 +209,14 @@ def _unit(x: np.ndarray) -> np.ndarray:
     return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)
 
 
+def _two_alternatives(question: str) -> bool:
+    """Offers two described things to choose between, neither a number ("A or B")."""
+    offered = forms.alternatives(question)
+    return len(offered) == 2 and all(
+        len(re.findall(r"[^\W\d_]{3,}", part)) >= 2 and not re.search(r"\d", part) for part in offered
+    )
+
+
 def describes_one(question: str) -> bool:
     """Names one practice by description ("the Tipperary community wind farm")."""
     folded = fold(question)
@@ -225,6 +233,8 @@ def by_form(question: str, signals: Signals) -> str | None:
         return TRANSFER
     if in_scope >= 2 and (forms.comparative(question) or forms.superlative(question)):
         return COMPARE if in_scope <= MAX_COMPARED else CATALOG
+    if in_scope < 2 and forms.comparative(question) and _two_alternatives(question):
+        return COMPARE  # practices named by description: the compare engine looks them up
     if named <= 1 and signals.in_focus == 0 and forms.about_collection(question):
         return CATALOG
     if named == 0 and signals.in_focus == 0:

@@ -5,7 +5,7 @@ row per practice, every figure cited to its sentence; practices without the figu
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 
 from assistant.engines import forms
@@ -16,7 +16,7 @@ from assistant.engines.measures import BASE_UNIT, MONEY, UNITS, YEAR, Condition,
 from assistant.engines.render import Citer, excerpt, place_of, plural, table
 from assistant.engines.scope import FORM_WORDS, Scope
 from assistant.question import expand
-from assistant.vocabulary import content_terms, fold
+from assistant.vocabulary import fold
 
 LONG_LIST = 20  # rows beyond which a list leaves out the description sentence
 CORE_NOUNS = {"members": ("member", "memb", "membership"), "staff": ("staff", "employee", "team")}
@@ -40,20 +40,22 @@ class Match:
     more: list[Sentence] = field(default_factory=list)  # further sentences that describe it
 
 
-def sentence_terms(entry: Entry) -> list[tuple[Sentence, set[str]]]:
-    cached = getattr(entry, "_terms", None)
-    if cached is None:
-        cached = [
-            (s, set(content_terms(s.text)))
+def sentence_terms(entry: Entry) -> list[tuple[Sentence, frozenset[str]]]:
+    """The practice's sentences that say something about it (not its links, contacts, sources),
+    each with its content words."""
+    found: list[tuple[Sentence, frozenset[str]]] = entry.kept(
+        "described",
+        lambda: [
+            (s, entry.terms(s))
             for s in entry.sentences()
             if s.section.lower() not in ("further information", "good practice owner")
             and not _URL.search(s.text)
-        ]
-        entry._terms = cached  # type: ignore[attr-defined]
-    return cached
+        ],
+    )
+    return found
 
 
-def related(term: str, have: set[str]) -> bool:
+def related(term: str, have: Set[str]) -> bool:
     """A text with these words uses the term: the word, a word of its concept class, or a word
     one of them begins ("compet" in "competition", "region" in "regional")."""
     if not expand(term).isdisjoint(have):

@@ -30,9 +30,6 @@ from assistant.vocabulary import content_terms
 MAX_PRACTICES = 5
 MIN_SPAN_SCORE = 0.3  # retrieval score below which a described practice is not taken as found
 OVERVIEW = (YEAR, MONEY, MEMBERS, STAFF)  # the dimensions shown when the question names none
-_SPLIT = re.compile(
-    r"\s+(?:or|and|vs\.?|versus|oder|und|ou|et|o|y|e|czy|i|ar|ir)\s+|[,:;]|\bbetween\b", re.IGNORECASE
-)
 
 
 @dataclass
@@ -79,7 +76,7 @@ class CompareEngine:
         if self.retriever is None:
             return ids
         named_spans = [(m.start, m.end) for m in mentions(question, snapshot)]
-        for part in _alternatives(question):
+        for part in forms.alternatives(question):
             start = question.find(part)
             if any(a < start + len(part) and start < b for a, b in named_spans):
                 continue
@@ -150,22 +147,6 @@ class CompareEngine:
                     row.append(f"{found.best.display} [{citer.cite(entry, found.best.sentence)}]")
             rows.append(row)
         return "Side by side (the question names no one measure, so no verdict):\n\n" + table(header, rows)
-
-
-def _alternatives(question: str) -> list[str]:
-    """The alternatives a comparison offers: 'Which is older: A or B?' -> ['A', 'B']."""
-    body = question.strip().rstrip("?.! ")
-    if ":" in body:
-        body = body.split(":", 1)[1]
-    body = re.sub(
-        r"^\s*(which|what|who|how)\b[^,:]*?\b(more|less|fewer|older|newer|larger|bigger|smaller|cheaper|"
-        r"longer|earlier|better|higher|lower|differ|compare)\w*\b[^,:]*?(,|\bthe\b)",
-        ",",
-        body,
-        flags=re.IGNORECASE,
-    )
-    parts = [p.strip() for p in _SPLIT.split(body) if p and p.strip()]
-    return [p for p in parts if len(p) > 3]
 
 
 def _measures(question: str) -> list[Measure]:

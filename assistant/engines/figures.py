@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from assistant.engines.index import Entry, Sentence
 from assistant.engines.measures import (
@@ -272,11 +271,10 @@ def figures_of(entry: Entry, measure: Measure, *, scan: bool = True) -> list[Fig
     matches the question's measure words. Without `scan`, only what its key facts give (a
     question over thousands of practices does not read them all); what the sentences give is
     kept with the practice for the next question."""
-    key = (measure.dimension, measure.noun, scan)
-    cache: dict[Any, list[Figure]] = entry.__dict__.setdefault("_figures", {})
-    if key not in cache:
-        cache[key] = _unscored(entry, measure, scan)
-    return [_scored(f, measure, entry) for f in cache[key]]
+    found: list[Figure] = entry.kept(
+        ("figures", measure.dimension, measure.noun, scan), lambda: _unscored(entry, measure, scan)
+    )
+    return [_scored(f, measure, entry) for f in found]
 
 
 def _unscored(entry: Entry, measure: Measure, scan: bool) -> list[Figure]:

@@ -212,3 +212,30 @@ def wants_low(question: str) -> bool:
 def asks_age(question: str) -> bool:
     """Compares or ranks by when practices started (older, newest, track record)."""
     return bool(_YEAR_MEASURE.search(_folded(question)))
+
+
+_OR = r"(?:or|oder|ou|o|czy|ar|vs\.?|versus)"
+_BETWEEN_AND = re.compile(
+    r"\b(?:between|zwischen|entre|tra|fra|pomiedzy|tarp)\s+(?P<a>.+?)\s+(?:and|und|et|y|e|i|ir)\s+(?P<b>.+?)(?:,|\?|$)",
+    re.IGNORECASE,
+)
+_THAN = re.compile(
+    r"^\s*(?:is|are|was|does|did|has|have|ist|est|es|jest|ar)\s+(?P<a>.+?)\s+\w+(?:er)?\s+(?:than|als|que|di|niz|nei|kaip)\s+(?P<b>.+?)\s*\?*$",
+    re.IGNORECASE,
+)
+
+
+def alternatives(question: str) -> list[str]:
+    """The two things a comparison offers: 'Which is older: A or B?', 'Which has more members,
+    A or B?', 'Between A and B, which ...?', 'Is A bigger than B?' -> [A, B]; [] otherwise."""
+    text = " ".join(question.strip().split()).rstrip("?.! ")
+    between = _BETWEEN_AND.search(text)
+    if between:
+        return [between.group("a").strip(" ,"), between.group("b").strip(" ,")]
+    than = _THAN.match(text)
+    if than and comparative(question):
+        return [than.group("a").strip(" ,"), than.group("b").strip(" ,")]
+    match = re.search(r"[:,—–]\s*(?P<a>[^:,—–]+?)\s+" + _OR + r"\s+(?P<b>[^:,—–]+)$", text, re.IGNORECASE)
+    if match:
+        return [match.group("a").strip(), match.group("b").strip()]
+    return []

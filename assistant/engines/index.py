@@ -8,6 +8,7 @@ full text stays with each practice for citing; sentences are split lazily, per p
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import threading
@@ -24,6 +25,7 @@ from assistant.types import Practice, Section
 from assistant.vocabulary import STOPWORDS, content_terms, fold, sentence_spans, stem
 
 RECHECK_SECONDS = 2.0  # a large store's version is read at most this often
+log = logging.getLogger(__name__)
 
 
 class PracticeSource(Protocol):
@@ -80,6 +82,7 @@ class Entry:
     places: frozenset[str]  # words of the country and region fields
     country_code: str | None
     _sentences: list[Sentence] | None = field(default=None, repr=False)
+    _kept: dict[Any, Any] = field(default_factory=dict, repr=False)  # what engines derived from it
 
     @property
     def id(self) -> str:
@@ -106,10 +109,17 @@ class Entry:
 
     def terms(self, sentence: Sentence) -> frozenset[str]:
         """The content words of one of its sentences (kept: every question reads them)."""
-        cache: dict[int, frozenset[str]] = self.__dict__.setdefault("_terms_by_start", {})
-        if sentence.start not in cache:
-            cache[sentence.start] = frozenset(content_terms(sentence.text))
-        return cache[sentence.start]
+        key = ("terms", sentence.start)
+        if key not in self._kept:
+            self._kept[key] = frozenset(content_terms(sentence.text))
+        terms: frozenset[str] = self._kept[key]
+        return terms
+
+    def kept(self, key: Any, build: Callable[[], Any]) -> Any:
+        """What `build` derives from this practice, derived once (figures, sentence words)."""
+        if key not in self._kept:
+            self._kept[key] = build()
+        return self._kept[key]
 
     def section(self, name: str) -> Section | None:
         return self.practice.section(name)
@@ -206,15 +216,21 @@ class PracticeIndex:
             now = time.monotonic()
             if self._snapshot is not None and now - self._checked < self.recheck_seconds:
                 return self._snapshot
-            generation = getattr(self.store, "generation", None)
-            version = (*self.store.content_version(), generation() if generation else None)
+            try:
+                generation = getattr(self.store, "generation", None)
+                version = (*self.store.content_version(), generation() if generation else None)
+                if self._snapshot is None or self._snapshot.version != version:
+                    entries = [
+                        _entry(practice, facts if facts is not None else extract_facts(practice))
+                        for practice, facts in self.store.practices_with_facts()
+                    ]
+                    self._snapshot = Snapshot(entries, version)
+            except Exception as exc:  # noqa: BLE001 - the store's client raises its own kinds
+                # another process rebuilt the collections under the store's handles: retrieval
+                # reopens them; until then the practices read before serve (none: no names)
+                log.warning("practice index not refreshed (%s); retrying at the next question", exc)
+                return self._snapshot or Snapshot([], None)
             self._checked = now
-            if self._snapshot is None or self._snapshot.version != version:
-                entries = [
-                    _entry(practice, facts if facts is not None else extract_facts(practice))
-                    for practice, facts in self.store.practices_with_facts()
-                ]
-                self._snapshot = Snapshot(entries, version)
             return self._snapshot
 
     def invalidate(self) -> None:
