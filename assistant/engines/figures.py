@@ -124,6 +124,18 @@ def _qualifier(sentence: Sentence, at: int) -> str | None:
             "below": "less than", "fewer than": "less than"}.get(word, word)  # fmt: skip
 
 
+# the price of one thing, not what the practice costs: "The sixth vehicle, glazed for winter use,
+# cost EUR 55,000", "each turbine costs ..."
+_ITEM_PRICE = re.compile(
+    r"\b(?:the (?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|new|latest|last)|"
+    r"each|every|one|a single|a new)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:vehicle|car|bus|boat|bike|bicycle|turbine|unit|machine|van|"
+    r"truck|tram|train|ship|shuttle|panel|device|house|flat|apartment|item|piece|station|charger)s?\b"
+    r"[^.;]{0,80}\b(?:cost|costs|costing|priced|sells? for|worth)\s+(?:about |around |roughly )?$",
+    re.IGNORECASE,
+)
+
+
 def money_in(entry: Entry, sentence: Sentence) -> list[Figure]:
     """Money amounts of a sentence with a stated currency ("€1.2m" is 1.2 million)."""
     out = []
@@ -146,7 +158,7 @@ def money_in(entry: Entry, sentence: Sentence) -> list[Figure]:
                 sentence,
                 currency=currency,
                 qualifier=_qualifier(sentence, match.start()),
-                per_unit=bool(_PER_UNIT.match(after)),
+                per_unit=bool(_PER_UNIT.match(after) or _ITEM_PRICE.search(sentence.text[: match.start()])),
             )
         )
     return out
