@@ -48,6 +48,7 @@ TOPIC_FLOOR = -4.0  # relevance below which a practice does not match a topic (c
 TOPIC_GAP = 6.0  # ... nor when this far below the best match
 TOPIC_SENTENCES = 2  # per practice, judged by the relevance signal
 TOPIC_PRACTICES = 12  # practices judged per question (the best by their words)
+RETRIEVAL_FILL = 4  # ... and at most this many more that retrieval finds by meaning
 SCAN_LIMIT = 300  # practices in scope up to which every sentence is read; above, retrieval narrows
 RETRIEVED = 40  # passages retrieval proposes when it narrows
 DESCRIBE_SENTENCES = 3  # per practice, read by the relevance signal to describe it
@@ -129,12 +130,14 @@ class CatalogEngine:
 
     def topical(self, question: str, matches: list[Match], scope: Scope, snapshot: Snapshot) -> list[Match]:
         """The practices whose sentences the relevance signal finds on the question's topic, each
-        with its best sentence. A topic no practice matches is taken as wording: every practice of
-        the scope stays (without evidence)."""
+        with its best sentence. When no practice is on the topic: none, or, when a place or theme
+        already narrowed the practices, every practice of that scope (the topic words were
+        wording: "developed by a national capital for its own area")."""
         if is_foreign(question) or not matches:
             return self._by_retrieval(question, matches) or matches
+        retrieved = self.retriever.retrieve(question, k=RETRIEVED) if self.retriever is not None else []
         if len(matches) > SCAN_LIMIT and self.retriever is not None:
-            found = {p.chunk.practice_id for p in self.retriever.retrieve(question, k=RETRIEVED)}
+            found = {p.chunk.practice_id for p in retrieved}
             matches = [m for m in matches if m.entry.id in found]
         terms = list(scope.topic)
         weights = weights_of(terms, [m.entry for m in matches])
@@ -152,6 +155,21 @@ class CatalogEngine:
                 candidates.append((top, match, chosen))
         candidates.sort(key=lambda item: -item[0])
         candidates = candidates[:TOPIC_PRACTICES]
+        # what retrieval finds by meaning, where no sentence shares the question's words
+        # ("get around without a car" for "shared bus lines")
+        taken = {match.entry.id for _, match, _ in candidates}
+        by_id = {m.entry.id: m for m in matches}
+        for passage in retrieved:
+            pid = passage.chunk.practice_id
+            if pid in by_id and pid not in taken and len(taken) < TOPIC_PRACTICES + RETRIEVAL_FILL:
+                inside = [
+                    s
+                    for s, _ in sentence_terms(by_id[pid].entry)
+                    if passage.chunk.start <= s.start < passage.chunk.end
+                ]
+                if inside:
+                    candidates.append((0.0, by_id[pid], inside[:TOPIC_SENTENCES]))
+                    taken.add(pid)
         if not candidates:
             return matches
         texts = [s.text for _, _, sentences in candidates for s in sentences]
@@ -165,8 +183,8 @@ class CatalogEngine:
             judged.append(Match(match.entry, sentences[best], own[best]))
         top = max(m.score for m in judged)
         kept = [m for m in judged if m.score >= max(self.topic_floor, top - self.topic_gap)]
-        if not kept:
-            return matches
+        if not kept:  # on no practice's topic; unless place or theme already say what is meant
+            return matches if scope.restricted else []
         kept.sort(key=lambda m: -m.score)
         return kept
 

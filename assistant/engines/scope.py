@@ -48,6 +48,7 @@ KIND_WORDS = frozenset(
 )
 
 
+FORM_NORMS = frozenset(_n[:-1] if _n.endswith(("y", "i")) and len(_n) > 4 else _n for _n in FORM_WORDS)
 KIND_NORMS = frozenset(_n[:-1] if _n.endswith(("y", "i")) and len(_n) > 4 else _n for _n in KIND_WORDS)
 # a topical condition, rather than wording, when the scope is already narrowed by place or theme
 TOPICAL_CUES = re.compile(
@@ -133,12 +134,33 @@ def _themes(snapshot: Snapshot) -> _Themes:
     return _Themes(facets, vocabulary)
 
 
-def theme_matches(question_terms: set[str], snapshot: Snapshot) -> tuple[list[Entry], list[str], set[str]]:
+def _following(question: str) -> dict[str, set[str]]:
+    """Each word of the question (matching form) -> the words that follow it."""
+    words = [_norm(term_of(w)) for w in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", question)]
+    out: dict[str, set[str]] = {}
+    for i, word in enumerate(words):
+        out.setdefault(word, set()).add(words[i + 1] if i + 1 < len(words) else "")
+    return out
+
+
+def _heads_phrase(head: str, terms: frozenset[str], words_after: dict[str, set[str]]) -> bool:
+    """The question uses the facet's head word as the head of its phrase: "about tourism",
+    "community energy projects", not "heat pumps" for "district heating"."""
+    for after in words_after.get(head, {""}):
+        if not after or after in terms or after in KIND_NORMS or after in STOPWORDS or after in FORM_NORMS:
+            return True
+    return False
+
+
+def theme_matches(
+    question_terms: set[str], snapshot: Snapshot, question: str = ""
+) -> tuple[list[Entry], list[str], set[str]]:
     """The practices whose theme the question names, the facets matched, the words used.
 
     A facet matches when the question has its head word and no theme word that belongs, with
     that head, to another facet ("circular" excludes "green economy")."""
     themes: _Themes = snapshot.memo("themes", lambda: _themes(snapshot))
+    words_after = _following(question)
     question_terms = {_norm(t) for t in question_terms}
     asked = question_terms & themes.vocabulary
     chosen: dict[str, Entry] = {}
@@ -147,7 +169,7 @@ def theme_matches(question_terms: set[str], snapshot: Snapshot) -> tuple[list[En
     every = [terms for _, terms in themes.facets]
     for (text, terms), entries in themes.facets.items():
         head = _head(text)
-        if head not in question_terms:
+        if head not in question_terms or not _heads_phrase(head, terms, words_after):
             continue
         if head in KIND_NORMS and not terms <= question_terms:
             continue  # "cluster programmes" is not any "programmes"
@@ -252,7 +274,7 @@ def select(
         entries = [e for e in entries if e.id in ids]
         consumed |= region_terms
     terms = set(content_terms(question)) | {term_of(w) for w in re.findall(r"[^\W_]+", question)}
-    in_theme, facets, theme_terms = theme_matches(terms - consumed, snapshot)
+    in_theme, facets, theme_terms = theme_matches(terms - consumed, snapshot, question)
     before_theme = entries
     if in_theme:
         ids = {e.id for e in in_theme}
