@@ -39,7 +39,7 @@ from assistant.engines.render import Citer
 from assistant.engines.scope import FORM_WORDS, KIND_WORDS, Scope, select
 from assistant.question import is_foreign
 from assistant.retrieval.base import Retriever
-from assistant.types import TextDelta
+from assistant.types import ScoredChunk, TextDelta
 from assistant.vocabulary import content_terms, fold
 
 log = logging.getLogger(__name__)
@@ -130,48 +130,35 @@ class CatalogEngine:
 
     def topical(self, question: str, matches: list[Match], scope: Scope, snapshot: Snapshot) -> list[Match]:
         """The practices whose sentences the relevance signal finds on the question's topic, each
-        with its best sentence. When no practice is on the topic: none, or, when a place or theme
-        already narrowed the practices, every practice of that scope (the topic words were
+        with its best sentence. In a small collection every practice's sentences are read, and
+        retrieval is asked only when none is on the topic by its words (it finds practices by
+        meaning: "shared bus lines" for "get around without a car"); in a large one retrieval
+        proposes the practices to read. When no practice is on the topic: none, or, when a place or
+        theme already narrowed the practices, every practice of that scope (the topic words were
         wording: "developed by a national capital for its own area")."""
         if is_foreign(question) or not matches:
             return self._by_retrieval(question, matches) or matches
-        retrieved = self.retriever.retrieve(question, k=RETRIEVED) if self.retriever is not None else []
-        if len(matches) > SCAN_LIMIT and self.retriever is not None:
+        large = len(matches) > SCAN_LIMIT
+        retrieved = self.retriever.retrieve(question, k=RETRIEVED) if large and self.retriever else []
+        if large:
             found = {p.chunk.practice_id for p in retrieved}
             matches = [m for m in matches if m.entry.id in found]
-        terms = list(scope.topic)
-        weights = weights_of(terms, [m.entry for m in matches])
-        candidates: list[tuple[float, Match, list[Sentence]]] = []
-        for match in matches:
-            scored = []
-            for sentence, have in sentence_terms(match.entry):
-                hit = sum(weights[t] for t in terms if related(t, have))
-                if hit > 0:
-                    scored.append((hit, sentence))
-            if scored:
-                scored.sort(key=lambda item: -item[0])
-                top = scored[0][0]
-                chosen = [s for hit, s in scored[:TOPIC_SENTENCES] if hit >= top / 2]
-                candidates.append((top, match, chosen))
-        candidates.sort(key=lambda item: -item[0])
-        candidates = candidates[:TOPIC_PRACTICES]
-        # what retrieval finds by meaning, where no sentence shares the question's words
-        # ("get around without a car" for "shared bus lines")
-        taken = {match.entry.id for _, match, _ in candidates}
-        by_id = {m.entry.id: m for m in matches}
-        for passage in retrieved:
-            pid = passage.chunk.practice_id
-            if pid in by_id and pid not in taken and len(taken) < TOPIC_PRACTICES + RETRIEVAL_FILL:
-                inside = [
-                    s
-                    for s, _ in sentence_terms(by_id[pid].entry)
-                    if passage.chunk.start <= s.start < passage.chunk.end
-                ]
-                if inside:
-                    candidates.append((0.0, by_id[pid], inside[:TOPIC_SENTENCES]))
-                    taken.add(pid)
+        candidates = _by_words(list(scope.topic), matches)
+        kept = self._judge_topic(question, candidates)
+        if not kept and not large and self.retriever is not None:
+            taken = {match.entry.id for _, match, _ in candidates}
+            retrieved = self.retriever.retrieve(question, k=RETRIEVED)
+            kept = self._judge_topic(question, _by_meaning(retrieved, matches, taken))
+        if not kept:  # on no practice's topic; unless place or theme already say what is meant
+            return matches if scope.restricted else []
+        return kept
+
+    def _judge_topic(
+        self, question: str, candidates: list[tuple[float, Match, list[Sentence]]]
+    ) -> list[Match]:
+        """The candidates the relevance signal finds on the topic, best first."""
         if not candidates:
-            return matches
+            return []
         texts = [s.text for _, _, sentences in candidates for s in sentences]
         scores = self.relevance.score(question, texts)
         judged: list[Match] = []
@@ -183,8 +170,6 @@ class CatalogEngine:
             judged.append(Match(match.entry, sentences[best], own[best]))
         top = max(m.score for m in judged)
         kept = [m for m in judged if m.score >= max(self.topic_floor, top - self.topic_gap)]
-        if not kept:  # on no practice's topic; unless place or theme already say what is meant
-            return matches if scope.restricted else []
         kept.sort(key=lambda m: -m.score)
         return kept
 
@@ -361,3 +346,41 @@ class CatalogEngine:
             text = ranked(question, scope, stated, missing, measure, citer, target, listing=listing)
         note = rate_note(self.rates.date if converted else None, converted | {target}, target)
         return text + (f"\n\n{note}" if note else "")
+
+
+def _by_words(terms: list[str], matches: list[Match]) -> list[tuple[float, Match, list[Sentence]]]:
+    """The practices whose sentences use the topic's words (rarer words weigh more), best first,
+    each with its best sentences."""
+    weights = weights_of(terms, [m.entry for m in matches])
+    candidates: list[tuple[float, Match, list[Sentence]]] = []
+    for match in matches:
+        scored = []
+        for sentence, have in sentence_terms(match.entry):
+            hit = sum(weights[t] for t in terms if related(t, have))
+            if hit > 0:
+                scored.append((hit, sentence))
+        if scored:
+            scored.sort(key=lambda item: -item[0])
+            top = scored[0][0]
+            chosen = [s for hit, s in scored[:TOPIC_SENTENCES] if hit >= top / 2]
+            candidates.append((top, match, chosen))
+    candidates.sort(key=lambda item: -item[0])
+    return candidates[:TOPIC_PRACTICES]
+
+
+def _by_meaning(
+    retrieved: Sequence[ScoredChunk], matches: list[Match], taken: set[str]
+) -> list[tuple[float, Match, list[Sentence]]]:
+    """The practices retrieval found that their words did not, each with the sentences of the
+    passage found."""
+    by_id = {m.entry.id: m for m in matches}
+    out: list[tuple[float, Match, list[Sentence]]] = []
+    for passage in retrieved:
+        pid = passage.chunk.practice_id
+        if pid in by_id and pid not in taken and len(out) < RETRIEVAL_FILL:
+            sentences = sentence_terms(by_id[pid].entry)
+            inside = [s for s, _ in sentences if passage.chunk.start <= s.start < passage.chunk.end]
+            if inside:
+                out.append((0.0, by_id[pid], inside[:TOPIC_SENTENCES]))
+                taken.add(pid)
+    return out
