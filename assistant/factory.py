@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,18 @@ from assistant.embeddings import (
     SentenceTransformerEmbeddings,
     UniversalSentenceEncoderEmbeddings,
 )
+from assistant.engines.base import Engine
+from assistant.engines.catalog import CatalogEngine
+from assistant.engines.compare import CompareEngine
+from assistant.engines.currency import Rates
+from assistant.engines.index import PracticeIndex
+from assistant.engines.relevance import (
+    CrossEncoderRelevance,
+    Relevance,
+    WordRelevance,
+    packaged_cross_encoder,
+)
+from assistant.engines.summary import SummaryEngine
 from assistant.errors import ConfigError
 from assistant.llm.backends import Generator, LlamaCppGenerator, OpenAIGenerator, require
 from assistant.llm.packaged_model import ensure_default_model
@@ -29,8 +42,11 @@ from assistant.practices.catalog import Catalog
 from assistant.retrieval.base import Retriever
 from assistant.retrieval.dense import DenseRetriever
 from assistant.retrieval.hybrid import HybridRetriever
+from assistant.routing import CATALOG, COMPARE, SUMMARY, Router
 from assistant.store.chroma import ChromaStore
 from assistant.store.client import open_client
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from assistant.transfer.fit import TransferAdvisor
@@ -204,7 +220,35 @@ def build_assistant(
             )
         case unknown:
             raise ConfigError(f"unknown answer backend {unknown!r}")
-    return Assistant(retriever, answerer, k=settings.retrieval.k)
+    if not settings.engines.routing:
+        return Assistant(retriever, answerer, k=settings.retrieval.k)
+    index = PracticeIndex(store)
+    router = Router(embeddings, cache_dir=settings.data_dir / "cache")
+    rates = Rates()
+    relevance = build_relevance(settings)
+    engines: dict[str, Engine] = {
+        CATALOG: CatalogEngine(index, relevance, retriever, rates),
+        COMPARE: CompareEngine(index, retriever, rates),
+        SUMMARY: SummaryEngine(index, retriever, relevance),
+    }
+    return Assistant(retriever, answerer, k=settings.retrieval.k, index=index, router=router, engines=engines)
+
+
+def build_relevance(settings: Settings) -> Relevance:
+    """The learned relevance signal of the engines (see EngineSettings.relevance)."""
+    choice = settings.engines.relevance
+    if choice == "auto":
+        choice = "words" if settings.embedding.backend == "hashing" else "cross-encoder"
+    if choice == "words":
+        return WordRelevance()
+    try:
+        folder = packaged_cross_encoder()
+    except ConfigError as exc:
+        if settings.engines.relevance == "cross-encoder":
+            raise
+        log.warning("no cross-encoder (%s); topical questions are judged by shared words", exc)
+        return WordRelevance()
+    return CrossEncoderRelevance(folder)
 
 
 def build_catalog(settings: Settings, store: ChromaStore | None = None) -> Catalog:

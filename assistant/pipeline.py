@@ -1,22 +1,33 @@
-"""The one ask pipeline: question (+ history) -> retrieval -> an answering engine -> a cited answer,
-or "the documents do not say".
+"""The one ask pipeline: question (+ history) -> the practices in focus -> a route -> the engine of
+that route -> a cited answer, or "the documents do not say".
 
 The CLI, the HTTP API, the web UI and the evaluation all call `Assistant.stream` (or `ask`, which
 drains it) and read the same typed events: `TextDelta`s, then one `Completed` with the Answer.
 A question is validated once and analysed once, here, and handed down as a `Question`.
+
+`Assistant(retriever, answerer)` answers every question with the lookup engine (retrieve ->
+expand -> Answerer). Given a practice index, a router and engines per route (the factory builds
+them from settings), it routes each question; a route without an engine, or an engine that
+declines a question, falls back to lookup. `Answer.route` says which engine answered.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.answering.base import Answerer, Draft
 from assistant.conversation import condense, validate_history, validate_question
+from assistant.engines.base import Asked, Engine
+from assistant.engines.focus import Focus, focus_of
+from assistant.engines.index import PracticeIndex, Snapshot
+from assistant.engines.lookup import LookupEngine
+from assistant.engines.names import without_names
 from assistant.question import Question
 from assistant.retrieval.base import Retriever, validate_filters, validate_k
+from assistant.routing import LOOKUP, Route, Router, Signals
 from assistant.types import Answer, Completed, Event, Message, ScoredChunk, TextDelta
 
 NEAREST_PRACTICES = 3  # named in an abstention, as pointers
@@ -31,6 +42,12 @@ class Assistant:
     answerer: Answerer
     k: int = 5
     min_relevance: float = 0.25  # below this top score, the corpus does not cover the question
+    index: PracticeIndex | None = None  # the practices, for conversation focus and routing
+    router: Router | None = None
+    engines: Mapping[str, Engine] = field(default_factory=dict)  # route -> engine (lookup is built in)
+
+    def __post_init__(self) -> None:
+        self.lookup = LookupEngine(self.retriever, self.answerer, self.min_relevance)
 
     def prepare(
         self,
@@ -41,15 +58,32 @@ class Assistant:
         filters: dict[str, str] | None = None,
     ) -> Question:
         """The question validated and analysed. Raises InvalidQuestion naming what is wrong."""
+        return self._asked(question, history=history, k=k, filters=filters).question
+
+    def _asked(
+        self,
+        question: Any,
+        *,
+        history: Sequence[Message | dict[str, Any]] | None,
+        k: int | None,
+        filters: dict[str, str] | None,
+    ) -> Asked:
         text = validate_question(question)
         turns = validate_history(history)
-        return Question.analysed(
-            text,
-            turns,
-            condense(text, turns),
-            k=validate_k(self.k if k is None else k),
-            filters=validate_filters(filters),
-        )
+        k = validate_k(self.k if k is None else k)
+        filters = validate_filters(filters)
+        if self.index is None:
+            return Asked(Question.analysed(text, turns, condense(text, turns), k=k, filters=filters))
+        snapshot = self.index.snapshot()
+        focus = focus_of(text, turns, snapshot)
+        query, scoped = follow_up_query(text, focus, snapshot)
+        if scoped and "practice_id" not in filters:
+            filters = {**filters, "practice_id": scoped}
+        asked = Question.analysed(text, turns, query, k=k, filters=filters)
+        route = Route(LOOKUP, 1.0, by="default")
+        if self.router is not None:
+            route = self.router.route(text, Signals(len(focus.named), len(focus.carried)))
+        return Asked(asked, focus, route)
 
     def ask(
         self,
@@ -77,41 +111,41 @@ class Assistant:
         """TextDeltas as the answer becomes final, then one Completed. The deltas joined are
         exactly the answer's text. Raises as `ask` does (before the first event for a bad question).
 
-        timings_ms: "retrieve", "answer" and, for generated answers, "first_token" (from the
-        question to the model's first token)."""
-        asked = self.prepare(question, history=history, k=k, filters=filters)
-        return self._run(asked)
-
-    def _run(self, asked: Question) -> Iterator[Event]:
+        timings_ms: "retrieve" (routing and finding what to read), "answer" and, for generated
+        answers, "first_token" (from the question to the model's first token)."""
         started = time.perf_counter()
-        passages = self.retriever.retrieve(
-            asked.query, k=asked.k, filters=asked.filters, intent=asked.query_intent
-        )
-        retrieved = time.perf_counter()
-        draft: Draft | None = None
-        if self.covers(passages):
-            found = len(passages)
-            # the answerer reads the rest of the top practice too: a fact often sits one chunk away
-            passages = self.retriever.expand(
-                asked.query, passages, filters=asked.filters, intent=asked.query_intent
-            )
-            for item in self.answerer.stream(asked, passages, found=found):
-                if isinstance(item, Draft):
-                    draft = item
-                else:
-                    yield item
+        asked = self._asked(question, history=history, k=k, filters=filters)
+        return self._run(asked, started)
+
+    def _engine(self, route: str) -> Engine:
+        return self.engines.get(route) or self.lookup
+
+    def _run(self, asked: Asked, started: float) -> Iterator[Event]:
+        routed = time.perf_counter()
+        route = asked.route.name if asked.route.name in self.engines else LOOKUP
+        holder: list[Draft] = []
+        yield from _said(self._engine(route).stream(asked), holder)
+        result = holder[0]
+        if result.declined:  # an engine declines before it says anything
+            route = LOOKUP
+            holder.clear()
+            yield from _said(self.lookup.stream(asked), holder)
+            result = holder[0]
         finished = time.perf_counter()
-        timings = {"retrieve": (retrieved - started) * 1000, "answer": (finished - retrieved) * 1000}
-        if draft is not None and draft.first_token_at is not None:
-            timings["first_token"] = (draft.first_token_at - started) * 1000
-        if draft is None or (draft.abstained and not draft.text):
+        passages = result.passages or []
+        retrieve_ms = (routed - started) * 1000 + (result.retrieve_ms or 0.0)
+        timings = {"retrieve": retrieve_ms, "answer": (finished - started) * 1000 - retrieve_ms}
+        if result.first_token_at is not None:
+            timings["first_token"] = (result.first_token_at - started) * 1000
+        if result.abstained and not result.text:
             text = abstention(asked.text, passages)
             yield TextDelta(text)
-            answer = Answer(text, [], list(passages), True, timings)
+            answer = Answer(text, [], list(passages), True, timings, route=route)
         else:
-            answer = Answer(draft.text, draft.citations, list(passages), draft.abstained, timings)
-        if draft is not None:
-            answer.prompt_tokens, answer.fallback = draft.prompt_tokens, draft.fallback
+            answer = Answer(
+                result.text, result.citations, list(passages), result.abstained, timings, route=route
+            )
+        answer.prompt_tokens, answer.fallback = result.prompt_tokens, result.fallback
         yield Completed(answer)
 
     def search(self, asked: Question) -> list[ScoredChunk]:
@@ -120,11 +154,50 @@ class Assistant:
 
     def covers(self, passages: Sequence[ScoredChunk]) -> bool:
         """Whether retrieval found the corpus relevant enough to answer at all."""
-        return bool(passages) and passages[0].score >= self.min_relevance
+        return self.lookup.covers(passages)
 
     def warm_up(self) -> None:
-        """Load what the first answer would otherwise wait for (a language model)."""
+        """Load what the first answer would otherwise wait for (a language model, the router's
+        examples, the practice index)."""
         self.answerer.warm_up()
+        if self.index is not None:
+            self.index.snapshot()
+        if self.router is not None:
+            self.router.warm_up()
+        for engine in self.engines.values():
+            engine.warm_up()
+
+
+def _said(items: Iterator[TextDelta | Draft], holder: list[Draft]) -> Iterator[TextDelta]:
+    """The engine's deltas as they come; its Draft (an abstention if it gave none) into holder."""
+    for item in items:
+        if isinstance(item, Draft):
+            holder.append(item)
+        else:
+            yield item
+    if not holder:
+        holder.append(Draft("", abstained=True))
+
+
+def follow_up_query(text: str, focus: Focus, snapshot: Snapshot) -> tuple[str, str | None]:
+    """The standalone retrieval query of a question in its conversation, and the one practice
+    retrieval keeps to (a follow-up about one practice in focus), if any.
+
+    A question that starts fresh is its own query (nothing leaks in from earlier turns). A
+    follow-up takes the titles of the practices in focus; "what about X?" takes the previous
+    question's ask, without the practices it named."""
+    if focus.carried:
+        titles = [e.title for e in snapshot.ordered(focus.carried)]
+        scoped = focus.carried[0] if len(focus.carried) == 1 else None
+        ask = _without_names(focus.previous, snapshot) if focus.elliptic and focus.previous else ""
+        return " ".join(p for p in (text, ask, *titles) if p), scoped
+    if focus.elliptic and focus.previous:
+        return f"{text} {_without_names(focus.previous, snapshot)}", None
+    return text, None
+
+
+def _without_names(question: str, snapshot: Snapshot) -> str:
+    return " ".join(without_names(question, snapshot).split())
 
 
 def abstention(question: str, passages: Sequence[ScoredChunk]) -> str:
@@ -136,6 +209,6 @@ def abstention(question: str, passages: Sequence[ScoredChunk]) -> str:
             nearest.append(passage.chunk.title)
         if len(nearest) == NEAREST_PRACTICES:
             break
-    if nearest and passages[0].score >= NEAREST_MIN_SCORE:
+    if nearest and passages and passages[0].score >= NEAREST_MIN_SCORE:
         text += " The nearest practices are: " + "; ".join(nearest) + "."
     return text

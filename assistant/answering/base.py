@@ -27,6 +27,9 @@ class Draft:
     prompt_tokens: int | None = None  # a model was called with a prompt of this many tokens
     fallback: str | None = None  # why a model's reply gave way to the quoted evidence
     first_token_at: float | None = None  # time.perf_counter() of a model's first token
+    passages: list[ScoredChunk] | None = None  # what it read and cited (None: the passages it was given)
+    declined: bool = False  # not a question this engine answers: the Assistant asks the lookup engine
+    retrieve_ms: float | None = None  # of the engine's time, how much went to finding what to read
 
 
 class Answerer(Protocol):

@@ -1,0 +1,346 @@
+"""How the catalog engine writes its answers: one short sentence and a Markdown list or table, one
+row per practice, every figure cited to its sentence; practices without the figure listed as
+"not stated" (never counted), with what their nearest sentence says when there are few."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence, Set
+from dataclasses import dataclass, field
+
+from assistant.engines import forms
+from assistant.engines.figures import Figure, Reading
+from assistant.engines.geography import places
+from assistant.engines.index import Entry, Sentence
+from assistant.engines.measures import BASE_UNIT, MONEY, UNITS, YEAR, Condition, Measure
+from assistant.engines.render import Citer, excerpt, place_of, plural, table
+from assistant.engines.scope import FORM_WORDS, Scope
+from assistant.question import expand
+from assistant.vocabulary import fold
+
+LONG_LIST = 20  # rows beyond which a list leaves out the description sentence
+CORE_NOUNS = {"members": ("member", "memb", "membership"), "staff": ("staff", "employee", "team")}
+OUTSIDE_ROWS = 12  # practices outside a condition shown (those closest to it)
+NAMED_MISSING = 40  # practices without the figure named in full; more are counted
+QUOTED = 4  # practices without a figure up to which the answer quotes their nearest sentence
+MORE_FIGURES = 3  # other figures of the same kind a listing shows beside the first
+RANK_GAP = 4.0  # learned relevance below the best figure's by more than this: ranked after it
+_URL = re.compile(r"https?://|www\.")
+
+
+@dataclass
+class Match:
+    """A practice in the answer, with the sentence that shows it belongs (topic) and its figure."""
+
+    entry: Entry
+    evidence: Sentence | None = None
+    score: float = 0.0
+    reading: Reading | None = None
+    value: float | None = None  # the figure on the common scale (money converted)
+    more: list[Sentence] = field(default_factory=list)  # further sentences that describe it
+
+
+def sentence_terms(entry: Entry) -> list[tuple[Sentence, frozenset[str]]]:
+    """The practice's sentences that say something about it (not its links, contacts, sources),
+    each with its content words."""
+    found: list[tuple[Sentence, frozenset[str]]] = entry.kept(
+        "described",
+        lambda: [
+            (s, entry.terms(s))
+            for s in entry.sentences()
+            if s.section.lower() not in ("further information", "good practice owner")
+            and not _URL.search(s.text)
+        ],
+    )
+    return found
+
+
+def related(term: str, have: Set[str]) -> bool:
+    """A text with these words uses the term: the word, a word of its concept class, or a word
+    one of them begins ("compet" in "competition", "region" in "regional")."""
+    if not expand(term).isdisjoint(have):
+        return True
+    if len(term) < 5:
+        return False
+    return any(len(word) >= 5 and (word.startswith(term) or term.startswith(word)) for word in have)
+
+
+def weights_of(terms: Sequence[str], entries: Sequence[Entry]) -> dict[str, float]:
+    """Rarer topic words weigh more: 1 / (share of practices that use the word)."""
+    out = {}
+    n = max(len(entries), 1)
+    for term in terms:
+        df = sum(1 for e in entries if any(related(term, have) for _, have in sentence_terms(e)))
+        out[term] = n / (df + 1)
+    return out
+
+
+def _predicate(question: str) -> str:
+    """What the question says of the practices: 'Which practices involve district heating?' ->
+    'involve district heating'."""
+    first = re.split(r"(?<=[?.!])\s", question.strip())[0].rstrip("?.! ")
+    first = re.split(r",?\s+and\s+(?=(what|how|which|who|when|where|why)\b)", first, flags=re.IGNORECASE)[0]
+    match = re.search(r"\b(" + forms.KINDS + r"|practice)\b(.*)$", first, re.IGNORECASE)
+    rest = match.group(2).strip() if match else ""
+    rest = re.sub(r"^(are there|are|is|in the collection)\b\s*", lambda m: m.group(0), rest)
+    return rest
+
+
+def _mentions_scope(predicate: str, scope: Scope) -> bool:
+    folded = fold(predicate)
+    words = [*scope.regions, *scope.themes]
+    return (
+        bool(scope.places and any(folded[a:b].strip() for a, b in scope.places.spans if a < len(folded)))
+        and (any(fold(w) in folded for w in words) or not words)
+        and _predicate_has_place(predicate, scope)
+    )
+
+
+def _predicate_has_place(predicate: str, scope: Scope) -> bool:
+    return set(places(predicate).countries) >= set(scope.places.countries)
+
+
+def _row_label(entry: Entry) -> str:
+    return f"**{entry.title}** ({place_of(entry)})"
+
+
+def listing(question: str, scope: Scope, matches: list[Match], citer: Citer, *, counting: bool) -> str:
+    predicate = _predicate(question) or scope.describe()
+    n = len(matches)
+    if n == 0:
+        return f"No practice in the collection matches: {question.strip()}"
+    head = f"{plural(n, 'practice')} {predicate}".strip()
+    described = scope.describe()
+    if described and described not in head and not _mentions_scope(predicate, scope):
+        head += f" ({described})"
+    head += ":"
+    lines = [head, ""]
+    for match in matches:
+        entry = match.entry
+        if match.evidence is not None and n <= LONG_LIST:
+            said = sorted([match.evidence, *match.more], key=lambda s: s.start)
+            quoted = " ".join(f"{excerpt(s)} [{citer.cite(entry, s)}]" for s in said)
+            lines.append(f"- **{entry.title}**: {quoted} ({place_of(entry)})")
+        elif n <= LONG_LIST:
+            first = next((s for s in entry.sentences() if not s.section.lower().startswith("further")), None)
+            if first is not None:
+                marker = citer.cite(entry, first)
+                lines.append(
+                    f"- **{entry.title}**: {excerpt(first, limit=160)} [{marker}] ({place_of(entry)})"
+                )
+            else:
+                lines.append(f"- {_row_label(entry)}")
+        else:
+            citer.read(entry)
+            lines.append(f"- {_row_label(entry)}")
+    return "\n".join(lines)
+
+
+def _figure_cell(
+    figure: Figure, measure: Measure, value: float | None, target: str, citer: Citer, entry: Entry
+) -> str:
+    marker = citer.cite(entry, figure.sentence)
+    shown = figure.display
+    if figure.derived:
+        shown = f"{_base_display(figure.value, measure)} ({figure.derived})"
+    if measure.dimension == MONEY and figure.currency and figure.currency != target and value is not None:
+        shown += f" (≈ {target} {_amount(value)})"
+    return f"{shown} [{marker}]"
+
+
+def _amount(value: float) -> str:
+    if value >= 1e9:
+        return f"{value / 1e9:,.1f} billion".replace(".0 billion", " billion")
+    if value >= 1e6:
+        return f"{value / 1e6:,.1f} million".replace(".0 million", " million")
+    return f"{value:,.0f}"
+
+
+def _base_display(value: float, measure: Measure) -> str:
+    if measure.dimension in UNITS:
+        number = f"{value:,.2f}".rstrip("0").rstrip(".")
+        return f"{number} {BASE_UNIT[measure.dimension]}"
+    return f"{value:,.0f}"
+
+
+def _meets(value: float, condition: Condition) -> bool:
+    return {
+        "<": value < condition.value,
+        "<=": value <= condition.value,
+        ">": value > condition.value,
+        ">=": value >= condition.value,
+    }[condition.op]
+
+
+def _rows(
+    matches: Sequence[Match], measure: Measure, target: str, citer: Citer, *, listing: bool = False
+) -> list[list[str]]:
+    rows = []
+    for match in matches:
+        assert match.reading is not None and match.reading.best is not None
+        best = match.reading.best
+        cells = [_figure_cell(best, measure, match.value, target, citer, match.entry)]
+        if listing:  # every figure of the same kind ("up to EUR 10,000"; "up to EUR 50,000")
+            for other in match.reading.others[:MORE_FIGURES]:
+                if (
+                    other.kind == best.kind
+                    and other.per_unit == best.per_unit
+                    and other.display != best.display
+                ):
+                    cells.append(_figure_cell(other, measure, None, target, citer, match.entry))
+        rows.append(
+            [
+                f"**{match.entry.title}**",
+                "; ".join(cells),
+                excerpt(best.sentence, around=best.display.split(" ")[-1]),
+                place_of(match.entry),
+            ]
+        )
+    return rows
+
+
+def _not_stated(missing: Sequence[Match], measure: Measure, citer: Citer, *, quote: bool = False) -> str:
+    """The practices that give no figure; with `quote`, what the nearest sentence of each says
+    on the matter (a member count may be missing while the members are described)."""
+    if not missing:
+        return ""
+    quoted: list[str] = []
+    names: list[str] = []
+    for i, match in enumerate(missing):
+        entry = match.entry
+        if i < NAMED_MISSING:
+            citer.read(entry)
+        nearest = _nearest(entry, measure) if quote and len(missing) <= QUOTED else None
+        if nearest is None:
+            names.append(entry.title)
+        else:
+            said = [nearest, *_next_sentence(entry, nearest)]
+            text = " ".join(f"{excerpt(s)} [{citer.cite(entry, s)}]" for s in said)
+            quoted.append(f"- **{entry.title}** gives no figure; it says: {text}")
+    lines = []
+    if names:
+        label = measure.label.lower()
+        shown = "; ".join(names[:NAMED_MISSING])
+        if len(names) > NAMED_MISSING:
+            shown += f"; and {len(names) - NAMED_MISSING} more"
+        lines.append(f"Not stated ({label} not given in the document, so not counted): {shown}.")
+    if quoted:
+        lines += [f"Not stated ({measure.label.lower()}), so not counted:", *quoted]
+    return "\n".join(lines)
+
+
+def _next_sentence(entry: Entry, sentence: Sentence) -> list[Sentence]:
+    """The sentence after this one in its section, when the two are short enough to quote."""
+    sentences = entry.sentences()
+    at = sentences.index(sentence)
+    if at + 1 < len(sentences):
+        following = sentences[at + 1]
+        if following.section == sentence.section and len(sentence.text) + len(following.text) <= 520:
+            return [following]
+    return []
+
+
+def _nearest(entry: Entry, measure: Measure) -> Sentence | None:
+    """The sentence that speaks most of what the measure is about, if any does (its own nouns,
+    "member", count three times the question's other words)."""
+    words = [w for w in measure.words if w not in FORM_WORDS] or list(measure.noun)
+    core = measure.noun or frozenset(CORE_NOUNS.get(measure.dimension, ()))
+    best: tuple[int, Sentence] | None = None
+    for sentence, have in sentence_terms(entry):
+        hits = sum(1 for w in words if related(w, have)) + 3 * sum(1 for w in core if w in have)
+        if hits and (best is None or hits > best[0]):
+            best = (hits, sentence)
+    return best[1] if best else None
+
+
+def filtered(
+    question: str,
+    scope: Scope,
+    stated: list[Match],
+    missing: list[Match],
+    measure: Measure,
+    condition: Condition,
+    citer: Citer,
+    target: str,
+) -> str:
+    inside = [m for m in stated if m.value is not None and _meets(m.value, condition)]
+    chosen = {id(m) for m in inside}
+    outside = [m for m in stated if id(m) not in chosen]
+    order = (
+        (lambda m: m.value)
+        if measure.dimension == YEAR or condition.op.startswith("<")
+        else (lambda m: -(m.value or 0))
+    )
+    inside.sort(key=order)
+    outside.sort(key=order)
+    total = len(stated) + len(missing)
+    within = scope.describe()
+    pool = f"{plural(total, 'practice')} {within}".strip()
+    header = ["Practice", measure.label, "Evidence", "Place"]
+    lines = []
+    if inside:
+        lines.append(f"{len(inside)} of the {pool} meet the condition ({condition.text}):")
+        lines += ["", table(header, _rows(inside, measure, target, citer))]
+    else:
+        lines.append(f"None of the {pool} states a figure that meets the condition ({condition.text}).")
+    if outside:
+        shown = sorted(outside, key=lambda m: abs((m.value or 0) - condition.value))[:OUTSIDE_ROWS]
+        shown.sort(key=order)
+        lines += ["", "Outside the condition:", "", table(header, _rows(shown, measure, target, citer))]
+        if len(outside) > len(shown):
+            lines.append(
+                f"… and {len(outside) - len(shown)} more practices whose figures are further from it."
+            )
+    note = _not_stated(missing, measure, citer)
+    if note:
+        lines += ["", note]
+    return "\n".join(lines)
+
+
+def ranked(
+    question: str,
+    scope: Scope,
+    stated: list[Match],
+    missing: list[Match],
+    measure: Measure,
+    citer: Citer,
+    target: str,
+    *,
+    listing: bool = False,
+) -> str:
+    """A ranking (the first named, then every practice's figure) or, for "which practices ...,
+    and what are the amounts", every figure of each practice, without a winner."""
+    if not stated:
+        pool = f"{plural(len(missing), 'practice')} {scope.describe()}".strip()
+        return f"None of the {pool} states a figure for this ({measure.label.lower()})." + (
+            "\n\n" + _not_stated(missing, measure, citer, quote=True) if missing else ""
+        )
+    # figures whose sentences match the question best are ranked first ("funding won for members'
+    # projects" is not the members' turnover)
+    best = {id(m): m.reading.best for m in stated if m.reading and m.reading.best}
+    top = max(f.relevance for f in best.values())
+    gap = RANK_GAP if top > 6 or any(f.relevance < 0 for f in best.values()) else 1
+    tier = {key: int(f.relevance >= top - gap) for key, f in best.items()}
+    stated.sort(key=lambda m: (-tier[id(m)], (m.value or 0) if measure.low else -(m.value or 0)))
+    lines: list[str] = []
+    if listing:
+        lines.append(
+            f"{plural(len(stated), 'practice')} {scope.describe()} "
+            f"state a figure ({measure.label.lower()}):".replace("  ", " ")
+        )
+    else:
+        first = stated[0]
+        figure = best[id(first)]
+        assert figure is not None
+        cell_text = _figure_cell(figure, measure, first.value, target, citer, first.entry)
+        rank_word = "lowest" if measure.low else "highest"
+        if measure.dimension == YEAR:
+            rank_word = "earliest" if measure.low else "latest"
+        lines.append(f"**{first.entry.title}** has the {rank_word} figure: {cell_text}.")
+    if len(stated) > 1 or missing or listing:
+        rows = _rows(stated, measure, target, citer, listing=listing)
+        lines += ["", table(["Practice", measure.label, "Evidence", "Place"], rows)]
+    note = _not_stated(missing, measure, citer, quote=True)
+    if note:
+        lines += ["", note]
+    return "\n".join(lines)

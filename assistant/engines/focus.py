@@ -1,0 +1,139 @@
+"""Conversation state from the messages alone: which practices are in focus for this question.
+
+Clients (the API, OpenAI-compatible ones) send only the messages, so the state is derived from
+them each time: the practices an earlier turn named (in the user's question, else in the reply,
+resolved against the store's titles and acronyms) carry over to a question that refers back
+("it", "which one", "the other one", "what about X?"). A question that names a new scope (a
+practice, a country, "which practices ...") starts fresh, and a refused turn ("The documents do
+not say ...") is skipped: neither its question nor the practices its reply offered as pointers
+become the topic of the next.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from assistant.engines.geography import places
+from assistant.engines.index import Snapshot
+from assistant.engines.names import mentions
+from assistant.types import Message
+from assistant.vocabulary import content_terms, fold
+
+REFUSAL = "The documents do not say"
+SHORT_TERMS = 4  # a question with this few content words and no name of its own leans on the conversation
+
+# Words by which a question points back at what was said, in the supported languages.
+_BACK = re.compile(
+    r"\b(it|its|they|them|their|this|that|these|those|one|ones|both|either|each|former|latter|"
+    r"es|ihm|ihn|ihr|ihre|ihren|dies|diese|dieses|beide|beiden|"
+    r"il|elle|ils|elles|lui|leur|leurs|celui|celle|ceux|lequel|laquelle|"
+    r"el|ella|ellos|ellas|este|esta|estos|esa|ese|cual|ambos|"
+    r"esso|essa|essi|questo|questa|quello|quella|entrambi|"
+    r"ono|ona|jego|jej|ich|ten|ta|to|tego|oba|obie|"
+    r"jis|ji|jie|jo|jos|tas|ta|abu)\b"
+)
+_OTHER = re.compile(
+    r"\b(the other( one)?|der andere|die andere|das andere|l'autre|el otro|la otra|l'altro|l'altra|"
+    r"drugi|druga|drugie|kitas|kita)\b"
+)
+_WHAT_ABOUT = re.compile(
+    r"^\s*(and\s+)?(what|how)\s+about\b|^\s*and\s+(for\s+)?(the\s+)?|^\s*(und|et|y|e|i|o|ir)\s+"
+    r"|^\s*(was ist mit|und was ist mit|et pour|et qu'en est-il|y (que hay de|qué hay de)|e per|"
+    r"a co z|o kaip)\b"
+)
+_SCOPE = re.compile(
+    r"\b(practices|schemes|initiatives|programmes|programs|projects|examples|collection|"
+    r"praktiken|pratiques|practicas|pratiche|praktyki|praktyk|praktikos|praktiku)\b"
+)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One answered exchange of the history: the practices it was about."""
+
+    question: str
+    practices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Focus:
+    """The practices this question is about.
+
+    named: what the question itself names. carried: what it takes over from the conversation
+    (empty when it starts fresh). other: "the other one(s)": practices of the last wider focus
+    that the last turn left out. previous: the last answered question (for "what about X?").
+    """
+
+    named: tuple[str, ...] = ()
+    carried: tuple[str, ...] = ()
+    fresh: bool = True
+    previous: str | None = None
+    elliptic: bool = False  # "what about X?", "and for Sweden?": the previous question's ask, new subject
+    history: tuple[Turn, ...] = field(default_factory=tuple)
+
+    @property
+    def practices(self) -> tuple[str, ...]:
+        return self.named or self.carried
+
+
+def is_refusal(reply: str) -> bool:
+    return not reply.strip() or reply.lstrip().startswith(REFUSAL)
+
+
+def answered_turns(history: Sequence[Message], snapshot: Snapshot) -> list[Turn]:
+    """The exchanges that were answered, oldest first, each with the practices it was about: the
+    ones its question named, else the ones its reply named."""
+    turns: list[Turn] = []
+    pending: str | None = None
+    for message in history:
+        if message.role == "user":
+            pending = message.content
+            continue
+        if pending is None:
+            continue
+        if not is_refusal(message.content):
+            asked = tuple(m.practice_id for m in mentions(pending, snapshot))
+            if not asked:
+                asked = tuple(dict.fromkeys(m.practice_id for m in mentions(message.content, snapshot)))
+            turns.append(Turn(pending, asked))
+        pending = None
+    return turns
+
+
+def refers_back(question: str) -> bool:
+    folded = fold(question)
+    return bool(_BACK.search(folded) or _OTHER.search(folded) or _WHAT_ABOUT.search(folded))
+
+
+def new_scope(question: str) -> bool:
+    """The question sets its own scope: a country or a set of practices."""
+    return bool(places(question)) or bool(_SCOPE.search(fold(question)))
+
+
+def focus_of(question: str, history: Sequence[Message], snapshot: Snapshot) -> Focus:
+    """What the question is about, given the conversation so far."""
+    named = tuple(m.practice_id for m in mentions(question, snapshot))
+    turns = answered_turns(history, snapshot)
+    previous = turns[-1].question if turns else None
+    folded = fold(question)
+    elliptic = bool(_WHAT_ABOUT.search(folded)) and previous is not None
+    if named or not turns:
+        return Focus(named, (), True, previous, elliptic and bool(named), tuple(turns))
+    short = len(content_terms(question)) <= SHORT_TERMS
+    if new_scope(question) and not refers_back(question):
+        return Focus((), (), True, previous, elliptic, tuple(turns))
+    if not (refers_back(question) or short):
+        return Focus((), (), True, previous, False, tuple(turns))
+    last = next((t for t in reversed(turns) if t.practices), None)
+    if last is None:
+        return Focus((), (), True, previous, elliptic, tuple(turns))
+    carried = last.practices
+    if _OTHER.search(folded):
+        wider = next((t for t in reversed(turns) if len(t.practices) > len(carried)), None)
+        if wider is not None:
+            carried = tuple(p for p in wider.practices if p not in last.practices) or carried
+        elif len(turns) >= 2 and len(carried) >= 2:
+            carried = tuple(p for p in carried if p not in turns[-1].practices) or carried
+    return Focus((), carried, False, previous, elliptic, tuple(turns))

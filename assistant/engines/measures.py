@@ -1,0 +1,403 @@
+"""What a question measures practices by: a threshold with its unit ("more than 1 MW", "under
+EUR 250,000", "before 2010", "ten people or fewer") or the measure words of a ranking or
+comparison ("the most members", "cheaper", "older", "the largest area"), in the supported
+languages; and how numbers, money and units are read (shared with assistant.engines.figures).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from assistant.engines import forms
+from assistant.practices.facts import CURRENCIES
+from assistant.question import CONCEPTS, expand
+from assistant.vocabulary import NUMBER_WORDS, QUESTION_WORDS, STOPWORDS, content_terms, fold, stem
+
+MONEY = "money"
+YEAR = "year"
+MEMBERS = "members"
+STAFF = "staff"
+BENEFICIARIES = "beneficiaries"
+COUNT = "count"  # a count of a named thing ("business-to-business meetings")
+
+UNITS: dict[str, dict[str, float]] = {
+    "power": {"w": 1, "kw": 1e3, "kwp": 1e3, "mw": 1e6, "mwp": 1e6, "gw": 1e9},
+    "energy": {"wh": 1, "kwh": 1e3, "mwh": 1e6, "gwh": 1e9, "twh": 1e12},
+    "area": {
+        "m2": 1, "m²": 1, "sq m": 1, "square metres": 1, "square meters": 1, "ha": 1e4, "hectares": 1e4,
+        "hectare": 1e4, "km2": 1e6, "km²": 1e6, "square kilometres": 1e6, "square kilometers": 1e6,
+    },
+    "length": {"km": 1e3, "kilometres": 1e3, "kilometers": 1e3},
+    "mass": {"tonnes": 1e3, "tonne": 1e3, "tons": 1e3, "t": 1e3, "kg": 1, "kilotonnes": 1e6},
+    "percent": {"%": 1, "per cent": 1, "percent": 1},
+}  # fmt: skip
+BASE_UNIT = {"power": "MW", "energy": "GWh", "area": "m2", "length": "km", "mass": "tonnes", "percent": "%"}
+BASE_SCALE = {"power": 1e6, "energy": 1e9, "area": 1, "length": 1e3, "mass": 1e3, "percent": 1}
+_UNIT_WORDS = sorted({u for family in UNITS.values() for u in family}, key=len, reverse=True)
+_MULTIPLIERS = {
+    "thousand": 1e3, "k": 1e3, "million": 1e6, "millions": 1e6, "m": 1e6, "mio": 1e6, "mn": 1e6,
+    "billion": 1e9, "bn": 1e9, "mrd": 1e9,
+}  # fmt: skip
+_CURRENCY_CODES = r"EUR|GBP|USD|CZK|DKK|SEK|NOK|PLN|HUF|RON|CHF|BGN|ISK"
+NUM = r"\d{1,3}(?:[ ,\u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_MULT = r"(?:\s?(?P<mult>thousand|millions?|billion|bn|mio|mrd|mn|m|k)\b)?"
+MONEY_RE = re.compile(
+    r"(?P<cur>" + _CURRENCY_CODES + r"|€|£|\$)\s?(?P<num>" + NUM + r")" + _MULT
+    + r"|(?<![\w.,])(?P<num2>" + NUM + r")" + _MULT.replace("mult", "mult2")
+    + r"\s?(?P<cur2>" + _CURRENCY_CODES + r"|euros?|pounds|dollars|kronor|kroner|zloty|€)\b",
+    re.IGNORECASE,
+)  # fmt: skip
+QUANTITY_RE = re.compile(
+    r"(?<![\w.,])(?P<num>" + NUM + r")" + _MULT
+    + r"\s?-?\s?(?P<unit>" + "|".join(re.escape(u) for u in _UNIT_WORDS) + r")(?![\w²])",
+    re.IGNORECASE,
+)  # fmt: skip
+YEAR_RE = re.compile(r"(?<![\w.,-])((?:19|20)\d\d)(?![\w.,]\d)")
+CURRENCY_WORDS = {
+    "euro": "EUR", "euros": "EUR", "pounds": "GBP", "dollars": "USD", "kronor": "SEK", "kroner": "DKK",
+    "zloty": "PLN",
+}  # fmt: skip
+
+
+def parse_number(raw: str) -> float:
+    """'26,000' -> 26000, '1,5' -> 1.5, '4.6' -> 4.6, '100 000' -> 100000, 'ten' -> 10."""
+    raw = raw.strip()
+    if fold(raw) in NUMBER_WORDS:
+        return float(NUMBER_WORDS[fold(raw)])
+    grouped = re.fullmatch(r"(\d{1,3}(?:[ ,\u00a0\u202f]\d{3})+)(?:[.,](\d+))?", raw)
+    if grouped:
+        whole = re.sub(r"[ ,\u00a0\u202f]", "", grouped.group(1))
+        return float(whole + ("." + grouped.group(2) if grouped.group(2) else ""))
+    plain = re.fullmatch(r"(\d+)(?:[.,](\d+))?", raw)
+    if plain:
+        return float(plain.group(1) + ("." + plain.group(2) if plain.group(2) else ""))
+    raise ValueError(f"not a number: {raw!r}")
+
+
+def multiplier(raw: str | None) -> float:
+    return _MULTIPLIERS.get((raw or "").strip().lower(), 1.0)
+
+
+# -- measures ------------------------------------------------------------------------------------
+
+# measure words in the supported languages (accent-folded stems), beyond the English concept classes
+MEASURE_WORDS: dict[str, tuple[str, ...]] = {
+    MEMBERS: ("member", "membership", "mitglied", "membre", "miembro", "membri", "czlonk", "nari", "nariu"),
+    STAFF: (
+        "staff",
+        "employ",
+        "team",
+        "personnel",
+        "worker",
+        "mitarbeiter",
+        "personal",
+        "salarie",
+        "empleado",
+        "dipendent",
+        "pracownik",
+        "darbuotoj",
+    ),
+    MONEY: (
+        "cost",
+        "budget",
+        "money",
+        "fund",
+        "financ",
+        "grant",
+        "spend",
+        "spent",
+        "invest",
+        "price",
+        "cheap",
+        "expensive",
+        "euro",
+        "saving",
+        "saved",
+        "worth",
+        "subsid",
+        "aid",
+        "kost",
+        "geld",
+        "billig",
+        "teuer",
+        "cout",
+        "argent",
+        "cher",
+        "coste",
+        "dinero",
+        "barat",
+        "caro",
+        "cost",
+        "denaro",
+        "economic",
+        "kosz",
+        "pieniadz",
+        "tani",
+        "drog",
+        "kain",
+        "pinig",
+        "biudzet",
+        "pigesn",
+        "brang",
+    ),
+    BENEFICIARIES: (
+        "beneficiar",
+        "benefici",
+        "participant",
+        "user",
+        "helped",
+        "supported",
+        "reached",
+        "served",
+    ),
+}
+_FAMILY_WORDS: dict[str, tuple[str, ...]] = {
+    "power": (
+        "capacity",
+        "mw",
+        "kw",
+        "gw",
+        "power",
+        "installed",
+        "leistung",
+        "puissance",
+        "potencia",
+        "potenza",
+        "moc",
+        "galia",
+    ),
+    "energy": ("gwh", "mwh", "kwh", "twh", "output", "electricity", "produce", "produc", "generat"),
+    "area": (
+        "area",
+        "hectare",
+        "m2",
+        "square",
+        "space",
+        "flach",
+        "surface",
+        "superficie",
+        "powierzchni",
+        "plot",
+    ),
+    "length": ("kilometre", "kilometer", "km", "length", "long network"),
+    "mass": ("tonne", "ton", "co2", "emission", "kg"),
+    "percent": ("percent", "share", "%", "proportion", "rate"),
+}
+# nouns that count practices themselves, not something the practices did
+_SET_NOUNS = frozenset(
+    stem(w)
+    for w in """practices schemes initiatives programmes programs projects examples clusters
+    cooperatives networks organisations organizations cities regions countries ones""".split()
+)
+_PEOPLE = {"people", "person", "persons", "staff", "employee", "employees", "worker", "workers", "team"}
+_KIND_BY_NOUN = {
+    "member": MEMBERS,
+    "people": STAFF,
+    "person": STAFF,
+    "staff": STAFF,
+    "employee": STAFF,
+    "worker": STAFF,
+}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A threshold: op is one of < <= > >=; value in the measure's base unit (money: in
+    `currency`)."""
+
+    op: str
+    value: float
+    currency: str | None = None
+    text: str = ""  # as the question wrote it
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What a question measures practices by."""
+
+    dimension: str  # money, year, members, staff, beneficiaries, count, or a unit family
+    words: frozenset[str] = frozenset()  # the question's words that describe it (stems)
+    noun: frozenset[str] = frozenset()  # count: the counted thing (stems, with its concept class)
+    per_unit: bool = False  # asks for an amount per beneficiary ("per company", "per voucher")
+    condition: Condition | None = None
+    low: bool = False  # a ranking or verdict wants the lowest value (cheapest, fewest, oldest)
+
+    @property
+    def label(self) -> str:
+        labels = {MONEY: "Amount", YEAR: "Start year", MEMBERS: "Members", STAFF: "Staff",
+                  BENEFICIARIES: "Reached", COUNT: "Figure"}  # fmt: skip
+        return labels.get(self.dimension) or f"{self.dimension.capitalize()} ({BASE_UNIT[self.dimension]})"
+
+
+def stems(text: str) -> list[str]:
+    return [stem(w) for w in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", fold(text))]
+
+
+def has_prefix(stems: Iterable[str], prefixes: Iterable[str]) -> bool:
+    """A word begins with one of the prefixes, or (stemmed short: 'memb') begins one of them."""
+    return any(s.startswith(p) or (len(s) >= 4 and p.startswith(s)) for s in stems for p in prefixes)
+
+
+_THRESHOLD = re.compile(
+    r"(?P<op>more than|greater than|larger than|bigger than|higher than|over|above|exceeding|in excess of|"
+    r"at least|a minimum of|less than|fewer than|smaller than|lower than|under|below|at most|up to|"
+    r"no more than|"
+    r"before|after|since|earlier than|later than|prior to|mehr als|uber|weniger als|unter|vor|nach|plus de|"
+    r"moins de|avant|apres|mas de|menos de|antes de|despues de|piu di|meno di|prima del|dopo il|wiecej niz|"
+    r"ponad|mniej niz|przed|daugiau nei|daugiau kaip|maziau nei|maziau kaip|iki|po)\s+"
+    r"(?P<what>(?:[a-z]+\s+){0,2}?(?:" + _CURRENCY_CODES.lower() + r"|€|£|\$)?\s?(?:" + NUM + r"|"
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+    + r")(?:\s?(?:thousand|million|billion|bn|m|k)\b)?"
+    r"(?:\s?(?:" + "|".join(re.escape(u) for u in _UNIT_WORDS) + r"|" + _CURRENCY_CODES.lower()
+    + r"|euros?)(?![\w²]))?(?:\s+[\w'’-]+){0,3})"
+    r"|(?P<what2>(?:" + NUM + r"|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+    r"(?:\s+[\w'’-]+){0,2})\s+(?P<op2>or more|or fewer|or less|or over|or under|and more|and fewer)",
+)  # fmt: skip
+_OPS = {
+    "more than": ">", "greater than": ">", "larger than": ">", "bigger than": ">", "higher than": ">",
+    "over": ">", "above": ">", "exceeding": ">", "in excess of": ">", "at least": ">=", "a minimum of": ">=",
+    "less than": "<", "fewer than": "<", "smaller than": "<", "lower than": "<", "under": "<", "below": "<",
+    "at most": "<=", "up to": "<=", "no more than": "<=", "before": "<", "prior to": "<", "after": ">",
+    "since": ">=", "earlier than": "<", "later than": ">", "or more": ">=", "or over": ">=",
+    "and more": ">=", "or fewer": "<=", "or less": "<=", "or under": "<=", "and fewer": "<=",
+    "mehr als": ">", "uber": ">", "weniger als": "<", "unter": "<", "vor": "<", "nach": ">",
+    "plus de": ">", "moins de": "<", "avant": "<", "apres": ">", "mas de": ">", "menos de": "<",
+    "antes de": "<", "despues de": ">", "piu di": ">", "meno di": "<", "prima del": "<", "dopo il": ">",
+    "wiecej niz": ">", "ponad": ">", "mniej niz": "<", "przed": "<", "daugiau nei": ">", "daugiau kaip": ">",
+    "maziau nei": "<", "maziau kaip": "<", "iki": "<", "po": ">",
+}  # fmt: skip
+
+
+def _threshold(question: str) -> tuple[Condition, str, str] | None:
+    """The question's threshold: the condition, its dimension, and the words after the number."""
+    folded = " ".join(fold(question).split())
+    for match in _THRESHOLD.finditer(folded):
+        op = _OPS[match.group("op") or match.group("op2")]
+        what = match.group("what") or match.group("what2")
+        money = MONEY_RE.search(what)
+        quantity = QUANTITY_RE.search(what)
+        year = YEAR_RE.fullmatch(what.split()[0]) if what.split() else None
+        if money and money.group("cur" if money.group("num") else "cur2"):
+            num = money.group("num") or money.group("num2")
+            mult = money.group("mult") or money.group("mult2")
+            raw = money.group("cur") or money.group("cur2")
+            currency = CURRENCIES.get(raw.lower(), CURRENCY_WORDS.get(raw.lower(), raw.upper()))
+            return Condition(op, parse_number(num) * multiplier(mult), currency, match.group(0)), MONEY, ""
+        if quantity:
+            unit = quantity.group("unit").lower()
+            family = next(f for f, units in UNITS.items() if unit in units)
+            value = parse_number(quantity.group("num")) * multiplier(quantity.group("mult"))
+            value *= UNITS[family][unit]
+            return Condition(op, value / BASE_SCALE[family], None, match.group(0)), family, ""
+        if year and op in "<><=>=":
+            return Condition(op, float(year.group(1)), None, match.group(0)), YEAR, ""
+        count = re.match(
+            r"(?:[a-z]+\s+){0,2}?("
+            + NUM
+            + r"|"
+            + "|".join(NUMBER_WORDS)
+            + r")(?:\s?(thousand|million))?\s*(.*)$",
+            what,
+        )
+        if count:
+            value = parse_number(count.group(1)) * multiplier(count.group(2))
+            shown = match.group(0)
+            if match.group("what"):
+                shown = shown[: len(shown) - len(count.group(3))].strip()
+                noun = count.group(3).split()[:1]
+                shown = " ".join([shown, *noun])
+            return Condition(op, value, None, shown), COUNT, count.group(3)
+    return None
+
+
+_OBJECT = re.compile(
+    r"\b(?:most|more|largest|biggest|highest|greatest|least|less|fewer|fewest|lowest|smallest|"
+    r"mehr|weniger|plus de|moins de|mas|menos|piu|meno|wiecej|mniej|daugiau|maziau)\s+((?:[\w'’-]+\s*){1,2})"
+)
+
+
+def _superlative_object(question: str) -> str | None:
+    """The dimension of what a superlative or comparative applies to: 'the most funding' -> money,
+    'more members' -> members (before other measure words of the question)."""
+    match = _OBJECT.search(fold(question))
+    if not match:
+        return None
+    words = stems(match.group(1))[:2]
+    if words and words[0] in ("number", "amount"):
+        return None
+    for dimension in (MEMBERS, STAFF, MONEY):
+        if has_prefix(words[:1], MEASURE_WORDS[dimension]):
+            return dimension
+    for family, cues in _FAMILY_WORDS.items():
+        if has_prefix(words[:1], cues):
+            return family
+    return None
+
+
+def measure_of(question: str) -> Measure | None:
+    """What the question measures practices by, or None when it names no measure."""
+    words = stems(question)
+    low = forms.wants_low(question)
+    found = _threshold(question)
+    per_unit = bool(re.search(r"\bgrants?\b|\bvouchers? (worth|values?|amounts?)\b"
+                              r"|\b(per|each|a single|one)[\s-]+"
+                              r"(company|firm|sme|project|voucher|beneficiar\w*|"
+                              r"cluster|applicant|participant|business)\b", fold(question)))  # fmt: skip
+    words_set = frozenset(content_terms(question))
+    if found is not None:
+        condition, dimension, after = found
+        if dimension == COUNT:
+            noun = stems(after)[:3]
+            dimension = next((_KIND_BY_NOUN[n] for n in noun if n in _KIND_BY_NOUN), COUNT)
+            if dimension == COUNT and has_prefix(words, MEASURE_WORDS[STAFF]) and set(noun) & _PEOPLE:
+                dimension = STAFF
+            if dimension == COUNT and has_prefix(words, MEASURE_WORDS[MEMBERS]):
+                dimension = MEMBERS
+            nouns = frozenset().union(*(expand(n) for n in noun[:1])) if noun else frozenset()
+            return Measure(dimension, words_set, nouns, per_unit, condition, low)
+        return Measure(dimension, words_set, frozenset(), per_unit, condition, low)
+    if per_unit and not has_prefix(words, MEASURE_WORDS[MEMBERS] + MEASURE_WORDS[STAFF]):
+        return Measure(MONEY, words_set, per_unit=True, low=low)
+    target = _superlative_object(question)
+    if target is not None:
+        return Measure(target, words_set, per_unit=per_unit, low=low)
+    if forms.asks_age(question):
+        return Measure(
+            YEAR,
+            words_set,
+            low=low
+            or bool(
+                re.search(
+                    r"\b(older|oldest|earlier|earliest|first|"
+                    r"track record|longer|longest)\b",
+                    fold(question),
+                )
+            ),
+        )
+    for family, cues in _FAMILY_WORDS.items():
+        if has_prefix(words, cues):
+            return Measure(family, words_set, low=low)
+    counted = re.search(r"\b(?:number of|most|fewest|how many)\s+((?:[\w'’-]+\s*){1,4})", fold(question))
+    if counted:
+        phrase = []
+        for word in counted.group(1).split():
+            if word in STOPWORDS or word in QUESTION_WORDS:
+                break
+            phrase.append(word)
+        counted = (
+            counted if phrase and phrase[-1].endswith("s") and stem(phrase[-1]) not in _SET_NOUNS else None
+        )
+        head_word = phrase[-1] if phrase else ""
+    if has_prefix(words, MEASURE_WORDS[MEMBERS]):
+        return Measure(MEMBERS, words_set, low=low)
+    if has_prefix(words, MEASURE_WORDS[STAFF]) or ({"people", "work"} <= set(words)):
+        return Measure(STAFF, words_set, low=low)
+    if counted and not has_prefix(stems(head_word), MEASURE_WORDS[MONEY]):
+        return Measure(COUNT, words_set, expand(stem(head_word)), per_unit, None, low)
+    if has_prefix(words, MEASURE_WORDS[MONEY]) or not CONCEPTS["cost"].isdisjoint(words_set):
+        return Measure(MONEY, words_set, per_unit=per_unit, low=low)
+    if has_prefix(words, MEASURE_WORDS[BENEFICIARIES]):
+        return Measure(BENEFICIARIES, words_set, low=low)
+    return None

@@ -1,0 +1,185 @@
+"""Which practices a text names: by an acronym of the title ("LAuGEA", "PIMEX") or by most of the
+words of the title's name part ("the Eno energy cooperative", "Poland's Aviation Valley").
+
+A word counts by its rarity among the titles, so "cluster" names little and "Kalundborg" much. A
+name must be meant as one: at least one matched word is written as a proper name (capitalised
+inside the sentence) or is the practice's place, so "Which energy cooperatives ..." names no
+practice while "the Eno energy cooperative" does. A plural ("cooperatives") counts half: it names
+a kind of practice rather than one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.engines.index import Entry, Snapshot, term_of
+from assistant.vocabulary import STOPWORDS, fold
+
+MIN_SHARE = 0.6  # of the name part's weight, matched
+_WORD = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A practice a text names, how fully (0-1), and where (offsets of the matched words)."""
+
+    practice_id: str
+    score: float
+    start: int
+    end: int
+    by_acronym: bool = False
+    spans: tuple[tuple[int, int], ...] = ()  # the words that name it
+
+
+@dataclass(frozen=True)
+class _Token:
+    raw: str
+    term: str
+    start: int
+    end: int
+    proper: bool  # capitalised, and not the first word of a sentence
+    plural: bool
+
+
+def tokens(text: str) -> list[_Token]:
+    out: list[_Token] = []
+    for match in _WORD.finditer(text):
+        raw = match.group(0)
+        before = text[: match.start()].rstrip()
+        sentence_start = not before or before[-1] in ".?!:;\"'(¿¡"
+        pieces = [(raw, match.start())]
+        if re.search(r"[-'’.]", raw) and not raw.endswith(("'s", "’s")):
+            offset = match.start()
+            for part in re.split(r"([-'’.])", raw):
+                if part and part not in "-'’.":
+                    pieces.append((part, offset))
+                offset += len(part)
+        for piece, start in pieces:
+            if fold(piece) in STOPWORDS or piece.isdigit():
+                continue
+            out.append(
+                _Token(
+                    piece,
+                    term_of(piece),
+                    start,
+                    start + len(piece),
+                    piece[:1].isupper() and not sentence_start,
+                    fold(piece).endswith("s") and not fold(piece).endswith(("ss", "us", "is")),
+                )
+            )
+    return out
+
+
+def _acronym_hit(entry: Entry, toks: list[_Token]) -> _Token | None:
+    for token in toks:
+        for acronym in entry.acronyms:
+            if token.raw == acronym or (
+                sum(ch.isupper() for ch in token.raw) >= 2 and token.raw.upper() == acronym.upper()
+            ):
+                return token
+    return None
+
+
+def _share(
+    entry: Entry, segment: frozenset[str], toks: list[_Token], snapshot: Snapshot
+) -> tuple[float, list[_Token]]:
+    """How much of one title segment the tokens cover (places of the practice adding half their
+    weight once the name words cover half), and the tokens that cover it."""
+    total = sum(snapshot.idf(w) for w in segment)
+    if not total:
+        return 0.0, []
+    matched: list[_Token] = []
+    weight = 0.0
+    bonus = 0.0
+    seen: set[str] = set()
+    title = fold(entry.title)
+    for token in toks:
+        if token.term in seen:
+            continue
+        if token.term in segment:
+            same_number = re.search(r"\b" + re.escape(fold(token.raw)) + r"\b", title)
+            weight += (0.5 if token.plural and not same_number else 1.0) * snapshot.idf(token.term)
+        elif token.term in entry.places:
+            bonus += 0.5 * snapshot.idf(token.term)
+        else:
+            continue
+        matched.append(token)
+        seen.add(token.term)
+    if weight / total < 0.5:
+        return weight / total, [t for t in matched if t.term in segment]
+    return min((weight + bonus) / total, 1.0), matched
+
+
+def _unique_proper(entry: Entry, toks: list[_Token], snapshot: Snapshot) -> bool:
+    """Two words of the title written as proper names that no other title has ("Széchenyi
+    István", "Dolina Lotnicza"): a name, in any language around it."""
+    unique = {
+        t.term
+        for t in toks
+        if t.proper
+        and len(t.term) >= 3
+        and t.term in entry.title_words
+        and snapshot.title_df[t.term] == 1
+        and t.term not in entry.places
+    }
+    return len(unique) >= 2
+
+
+def mentions(text: str, snapshot: Snapshot, *, min_share: float = MIN_SHARE) -> list[Mention]:
+    """The practices the text names, in order of where they are named. Where two practices
+    claim the same words, the fuller match keeps them."""
+    toks = tokens(text)
+    if not toks:
+        return []
+    found: list[tuple[float, Mention, frozenset[int]]] = []
+    terms = {t.term for t in toks}
+    candidates: dict[str, Entry] = {}
+    for token in toks:
+        for entry in [*snapshot.by_term.get(token.term, ()), *snapshot.by_acronym.get(token.raw.upper(), ())]:
+            candidates[entry.id] = entry
+    for entry in candidates.values():
+        hit = _acronym_hit(entry, toks)
+        if hit is not None:
+            mention = Mention(entry.id, 1.0, hit.start, hit.end, True, ((hit.start, hit.end),))
+            found.append((2.0, mention, frozenset({hit.start})))
+            continue
+        best: tuple[float, list[_Token]] = (0.0, [])
+        for segment in entry.segments:
+            if segment.isdisjoint(terms):
+                continue
+            share, matched = _share(entry, segment, toks, snapshot)
+            if share > best[0]:
+                best = (share, matched)
+        share, matched = best
+        if share < min_share and not _unique_proper(entry, toks, snapshot):
+            continue
+        if not any(t.proper or t.term in entry.places for t in matched):
+            continue
+        named_by = [t for t in matched if t.term not in entry.places or t.term in entry.title_words]
+        start, end = min(t.start for t in matched), max(t.end for t in matched)
+        spans = tuple(sorted((t.start, t.end) for t in matched))
+        found.append(
+            (share, Mention(entry.id, share, start, end, False, spans), frozenset(t.start for t in named_by))
+        )
+    found.sort(key=lambda item: -item[0])
+    kept: list[tuple[Mention, frozenset[int]]] = []
+    for _, mention, claimed in found:
+        if any(claimed <= other for _, other in kept):
+            continue
+        kept.append((mention, claimed))
+    return sorted((m for m, _ in kept), key=lambda m: m.start)
+
+
+def without_names(text: str, snapshot: Snapshot) -> str:
+    """The text with the words that name practices blanked out (to read what it asks of them)."""
+    spans = sorted({span for m in mentions(text, snapshot) for span in m.spans}, reverse=True)
+    out = text
+    for start, end in spans:
+        out = out[:start] + " " * (end - start) + out[end:]
+    return out
+
+
+def named(text: str, snapshot: Snapshot) -> list[str]:
+    """The ids of the practices a text names, in order of mention."""
+    return [m.practice_id for m in mentions(text, snapshot)]

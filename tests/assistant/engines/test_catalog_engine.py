@@ -1,0 +1,97 @@
+"""The catalog engine on a real Chroma store of invented practices: lists, counts, filters and
+rankings answer with the complete set, every figure cited, "not stated" never counted."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answering.citations import markers_in
+from assistant.pipeline import Assistant
+from assistant.store.chroma import ChromaStore
+
+
+def _titles_in(text: str) -> set[str]:
+    return set(re.findall(r"\*\*([^*]+)\*\*", text))
+
+
+def _check_citations(answer, store: ChromaStore) -> None:  # type: ignore[no-untyped-def]
+    """Every marker points at a citation whose text is exactly the practice's sentence."""
+    numbers = {c.n for c in answer.citations}
+    assert set(markers_in(answer.text)) <= numbers
+    for citation in answer.citations:
+        practice = store.get_practice(citation.practice_id)
+        assert practice is not None and practice.text[citation.start : citation.end] == citation.text
+
+
+def test_a_count_by_country_lists_exactly_the_practices_of_that_country(routed: Assistant, invented) -> None:
+    answer = routed.ask("How many practices come from Austria?")
+    assert answer.route == "catalog" and not answer.abstained
+    assert answer.text.startswith("2 practices")
+    assert _titles_in(answer.text) == {"Valley Craft Voucher", "Mountain Bus Alliance"}
+    _check_citations(answer, invented[1])
+
+
+def test_the_same_list_asked_in_german(routed: Assistant) -> None:
+    answer = routed.ask("Welche Praktiken kommen aus Österreich?")
+    assert answer.route == "catalog"
+    assert _titles_in(answer.text) == {"Valley Craft Voucher", "Mountain Bus Alliance"}
+
+
+def test_a_start_year_filter_separates_matches_from_the_rest_with_cited_years(
+    routed: Assistant, invented
+) -> None:
+    answer = routed.ask("Which practices started before 2010?")
+    assert answer.route == "catalog"
+    matched, _, rest = answer.text.partition("Outside the condition")
+    assert _titles_in(matched) == {"Greenfield Wind Cooperative", "Mountain Bus Alliance"}
+    assert {"Harbour Heat Network (Nordby)", "Valley Craft Voucher", "Riverside Start-up Hub"} <= _titles_in(
+        rest
+    )
+    assert "2004 [" in matched and "2009 [" in matched
+    _check_citations(answer, invented[1])
+
+
+def test_a_money_threshold_converts_other_currencies_and_says_the_rate_date(
+    routed: Assistant, invented
+) -> None:
+    answer = routed.ask("Which practices spend less than EUR 1 million?")
+    matched, _, rest = answer.text.partition("Outside the condition")
+    assert _titles_in(matched) == {
+        "Valley Craft Voucher"
+    }  # EUR 600,000; the voucher of EUR 8,000 is per company
+    assert "Mountain Bus Alliance" in rest  # GBP 900,000 is more than EUR 1 million
+    assert re.search(r"converted to EUR at the ECB reference rate of \d{4}-\d\d-\d\d", answer.text)
+    _check_citations(answer, invented[1])
+
+
+def test_practices_without_the_figure_are_not_stated_and_never_counted(routed: Assistant) -> None:
+    answer = routed.ask("Which practices have more than 30 staff?")
+    assert answer.text.startswith("None of the")
+    assert "Riverside Start-up Hub" in answer.text  # 12 staff: outside
+    not_stated = answer.text.split("Not stated", 1)[1]
+    assert "Greenfield Wind Cooperative" in not_stated and "Valley Craft Voucher" in not_stated
+
+
+def test_a_topical_question_reads_every_practice_and_keeps_only_the_ones_on_topic(routed: Assistant) -> None:
+    answer = routed.ask("Which practices involve district heating?")
+    assert answer.route == "catalog"
+    assert _titles_in(answer.text) == {"Harbour Heat Network (Nordby)"}
+    assert "district heating network" in answer.text and answer.citations
+
+
+def test_a_ranking_names_the_first_and_shows_every_figure(routed: Assistant) -> None:
+    answer = routed.ask("Which practice has the most members?")
+    first_line = answer.text.splitlines()[0]
+    assert "Greenfield Wind Cooperative" in first_line and "120 members" in first_line
+    assert "40 members" in answer.text
+
+
+def test_a_threshold_in_a_unit_reads_the_quantity_in_the_sentences(routed: Assistant) -> None:
+    answer = routed.ask("Which practices have more than 1 MW of installed capacity?")
+    matched = answer.text.partition("Outside the condition")[0]
+    assert _titles_in(matched) == {"Greenfield Wind Cooperative"} and "3.2 MW" in matched
+
+
+def test_a_national_capital_is_a_place(routed: Assistant) -> None:
+    answer = routed.ask("Which practices were developed by a national capital?")
+    assert _titles_in(answer.text) == {"Riverside Start-up Hub"}

@@ -1,0 +1,59 @@
+"""Comparisons with a verdict and summaries in points, on the invented practices."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.pipeline import Assistant
+
+
+def test_a_comparison_says_which_and_why_with_both_figures_cited(routed: Assistant) -> None:
+    answer = routed.ask("Which is older, the Greenfield Wind Cooperative or the Valley Craft Voucher?")
+    assert answer.route == "compare"
+    verdict = answer.text.splitlines()[0]
+    assert verdict.startswith("**Greenfield Wind Cooperative** is older")
+    assert re.search(r"2004 \[\d\]", verdict) and re.search(r"2016 \[\d\]", verdict)
+    assert {c.practice_id for c in answer.citations} == {
+        "greenfield-wind-cooperative",
+        "valley-craft-voucher",
+    }
+
+
+def test_a_comparison_of_money_converts_the_other_currency(routed: Assistant) -> None:
+    answer = routed.ask("Which costs more, the Harbour Heat Network or the Greenfield Wind Cooperative?")
+    assert answer.route == "compare"
+    assert answer.text.startswith("**Greenfield Wind Cooperative** has more money")
+    assert "DKK 30 million" in answer.text and re.search(
+        r"ECB reference rate of \d{4}-\d\d-\d\d", answer.text
+    )
+
+
+def test_which_one_compares_the_practices_the_conversation_named(routed: Assistant) -> None:
+    history = [
+        {"role": "user", "content": "How many practices come from Austria?"},
+        {
+            "role": "assistant",
+            "content": "2 practices come from Austria:\n- **Valley Craft Voucher** [1]\n"
+            "- **Mountain Bus Alliance** [2]",
+        },
+    ]
+    answer = routed.ask("Which one started earlier?", history=history)
+    assert answer.route == "compare"
+    assert answer.text.startswith("**Mountain Bus Alliance** is older")
+    assert {c.practice_id for c in answer.citations} == {"valley-craft-voucher", "mountain-bus-alliance"}
+
+
+def test_a_summary_has_the_asked_number_of_cited_points(routed: Assistant) -> None:
+    answer = routed.ask("Summarise the Greenfield Wind Cooperative in three points.")
+    assert answer.route == "summary"
+    points = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert len(points) == 3
+    assert all(re.search(r"\[\d+\]$", p) for p in points)
+    assert "2004" in points[0] and "EUR 4.5 million" in points[1] and "120 members" in answer.text
+    assert {c.section for c in answer.citations} >= {"About this good practice", "Evidence of success"}
+
+
+def test_a_summary_asked_in_german_in_two_points(routed: Assistant) -> None:
+    answer = routed.ask("Fassen Sie das Harbour Heat Network in zwei Punkten zusammen.")
+    assert answer.route == "summary"
+    assert len([line for line in answer.text.splitlines() if line.startswith("- ")]) == 2

