@@ -33,6 +33,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.answering.answerability import answers, names_qualifiers, near_miss, other_names
 from assistant.answering.base import Draft, lines_of
 from assistant.answering.citations import cite, supported_only, verify
+from assistant.answering.multi import answer_several, names_several
 from assistant.answering.relevance import EmbedderRelevance, Relevance, SentenceVectors
 from assistant.answering.scoring import Scored, idf, in_context, score, share
 from assistant.answering.sentences import Sentence, plain, quantities, sentences
@@ -166,11 +167,11 @@ class ExtractiveAnswerer:
         found = sentences(passages)
         if not found:
             return None
-        if intent.multi:
-            from assistant.answering.multi import answer_several
-
+        named = names_several(question, found)
+        if intent.multi or named:
             chosen = answer_several(self, question, intent, found, len(passages) if k is None else k)
-            if len({s.practice for s in chosen}) >= 2:
+            # several practices answer; or the question named them and one of them answers
+            if len({s.practice for s in chosen}) >= 2 or (named and chosen):
                 return render(chosen, abstained=False)
         follows = (about_intent or analyse(about)).terms if about else ()
         return self._lookup(question, intent, passages, found, len(passages) if k is None else k, follows)

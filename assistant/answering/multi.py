@@ -31,6 +31,8 @@ def answer_several(
     order = list(dict.fromkeys(s.practice for s in found if s.rank < k))
     titles = {s.practice: s.title for s in found}
     named = _named(question, order, titles)
+    # a practice the question names needs only a sentence of the asked kind; others must be about it
+    floor = float("-inf") if named else MULTI_RELEVANCE
     if named:
         order = named
     weights = idf(list(dict.fromkeys(intent.terms)), found)
@@ -46,7 +48,7 @@ def answer_several(
         own = [s for s in found if s.practice == pid]
         mine: list[Sentence] = []
         for about, part_intent in questions or [(question, intent)]:
-            best = _best(answerer, about, part_intent, own, weights, titles[pid])
+            best = _best(answerer, about, part_intent, own, weights, titles[pid], floor)
             if best is not None and all(not best.sentence.overlaps(x) for x in mine):
                 mine.append(best.sentence)
         chosen.extend(mine)
@@ -62,6 +64,7 @@ def _best(
     own: Sequence[Sentence],
     weights: dict[str, float],
     title: str,
+    floor: float,
 ) -> Scored | None:
     terms = [t for t in intent.terms if t in weights]
     likely = sorted(own, key=lambda s: share(terms, weights, s.terms) - 0.02 * s.rank, reverse=True)
@@ -69,9 +72,15 @@ def _best(
         answerer.relevance, query, intent, likely[:CANDIDATES], weights, frozenset(content_terms(title))
     )
     for c in scored:
-        if answers(intent, c.sentence) and c.relevance >= MULTI_RELEVANCE:
+        if answers(intent, c.sentence) and c.relevance >= floor:
             return c
     return None
+
+
+def names_several(question: str, found: Sequence[Sentence]) -> bool:
+    """The question names two or more of the practices of these sentences ("do A and B ...")."""
+    order = list(dict.fromkeys(s.practice for s in found))
+    return len(_named(question, order, {s.practice: s.title for s in found})) >= 2
 
 
 def _named(question: str, order: list[str], titles: dict[str, str]) -> list[str]:

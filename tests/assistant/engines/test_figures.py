@@ -6,7 +6,7 @@ from __future__ import annotations
 from assistant.engines.figures import reading
 from assistant.engines.index import _entry
 from assistant.engines.measures import MONEY, YEAR, Measure, measure_of, parse_number
-from assistant.practices.facts import extract_facts
+from assistant.practices.facts.rules import extract_facts
 from assistant.types import Practice, Section
 
 
