@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.config import ANSWER_BACKENDS, Settings, load_settings
+from assistant.config import ANSWER_BACKENDS, Settings, is_loopback, load_settings
 from assistant.errors import ModelMismatchError, PraxisError
 from assistant.types import TextDelta
 from ui.terminal import EvalBars, model_progress_bar, print_run, wrap_columns
@@ -257,9 +257,6 @@ def cmd_practices(args: argparse.Namespace) -> int:
     return 0
 
 
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
-
-
 def _port_free(host: str, port: int) -> bool:
     import socket
 
@@ -345,9 +342,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     app = create_app(settings, assistant=assistant, store=store)
-    if host not in LOOPBACK_HOSTS:
+    if not is_loopback(host):
+        limit = settings.server.rate_limit if settings.server.rate_limited else "off"
         print(
-            f"warning: listening on {host}, reachable from other machines; the public routes need no key",
+            f"warning: listening on {host}, reachable from other machines; the public routes need no "
+            f"key (API rate limit per client: {limit}; PRAXIS_SERVER__RATE_LIMIT[_ENABLED])",
             file=sys.stderr,
         )
     _run_server(app, settings, practices, bool(args.verbose))
