@@ -5,10 +5,11 @@ There is no module-level instance: entry points call `load_settings()` and pass 
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.errors import ConfigError
@@ -135,6 +136,16 @@ class LLMSettings(BaseModel):
     )
 
 
+def is_loopback(host: str) -> bool:
+    """Whether a listening address is reachable from this machine only (localhost, 127.x, ::1)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name other than localhost
+        return False
+
+
 class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535, description="0 = any free port")
@@ -144,6 +155,38 @@ class ServerSettings(BaseModel):
     cors_origins: list[str] = Field(
         default_factory=list, description="browser origins allowed to call the API; [] = CORS off"
     )
+    rate_limit: str = Field(
+        default="60/minute",
+        description="API requests per client address (limits notation: '60/minute', '5/second', "
+        "several separated by ';' as in '10/second;300/hour')",
+    )
+    rate_limit_enabled: bool | None = Field(
+        default=None,
+        description="unset = on when the server listens on an address other machines can reach, "
+        "off on 127.0.0.1/localhost/::1",
+    )
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _readable_rate_limit(cls, value: str) -> str:
+        from limits import parse_many
+
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError(
+                f"cannot read the rate limit {value!r}; write e.g. '60/minute', '5/second' or "
+                "'10/second;300/hour'"
+            ) from None
+        return value
+
+    @property
+    def rate_limited(self) -> bool:
+        """Whether the API limits requests per client: rate_limit_enabled, or when unset, whether
+        the server listens beyond this machine."""
+        if self.rate_limit_enabled is not None:
+            return self.rate_limit_enabled
+        return not is_loopback(self.host)
 
 
 class Settings(BaseSettings):

@@ -4,6 +4,7 @@ up), eval, config."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import sys
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.config import ANSWER_BACKENDS, Settings, load_settings
+from assistant.config import ANSWER_BACKENDS, Settings, is_loopback, load_settings
 from assistant.errors import ModelMismatchError, PraxisError
 from assistant.types import TextDelta
 from ui.terminal import EvalBars, model_progress_bar, print_run, wrap_columns
@@ -213,6 +214,15 @@ def cmd_similar(args: argparse.Namespace) -> int:
     return 0
 
 
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; write YYYY-MM-DD, e.g. 2024-06-28"
+        ) from None
+
+
 def cmd_practices(args: argparse.Namespace) -> int:
     from assistant.practices.facts.filters import headline_budget, start_year
     from assistant.practices.listing import PracticeQuery, list_practices
@@ -227,6 +237,7 @@ def cmd_practices(args: argparse.Namespace) -> int:
         currency=args.currency,
         started_after=args.started_after,
         started_before=args.started_before,
+        rates_on=args.rates_on,
     )
     listed = list_practices(catalog, query)
     if args.json:
@@ -236,15 +247,16 @@ def cmd_practices(args: argparse.Namespace) -> int:
     for item in listed:
         practice = item.practice
         facts = catalog.facts_of(practice)
-        year, budget = start_year(facts), headline_budget(facts)
-        notes = [f"since {year.value}" if year else "", budget.display() if budget else ""]
+        year, budget = start_year(facts), headline_budget(facts, args.rates_on)
+        converted = item.match.budget if item.match else None
+        budget_note = budget.display() if budget else ""
+        if budget and converted and converted.rate_date:  # what the budget filter compared
+            budget_note += f" = {converted.describe()}"
+        notes = [f"since {year.value}" if year else "", budget_note]
         note = ", ".join(n for n in notes if n)
         print(f"{practice.id:<55} {practice.title}" + (f"  ({note})" if note else ""))
     print(f"{len(listed)} practice(s)", file=sys.stderr)
     return 0
-
-
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 def _port_free(host: str, port: int) -> bool:
@@ -332,9 +344,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     app = create_app(settings, assistant=assistant, store=store)
-    if host not in LOOPBACK_HOSTS:
+    if not is_loopback(host):
+        limit = settings.server.rate_limit if settings.server.rate_limited else "off"
         print(
-            f"warning: listening on {host}, reachable from other machines; the public routes need no key",
+            f"warning: listening on {host}, reachable from other machines; the public routes need no "
+            f"key (API rate limit per client: {limit}; PRAXIS_SERVER__RATE_LIMIT[_ENABLED])",
             file=sys.stderr,
         )
     _run_server(app, settings, practices, bool(args.verbose))
@@ -460,6 +474,13 @@ def _add_practices(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     practices.add_argument("--budget-below", metavar="AMOUNT", help="e.g. 500000 or 'EUR 1.5 million'")
     practices.add_argument("--budget-above", metavar="AMOUNT")
     practices.add_argument("--currency", default="EUR", help="currency of a bare AMOUNT (default EUR)")
+    practices.add_argument(
+        "--rates-on",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="compare budgets in other currencies at the ECB reference rates of this day "
+        "(default: the latest day the packaged rates hold)",
+    )
     practices.add_argument("--started-after", type=int, metavar="YEAR")
     practices.add_argument("--started-before", type=int, metavar="YEAR")
     practices.add_argument("--country", help="only practices from this country (a name or demonym)")

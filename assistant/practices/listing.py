@@ -8,7 +8,9 @@ every condition given:
 - theme, region: case- and accent-insensitive equality with the practice's field;
 - budget_below / budget_above: amounts as people type them ("500000", "GBP 2 million"); a
   currency stated in either amount is the filter's currency, else `currency` (the currency of a
-  bare amount); two amounts stating different currencies are refused;
+  bare amount); two amounts stating different currencies are refused; budgets stated in another
+  currency are converted at the ECB reference rates of `rates_on` (default: the latest day of the
+  packaged history), and each match names the day (`rate_date`);
 - started_after / started_before: years, strict comparisons with the start year.
 
 The fact conditions are those of `assistant.practices.facts.FactFilter`; with any of them set,
@@ -17,6 +19,7 @@ each listed practice carries the `FilterMatch` with the facts that decided it.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,6 +70,7 @@ class PracticeQuery:
     currency: str = "EUR"
     started_after: int | None = None
     started_before: int | None = None
+    rates_on: dt.date | None = None
 
     def fact_filter(self) -> FactFilter:
         """The fact conditions, amounts read and converted to one currency.
@@ -84,9 +88,10 @@ class PracticeQuery:
         return FactFilter(
             budget_below=below,
             budget_above=above,
-            currency=(below_currency or above_currency or self.currency).upper(),
+            currency=below_currency or above_currency or self.currency,
             started_after=self.started_after,
             started_before=self.started_before,
+            rates_on=self.rates_on,
         )
 
     def matches_metadata(self, practice: Practice) -> bool:
@@ -107,7 +112,8 @@ class ListedPractice:
     match: FilterMatch | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """{practice_id, title, evidence, budget_converted}: the `praxis practices --json` row."""
+        """{practice_id, title, evidence, budget_converted, budget_currency, rate_date}: the
+        `praxis practices --json` row (see FilterMatch.to_dict)."""
         if self.match is not None:
             return self.match.to_dict()
         return FilterMatch(self.practice.id, self.practice.title, []).to_dict()

@@ -3,6 +3,7 @@ pointing at the sentence it came from."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -118,13 +119,21 @@ def test_filters_compare_only_stated_currencies() -> None:
     # InoLink's "100 000" has no currency: it never passes a budget condition
     assert match_filter(inolink, extract_facts(inolink), FactFilter(budget_below=10**9)) is None
     assert headline_budget(extract_facts(inolink)) is None
-    # Oldham: GBP 250,000 is its largest stated budget; about EUR 292,500 at the reference rate
+    # Oldham: GBP 250,000 is its largest stated budget; EUR 295,376 at the ECB rate of 2024-06-28,
+    # EUR 371,195 at that of 2007-01-02
     facts = extract_facts(oldham)
     assert headline_budget(facts).value == 250_000  # type: ignore[union-attr]
-    below = match_filter(oldham, facts, FactFilter(budget_below=300_000))
+    friday = dt.date(2024, 6, 28)
+    below = match_filter(oldham, facts, FactFilter(budget_below=300_000, rates_on=friday))
     assert below is not None and below.evidence[0].currency == "GBP"
-    assert match_filter(oldham, facts, FactFilter(budget_below=260_000, currency="GBP")) is not None
-    assert match_filter(oldham, facts, FactFilter(budget_below=280_000)) is None
+    assert below.budget is not None and below.budget.rate_date == friday
+    assert below.to_dict()["budget_converted"] == 295_375.6
+    assert below.to_dict()["rate_date"] == "2024-06-28" and below.to_dict()["budget_currency"] == "EUR"
+    in_2007 = FactFilter(budget_below=300_000, rates_on=dt.date(2007, 1, 2))
+    assert match_filter(oldham, facts, in_2007) is None
+    in_pounds = match_filter(oldham, facts, FactFilter(budget_below=260_000, currency="GBP"))
+    assert in_pounds is not None and in_pounds.to_dict()["rate_date"] is None  # nothing converted
+    assert match_filter(oldham, facts, FactFilter(budget_below=280_000, rates_on=friday)) is None
     # years are strict
     assert match_filter(laugea, extract_facts(laugea), FactFilter(started_after=2013)) is not None
     assert match_filter(laugea, extract_facts(laugea), FactFilter(started_after=2014)) is None

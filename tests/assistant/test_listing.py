@@ -3,17 +3,21 @@ bundled corpus in a real Chroma store."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from assistant.embeddings import HashingEmbeddings
 from assistant.errors import InvalidQuestion
 from assistant.practices.catalog import Catalog
+from assistant.practices.currency import reference_rates
 from assistant.practices.listing import PracticeQuery, country_key, facet_values, list_practices
 from assistant.store.chroma import ChromaStore
 from assistant.store.client import open_client
 from ingest.ingestor import Ingestor
 from tests.conftest import CORPUS
 
+FRIDAY = dt.date(2024, 6, 28)  # a day with ECB reference rates: results do not move with new rates
 LAUGEA_ID = "laugea-lithuanian-automotive-export-association"
 INOLINK_ID = "inolink-fostering-innovative-networks"
 
@@ -62,6 +66,8 @@ def test_no_condition_lists_every_practice_by_title(catalog: Catalog) -> None:
         "title": listed[0].practice.title,
         "evidence": [],
         "budget_converted": None,
+        "budget_currency": None,
+        "rate_date": None,
     }
 
 
@@ -79,7 +85,7 @@ def test_country_theme_and_region_filters(catalog: Catalog) -> None:
 
 
 def test_budget_below_and_started_after(catalog: Catalog) -> None:
-    cheap = list_practices(catalog, PracticeQuery(budget_below="300000"))
+    cheap = list_practices(catalog, PracticeQuery(budget_below="300000", rates_on=FRIDAY))
     cheap_ids = {item.practice.id for item in cheap}
     assert {"oldham-community-power", "centrope-innovation-voucher"} <= cheap_ids
     assert INOLINK_ID not in cheap_ids  # its 100 000 has no stated currency
@@ -92,8 +98,28 @@ def test_budget_below_and_started_after(catalog: Catalog) -> None:
     assert recent and all(item.match and int(item.match.evidence[0].value) > 2014 for item in recent)
     recent_ids = {item.practice.id for item in recent}
     assert LAUGEA_ID not in recent_ids
-    assert set(ids(catalog, budget_below="300000", started_after=2014)) == cheap_ids & recent_ids
+    assert (
+        set(ids(catalog, budget_below="300000", started_after=2014, rates_on=FRIDAY))
+        == cheap_ids & recent_ids
+    )
     assert ids(catalog, started_after=2000, country="lithuania") == [LAUGEA_ID]
+
+
+def test_budgets_in_other_currencies_name_the_day_of_their_rate(catalog: Catalog) -> None:
+    listed = list_practices(catalog, PracticeQuery(budget_below="EUR 300000", rates_on=dt.date(2024, 6, 29)))
+    rows = {item.practice.id: item.to_dict() for item in listed}
+    oldham = rows["oldham-community-power"]  # GBP 250,000: converted at Friday's rate (no rates on Saturday)
+    assert (oldham["budget_converted"], oldham["budget_currency"], oldham["rate_date"]) == (
+        295_375.6,
+        "EUR",
+        "2024-06-28",
+    )
+    stated_in_euro = [row for row in rows.values() if row["evidence"][0]["currency"] == "EUR"]
+    assert stated_in_euro and all(row["rate_date"] is None for row in stated_in_euro)
+    latest = list_practices(catalog, PracticeQuery(budget_below="EUR 10 million"))
+    assert {item.to_dict()["rate_date"] for item in latest} - {None} == {
+        reference_rates().last_day.isoformat()
+    }
 
 
 def test_a_stated_currency_wins_over_the_currency_of_bare_amounts(catalog: Catalog) -> None:

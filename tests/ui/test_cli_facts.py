@@ -105,6 +105,27 @@ def test_practices_filtered_by_facts(praxis) -> None:
     assert all(p["budget_converted"] < 300000 for p in data["practices"])
 
 
+def test_practices_say_which_days_rate_converted_a_budget(praxis, capsys) -> None:
+    args = ("practices", "--budget-below", "EUR 300000", "--rates-on", "2024-06-30")
+    code, out, _ = praxis(*args)
+    oldham = next(line for line in out.splitlines() if line.startswith("oldham-community-power"))
+    assert code == 0
+    assert "GBP 250,000 = EUR 295,376 at the ECB euro reference rate of 2024-06-28" in oldham
+    data = json.loads(praxis(*args, "--json")[1])
+    row = next(p for p in data["practices"] if p["practice_id"] == "oldham-community-power")
+    assert (row["budget_converted"], row["budget_currency"], row["rate_date"]) == (
+        295375.6,
+        "EUR",
+        "2024-06-28",
+    )
+    # in January 2007 the pound was worth more: the same budget is over EUR 300,000
+    code, out, _ = praxis("practices", "--budget-below", "EUR 300000", "--rates-on", "2007-01-02")
+    assert code == 0 and "oldham-community-power" not in out
+    with pytest.raises(SystemExit):
+        praxis("practices", "--rates-on", "last week")
+    assert "'last week' is not a date; write YYYY-MM-DD" in capsys.readouterr().err
+
+
 def test_practices_country_theme_and_region_filters(praxis) -> None:
     code, out, _ = praxis("practices", "--country", "Lithuania", "--json")
     lithuanian = json.loads(out)

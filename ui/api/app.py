@@ -19,13 +19,16 @@ from assistant.pipeline import Assistant
 from assistant.store.chroma import ChromaStore
 from ui.api.errors import NotFound, install_error_handlers
 from ui.api.limits import MAX_BODY_BYTES, MAX_UPLOAD_BODY_BYTES, UPLOAD_PATHS, BodySizeLimit
+from ui.api.rate_limit import RateLimit
 from ui.api.routes import admin, ask, health, openai, practices, transfer
 from ui.services import Services
 
 DESCRIPTION = (
     "Ask Europe's regional good practices, with citations to the practice and section. "
     'Errors always answer `{"error": {"type", "message"}}`. Admin routes need the '
-    "API key (`Authorization: Bearer KEY` or `X-API-Key: KEY`)."
+    "API key (`Authorization: Bearer KEY` or `X-API-Key: KEY`). When the server is reachable from "
+    "other machines, /v1 routes are rate limited per client (PRAXIS_SERVER__RATE_LIMIT): 429 with "
+    "Retry-After."
 )
 
 
@@ -51,6 +54,8 @@ def create_app(
     app.add_middleware(
         BodySizeLimit, default=MAX_BODY_BYTES, upload=MAX_UPLOAD_BODY_BYTES, upload_paths=UPLOAD_PATHS
     )
+    if settings.server.rate_limited:  # outside the body limit: a refused client's body is not read
+        app.add_middleware(RateLimit, limits=settings.server.rate_limit)
     if settings.server.cors_origins:
         app.add_middleware(
             CORSMiddleware,

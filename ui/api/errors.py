@@ -1,7 +1,8 @@
 """The one error shape of the API, `{"error": {"type": ..., "message": ...}}`, and what maps to it.
 
 Domain errors (PraxisError subclasses) map to a status and type in one table; validation errors,
-HTTP errors and crashes answer the same shape from their own handlers.
+HTTP errors and crashes answer the same shape from their own handlers. A body that is not JSON
+(malformed, empty, another content type) is 400; JSON of the wrong shape or type is 422.
 """
 
 from __future__ import annotations
@@ -57,6 +58,13 @@ class InvalidRequest(ApiError):
     type = "invalid_request"
 
 
+class UnsupportedParameter(ApiError):
+    """A request field Praxis understands but cannot honour (OpenAI's n > 1, tools, ...)."""
+
+    status = 400
+    type = "unsupported_parameter"
+
+
 def practice_not_found(practice_id: str) -> NotFound:
     return NotFound(f"no practice with id {practice_id!r}; GET /v1/practices lists them")
 
@@ -74,7 +82,7 @@ ERROR_MAP: tuple[tuple[type[PraxisError], int, str], ...] = (
     (PraxisError, 500, "praxis_error"),
 )
 _HTTP_TYPES = {
-    400: "bad_request",
+    400: "invalid_json",  # FastAPI's own 400: a body it could not decode (not UTF-8)
     401: "unauthorized",
     403: "forbidden",
     404: "not_found",
@@ -99,9 +107,10 @@ class ErrorResponse(BaseModel):
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse, "description": text}
     for code, text in (
-        (400, "a body that cannot be parsed (send UTF-8 JSON)"),
+        (400, "a body that is not JSON (malformed, empty, or sent without Content-Type: application/json)"),
         (413, "the request body is larger than the limit (1 MiB; uploads 500 MiB)"),
         (422, "invalid input, with a message saying what to change"),
+        (429, "too many requests from this client; retry after the Retry-After seconds"),
         (503, "the store is unreachable or built with another model"),
     )
 }
@@ -141,8 +150,34 @@ async def _praxis(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(type_, str(exc)), status_code=status, headers=headers)
 
 
+SEND_JSON = "send a JSON object with Content-Type: application/json (schema at /docs)"
+
+
+def _not_json(request: Request, exc: RequestValidationError) -> str | None:
+    """What is wrong when the body could not be read as JSON at all (malformed, empty, or sent with
+    another content type), else None: JSON of the wrong shape is a validation error (422)."""
+    for err in exc.errors():
+        loc = tuple(err.get("loc", ()))
+        if not loc or loc[0] != "body":
+            continue
+        if err.get("type") == "json_invalid":
+            where = f" (character {loc[1]})" if len(loc) > 1 else ""
+            reason = (err.get("ctx") or {}).get("error", "JSON decode error")
+            return f"the body is not valid JSON: {reason}{where}; {SEND_JSON}"
+        if loc == ("body",) and err.get("type") == "missing":
+            return f"the request has no body; {SEND_JSON}"
+        if loc == ("body",) and isinstance(err.get("input"), bytes):  # not parsed: not sent as JSON
+            sent = request.headers.get("content-type")
+            how = f"with Content-Type: {sent}" if sent else "without a Content-Type"
+            return f"the body was sent {how}, so it was not read as JSON; {SEND_JSON}"
+    return None
+
+
 async def _invalid(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    not_json = _not_json(request, exc)
+    if not_json is not None:
+        return JSONResponse(error_body("invalid_json", not_json), status_code=400)
     return JSONResponse(error_body("invalid_request", _validation_message(exc)), status_code=422)
 
 

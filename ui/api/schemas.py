@@ -5,6 +5,7 @@ The OpenAI wire format lives in `ui.api.openai_models`; the error shape in `ui.a
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -180,10 +181,20 @@ class PracticeSummary(BaseModel):
     matched_facts: list[FactOut] | None = Field(
         default=None, description="with fact filters: the facts that decided the match"
     )
+    budget_converted: float | None = Field(
+        default=None, description="with a budget filter: the budget that decided it, in budget_currency"
+    )
+    budget_currency: str | None = Field(default=None, description="the currency of the budget filter")
+    rate_date: dt.date | None = Field(
+        default=None,
+        description="the day of the ECB reference rate budget_converted was converted at; "
+        "null when the document states the budget in budget_currency (nothing converted)",
+    )
 
     @classmethod
     def of(cls, practice: Practice, match: FilterMatch | None = None) -> PracticeSummary:
         meta = practice.metadata
+        budget = match.budget if match else None
         return cls(
             id=practice.id,
             title=practice.title,
@@ -194,6 +205,9 @@ class PracticeSummary(BaseModel):
             url=meta.get("url"),
             sections=[s.name for s in practice.sections],
             matched_facts=None if match is None else [FactOut.of(f, practice) for f in match.evidence],
+            budget_converted=None if budget is None else round(budget.value, 2),
+            budget_currency=None if budget is None else budget.currency,
+            rate_date=None if budget is None else budget.rate_date,
         )
 
 

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.errors import InvalidQuestion
+from assistant.practices.currency import reference_rates
 from assistant.vocabulary import NUMBER_WORDS, YEAR
 
 CURRENCIES = {
@@ -244,25 +245,6 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
     return mentions
 
 
-# Approximate reference rates (EUR per unit), used only to compare amounts whose currency the
-# document states; amounts without a currency are never converted.
-EUR_PER_UNIT: dict[str, float] = {
-    "EUR": 1.0,
-    "GBP": 1.17,
-    "USD": 0.92,
-    "CHF": 1.04,
-    "CZK": 0.040,
-    "DKK": 0.134,
-    "SEK": 0.088,
-    "NOK": 0.086,
-    "PLN": 0.23,
-    "HUF": 0.0025,
-    "RON": 0.20,
-    "BGN": 0.51,
-    "ISK": 0.0066,
-}
-
-
 def parse_amount(raw: str) -> tuple[float, str | None]:
     """'50000', '50 000 EUR', 'EUR 1.5 million', '€200k' -> (value, currency or None).
 
@@ -286,9 +268,6 @@ def parse_amount(raw: str) -> tuple[float, str | None]:
     raw_currency = match.group("c1") or match.group("c2")
     currency = None
     if raw_currency:
-        currency = CURRENCIES.get(raw_currency.lower(), raw_currency.upper())
-        if currency not in EUR_PER_UNIT:
-            raise InvalidQuestion(
-                f"unknown currency {raw_currency!r}; use one of {', '.join(sorted(EUR_PER_UNIT))}"
-            )
+        # a code the reference rates do not cover raises UnknownCurrency, naming those they do
+        currency = reference_rates().require(CURRENCIES.get(raw_currency.lower(), raw_currency))
     return value, currency

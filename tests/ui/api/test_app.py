@@ -4,6 +4,7 @@ CORS, the OpenAPI document."""
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from tests.ui.api import error_of
 
@@ -17,8 +18,38 @@ def test_health_reports_store_counts_and_models(http):
     assert health["answer_backend"] == "extractive"
 
 
-def test_malformed_json_gets_the_same_error_shape(http):
-    response = http.post("/v1/ask", content=b"{not json", headers={"Content-Type": "application/json"})
+JSON_ROUTES = ("/v1/ask", "/v1/ask/stream", "/v1/chat/completions", "/v1/compare")
+JSON = {"Content-Type": "application/json"}
+
+
+@pytest.mark.parametrize("route", JSON_ROUTES)
+@pytest.mark.parametrize(
+    ("body", "headers", "says"),
+    [
+        (b"{not json", JSON, "not valid JSON: Expecting property name"),
+        (b'{"question": "unterminated', JSON, "not valid JSON: Unterminated string"),
+        (b'{"question": "\xff\xfe caf\xe9"}', JSON, "UTF-8 JSON"),
+        (b"", JSON, "no body"),
+        (
+            b"question=hi",
+            {"Content-Type": "text/plain"},
+            "Content-Type: text/plain, so it was not read as JSON",
+        ),
+        (b'{"question": "hi"}', {}, "without a Content-Type"),
+    ],
+)
+def test_a_body_that_is_not_json_gets_400_on_every_route(http, route, body, headers, says):
+    response = http.post(route, content=body, headers=headers)
+    assert response.status_code == 400, response.text
+    error = error_of(response)
+    assert error["type"] == "invalid_json" and says in error["message"]
+    assert "Content-Type: application/json" in error["message"]
+
+
+@pytest.mark.parametrize("route", JSON_ROUTES)
+@pytest.mark.parametrize("body", [b"[1, 2, 3]", b'"a question"', b"42"])
+def test_json_of_the_wrong_type_stays_422(http, route, body):
+    response = http.post(route, content=body, headers=JSON)
     assert response.status_code == 422
     assert error_of(response)["type"] == "invalid_request"
 

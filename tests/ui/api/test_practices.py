@@ -88,3 +88,26 @@ def test_fact_filters_list_the_facts_that_decided(http) -> None:
     assert http.get("/v1/practices").json()["practices"][0]["matched_facts"] is None
     mixed = http.get("/v1/practices", params={"budget_below": "GBP 1 million", "budget_above": "EUR 5"})
     assert mixed.status_code == 422 and "one currency" in error_of(mixed)["message"]
+
+
+def test_budgets_converted_for_a_filter_name_the_day_of_their_rate(http) -> None:
+    params = {"budget_below": "EUR 300000", "rates_on": "2024-06-29"}
+    listed = {p["id"]: p for p in http.get("/v1/practices", params=params).json()["practices"]}
+    oldham = listed["oldham-community-power"]  # GBP 250,000: Friday's rate, none on Saturdays
+    assert (oldham["budget_converted"], oldham["budget_currency"], oldham["rate_date"]) == (
+        295375.6,
+        "EUR",
+        "2024-06-28",
+    )
+    assert "oldham-community-power" not in {
+        p["id"]
+        for p in http.get("/v1/practices", params={**params, "rates_on": "2007-01-02"}).json()["practices"]
+    }
+    unlisted = http.get("/v1/practices").json()["practices"][0]
+    assert unlisted["budget_converted"] is None and unlisted["rate_date"] is None
+    for bad, message in (
+        ({"rates_on": "1990-01-01"}, "before 1999"),
+        ({"currency": "XYZ"}, "unknown currency"),
+    ):
+        reply = http.get("/v1/practices", params={"budget_below": "100", **bad})
+        assert reply.status_code == 422 and message in error_of(reply)["message"]

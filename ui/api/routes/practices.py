@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -45,13 +46,18 @@ def list_practices(
     currency: Annotated[str, Query(max_length=3, description="currency of a bare amount")] = "EUR",
     started_after: Year = None,
     started_before: Year = None,
+    rates_on: Annotated[
+        dt.date | None,
+        Query(description="the day of the ECB reference rates budgets are converted at; default: the latest"),
+    ] = None,
 ) -> PracticeList:
     """Every stored practice with its metadata, optionally only one country, theme or region
     (case- and accent-insensitive), or only those whose key facts match: the largest budget with a
-    stated currency below/above an amount (converted at fixed reference rates), started
-    after/before a year. With fact filters each practice lists the facts that decided it."""
+    stated currency below/above an amount (converted at the ECB reference rates of `rates_on`,
+    named in `rate_date`), started after/before a year. With fact filters each practice lists the
+    facts that decided it."""
     query = listing.PracticeQuery(
-        country, theme, region, budget_below, budget_above, currency, started_after, started_before
+        country, theme, region, budget_below, budget_above, currency, started_after, started_before, rates_on
     )
     found = [PracticeSummary.of(p.practice, p.match) for p in listing.list_practices(catalog, query)]
     return PracticeList(count=len(found), practices=found)
