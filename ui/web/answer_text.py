@@ -19,6 +19,7 @@ _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _HEADING = re.compile(r"^#{1,6}\s+(.*)$")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _MARKERS = re.compile(r"(?:\s*\[\d{1,3}\])+")
+QUOTE_MIN_WORDS = 4  # fewer words (a figure, a name) are the answer's own, not a quoted sentence
 
 
 @dataclass(frozen=True)
@@ -57,16 +58,21 @@ def _styled(text: str) -> list[Piece]:
     return pieces
 
 
+def _quoted(squashed: str, cited: Sequence[str]) -> bool:
+    words = squashed.split()
+    return len(words) >= QUOTE_MIN_WORDS and "**" not in squashed and any(squashed in p for p in cited)
+
+
 def _claim_pieces(text: str, cited: Sequence[str]) -> list[Piece]:
     """The text before a run of markers: quoted when a cited passage holds it word for word; a
     lead-in before ': ' (the practice's name) stays plain and bold."""
     squashed = _squash(text)
     if not squashed:
         return []
-    if "**" not in squashed and any(squashed in passage for passage in cited):
+    if _quoted(squashed, cited):
         return [Piece("quote", text.strip())]
     head, sep, tail = text.partition(": ")
-    if sep and tail.strip() and "**" not in tail and any(_squash(tail) in passage for passage in cited):
+    if sep and _quoted(_squash(tail), cited):
         lead = head.strip().strip("*")
         return [Piece("strong", lead), Piece("text", ": "), Piece("quote", tail.strip())]
     return _styled(text)

@@ -172,6 +172,12 @@ async (lang) => {
   if (core) {
     try { (await import(core)).changeLocale(lang); } catch (error) { console.warn('language switch', error); }
   }
+  // a tab's label is translated when the tab is selected: select each once, then the current one
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const tabs = [...document.querySelectorAll('#praxis-tabs [role="tab"]')];
+  const current = tabs.find((tab) => tab.getAttribute('aria-selected') === 'true');
+  tabs.forEach((tab) => tab.click());
+  if (current) current.click();
   return lang;
 }
 """

@@ -40,6 +40,9 @@ class Page:
     """The components events read or write."""
 
     lang: gr.Dropdown
+    tab_ask: gr.Tab
+    tab_practices: gr.Tab
+    tab_compare: gr.Tab
     chat_state: gr.State
     view: gr.State
     listed_view: gr.State
@@ -65,7 +68,8 @@ class Page:
 
 def _ask_tab() -> dict[str, Any]:
     parts: dict[str, Any] = {}
-    with gr.Tab(I18N("tab_ask"), id="ask"), gr.Row(equal_height=False):
+    with gr.Tab(I18N("tab_ask"), render_children=True, id="ask") as tab, gr.Row(equal_height=False):
+        parts["tab_ask"] = tab
         with gr.Column(scale=3, min_width=300):
             parts["focus"] = gr.HTML("", elem_id="praxis-focus", js_on_load=ACTIONS_JS)
             parts["chat"] = gr.HTML(
@@ -112,7 +116,8 @@ def _ask_tab() -> dict[str, Any]:
 def _practices_tab(handlers: Handlers) -> dict[str, Any]:
     countries, themes = handlers.filter_choices("en")
     parts: dict[str, Any] = {}
-    with gr.Tab(I18N("tab_practices"), id="practices"):
+    with gr.Tab(I18N("tab_practices"), render_children=True, id="practices") as tab:
+        parts["tab_practices"] = tab
         with gr.Row():
             # custom values allowed: a country ingested after start-up is still accepted
             parts["country"] = gr.Dropdown(
@@ -152,7 +157,8 @@ def _practices_tab(handlers: Handlers) -> dict[str, Any]:
 
 def _compare_tab(handlers: Handlers) -> dict[str, Any]:
     parts: dict[str, Any] = {}
-    with gr.Tab(I18N("tab_compare"), id="compare"):
+    with gr.Tab(I18N("tab_compare"), render_children=True, id="compare") as tab:
+        parts["tab_compare"] = tab
         # custom values allowed: the catalog resolves ids and title fragments and says what is wrong
         parts["compare_pick"] = gr.Dropdown(
             label=I18N("compare_pick"),

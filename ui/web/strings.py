@@ -34,7 +34,7 @@ _TABLE: dict[str, tuple[str, str, str, str, str, str, str]] = {
     "tab_practices": (
         "Practices",
         "Praktikos",
-        "Praxisbeispiele",
+        "Beispiele",
         "Pratiques",
         "Prácticas",
         "Praktyki",
