@@ -69,24 +69,43 @@ def app_server(serve, tmp_path_factory):
     return server
 
 
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
 @pytest.fixture
-def page(browser, app_server):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
+def open_page(browser, app_server):
+    """open_page(viewport, locale) -> a loaded page of the app. At the end: no JavaScript error
+    happened, and the page requested nothing from other hosts (fonts, CDNs, analytics)."""
+    contexts = []
     errors: list[str] = []
-    outside: list[str] = []  # the page must load nothing from the internet (fonts, CDNs, analytics)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on(
-        "request",
-        lambda request: (
-            None
-            if request.url.startswith((app_server.url, "data:", "blob:"))
-            else outside.append(request.url)
-        ),
-    )
-    page.goto(f"{app_server.url}/")
-    page.locator("#praxis-question textarea").wait_for(timeout=30_000)
-    yield page
-    context.close()
+    outside: list[str] = []
+
+    def _open(viewport: dict[str, int] = DESKTOP, locale: str = "en-GB"):
+        context = browser.new_context(viewport=viewport, locale=locale, accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on(
+            "request",
+            lambda request: (
+                None
+                if request.url.startswith((app_server.url, "data:", "blob:"))
+                else outside.append(request.url)
+            ),
+        )
+        page.goto(f"{app_server.url}/")
+        page.locator("#praxis-question textarea").wait_for(timeout=30_000)
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
     assert not errors, f"JavaScript errors in the page: {errors}"
     assert not outside, f"the page requested other hosts: {outside}"
+
+
+@pytest.fixture(params=[DESKTOP, PHONE], ids=["desktop", "phone"])
+def page(request, open_page):
+    """The app at desktop (1280x800) and phone (390x844) widths, in English."""
+    return open_page(request.param)
