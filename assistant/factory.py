@@ -34,6 +34,7 @@ from assistant.engines.relevance import (
     packaged_cross_encoder,
 )
 from assistant.engines.summary import SummaryEngine
+from assistant.engines.transfer import TransferEngine
 from assistant.errors import ConfigError
 from assistant.llm.backends import Generator, LlamaCppGenerator, OpenAIGenerator, require
 from assistant.llm.packaged_model import ensure_default_model
@@ -42,7 +43,7 @@ from assistant.practices.catalog import Catalog
 from assistant.retrieval.base import Retriever
 from assistant.retrieval.dense import DenseRetriever
 from assistant.retrieval.hybrid import HybridRetriever
-from assistant.routing import CATALOG, COMPARE, SUMMARY, Router
+from assistant.routing import CATALOG, COMPARE, SUMMARY, TRANSFER, Router
 from assistant.store.chroma import ChromaStore
 from assistant.store.client import open_client
 
@@ -230,6 +231,7 @@ def build_assistant(
         CATALOG: CatalogEngine(index, relevance, retriever, rates),
         COMPARE: CompareEngine(index, retriever, rates),
         SUMMARY: SummaryEngine(index, retriever, relevance),
+        TRANSFER: TransferEngine(build_transfer_advisor(settings, store)),
     }
     return Assistant(retriever, answerer, k=settings.retrieval.k, index=index, router=router, engines=engines)
 
