@@ -69,7 +69,11 @@ def views(page: Page, out: Path, width: str) -> None:
     else:
         page.evaluate("window.scrollTo(0, 0)")
         shoot(page, out / f"answer-{width}.png")
-    ask(page, "We want to pedestrianise our historic centre but worry about access for older residents. Is there a practice that addresses this?")
+    ask(
+        page,
+        "We want to pedestrianise our historic centre but worry about access for older residents. "
+        "Is there a practice that addresses this?",
+    )
     page.locator("#praxis-chat article.turn").last.scroll_into_view_if_needed()
     shoot(page, out / f"refusal-{width}.png")
 

@@ -111,19 +111,21 @@ def select_passages(
             sentences.append((index, chunk.start + a, chunk.start + b, (terms | context, terms)))
     # a question word found in every retrieved sentence ("cluster") tells little: weight by rarity
     idf = {
-        t: math.log(1 + len(sentences) / (1 + sum(1 for *_, terms in sentences if t in terms[0])))
+        t: math.log(
+            1 + len(sentences) / (1 + sum(1 for *_, (with_context, _) in sentences if t in with_context))
+        )
         for t in q_terms
     }
     total = sum(idf.values()) or 1.0
     ranked: list[tuple[float, int, int, int]] = []  # (score, passage index, start, end)
-    for index, start, end, terms in sentences:
+    for index, start, end, (with_context, own_terms) in sentences:
         if (passages[index].chunk.practice_id, start, end) in cited:
             score = 10.0 - len(ranked) * 1e-3
         else:
             # the practice's title counts towards coverage, but the sentence itself must say some
             # of what is asked: otherwise every sentence of the named practice would qualify
-            coverage = sum(idf[t] for t in q_terms & terms[0]) / total
-            own = sum(idf[t] for t in q_terms & terms[1]) / total
+            coverage = sum(idf[t] for t in q_terms & with_context) / total
+            own = sum(idf[t] for t in q_terms & own_terms) / total
             chunk = passages[index].chunk
             link = _URL.search(chunk.text[start - chunk.start : end - chunk.start])
             if coverage < MIN_CONTEXT_COVERAGE or own < MIN_OWN_COVERAGE or link:
@@ -284,31 +286,37 @@ class SentenceGuard:
         bare = " ".join(bare.replace('"', "").split())
         said = fold(bare).rstrip(".!? ")
         if said in self._said:
-            return self._drop(sentence, "repeats an earlier sentence")
+            self._drop(sentence, "repeats an earlier sentence")
+            return None
         if REFUSAL.lower() in bare.lower() or _REFUSALS.search(bare):
             self.refused = True
-            return self._drop(sentence, "says the passages do not answer")
+            self._drop(sentence, "says the passages do not answer")
+            return None
         terms = set(content_terms(bare))
         if not terms:
-            return self._drop(sentence, "says nothing")
+            self._drop(sentence, "says nothing")
+            return None
         stated = numbers(bare)
         invented = sorted(stated - self.known_numbers)
         if invented:
-            return self._drop(sentence, f"states {', '.join(invented)}, found in no retrieved passage")
+            self._drop(sentence, f"states {', '.join(invented)}, found in no retrieved passage")
+            return None
         for number, context in number_contexts(bare, 2, nearest=True).items():
             known = self._contexts.get(number)
             if _YEAR.fullmatch(number):  # years are exempt: a date is said in many ways: "by 2015", "(2015)"
                 continue
             if context and known is not None and not context & known:
                 # "14 new members" where the passages say "14 clusters ... 70 new members"
-                return self._drop(sentence, f"uses {number} out of the context the passages give it")
+                self._drop(sentence, f"uses {number} out of the context the passages give it")
+                return None
         support = [len(terms & t) / len(terms) for t in self._terms]
         fit = [
             s + (0.5 * len(stated & nums) / len(stated) if stated else 0.0)
             for s, nums in zip(support, self._numbers, strict=True)
         ]
         if not fit:
-            return self._drop(sentence, "no passage to cite")
+            self._drop(sentence, "no passage to cite")
+            return None
         best = max(range(len(fit)), key=lambda i: fit[i])
         valid = [n for n in dict.fromkeys(cited) if 1 <= n <= len(self.prompt)]
         if any(not 1 <= n <= len(self.prompt) for n in cited):
@@ -318,7 +326,8 @@ class SentenceGuard:
             # no usable marker: attribute to the passage that supports the sentence, if one does
             needed = MIN_SUPPORT if valid else MIN_SUPPORT_UNCITED
             if support[best] < needed:
-                return self._drop(sentence, "not supported by the passages")
+                self._drop(sentence, "not supported by the passages")
+                return None
             keep = [best + 1]
         if stated and not any(stated <= self._numbers[n - 1] for n in keep):
             holder = next((i for i, nums in enumerate(self._numbers) if stated <= nums), None)

@@ -165,9 +165,7 @@ class TransferAdvisor:
             key = (practice.id, practice.content_hash or str(len(practice.text)))
             with self._lock:
                 cached = self._readings.get(key)
-            result.append(
-                cached or self.reading(practice, current_facts(practice, stored))
-            )
+            result.append(cached or self.reading(practice, current_facts(practice, stored)))
         with self._lock:
             self._all = (version, result)
         return result
