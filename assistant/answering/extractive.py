@@ -169,7 +169,9 @@ class ExtractiveAnswerer:
             return None
         named = names_several(question, found)
         if intent.multi or named:
-            chosen = answer_several(self, question, intent, found, len(passages) if k is None else k)
+            chosen = answer_several(
+                self.relevance, self.max_practices, question, intent, found, len(passages) if k is None else k
+            )
             # several practices answer; or the question named them and one of them answers
             if len({s.practice for s in chosen}) >= 2 or (named and chosen):
                 return render(chosen, abstained=False)

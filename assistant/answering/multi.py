@@ -9,23 +9,25 @@ kind of answer, the template sections).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from assistant.answering.answerability import answers
+from assistant.answering.relevance import Relevance
 from assistant.answering.scoring import Scored, idf, score, share
 from assistant.answering.sentences import Sentence
 from assistant.question import Intent, analyse, parts, selects_practices
 from assistant.vocabulary import REFERS_BACK, WORD, content_terms
-
-if TYPE_CHECKING:
-    from assistant.answering.extractive import ExtractiveAnswerer
 
 CANDIDATES = 8  # sentences per practice judged by the relevance model (the likeliest by words)
 MULTI_RELEVANCE = 0.0  # a practice's best sentence must reach this to count as about the question
 
 
 def answer_several(
-    answerer: ExtractiveAnswerer, question: str, intent: Intent, found: list[Sentence], k: int
+    relevance: Relevance | None,
+    max_practices: int,
+    question: str,
+    intent: Intent,
+    found: list[Sentence],
+    k: int,
 ) -> list[Sentence]:
     """The chosen sentences, practice by practice in retrieval order (at most max_practices)."""
     order = list(dict.fromkeys(s.practice for s in found if s.rank < k))
@@ -48,17 +50,17 @@ def answer_several(
         own = [s for s in found if s.practice == pid]
         mine: list[Sentence] = []
         for about, part_intent in questions or [(question, intent)]:
-            best = _best(answerer, about, part_intent, own, weights, titles[pid], floor)
+            best = _best(relevance, about, part_intent, own, weights, titles[pid], floor)
             if best is not None and all(not best.sentence.overlaps(x) for x in mine):
                 mine.append(best.sentence)
         chosen.extend(mine)
-        if len({s.practice for s in chosen}) >= answerer.max_practices:
+        if len({s.practice for s in chosen}) >= max_practices:
             break
     return chosen
 
 
 def _best(
-    answerer: ExtractiveAnswerer,
+    relevance: Relevance | None,
     query: str,
     intent: Intent,
     own: Sequence[Sentence],
@@ -68,9 +70,7 @@ def _best(
 ) -> Scored | None:
     terms = [t for t in intent.terms if t in weights]
     likely = sorted(own, key=lambda s: share(terms, weights, s.terms) - 0.02 * s.rank, reverse=True)
-    scored = score(
-        answerer.relevance, query, intent, likely[:CANDIDATES], weights, frozenset(content_terms(title))
-    )
+    scored = score(relevance, query, intent, likely[:CANDIDATES], weights, frozenset(content_terms(title)))
     for c in scored:
         if answers(intent, c.sentence) and c.relevance >= floor:
             return c
