@@ -47,12 +47,15 @@ TRAIN_STEPS = 400
 MAX_COMPARED = 2  # more named practices than this are ranked by the catalog
 
 # "the Lithuanian cluster mentoring project": a singular definite description of one practice
-_DESCRIBES_ONE = re.compile(
-    r"\b(the|its|this|that)\s+([\w'’-]+\s+){0,4}(project|scheme|programme|program|cluster|network|"
+_ONE_KIND = (
+    r"(project|scheme|programme|program|cluster|network|"
     r"cooperative|association|initiative|service|centre|center|plan|voucher|label|model|farm|island|"
     r"agency|pilot|system|society|grant|hub|park|incubator|programa|proyecto|projet|programm|progetto|"
     r"projekt|projektas|approach|method|idea|concept)\b(?![-'’]?s\b)"
 )
+_DESCRIBES_ONE = re.compile(r"\b(the|its|this|that)\s+([\w'’-]+\s+){0,4}" + _ONE_KIND)
+# "the Lithuanian cluster mentoring approach": described by words of its own, not only "the model"
+_DESCRIBED = re.compile(r"\b(the|its|this|that)\s+([\w'’-]+\s+){1,4}" + _ONE_KIND)
 
 
 @dataclass(frozen=True)
@@ -256,6 +259,6 @@ def allowed_routes(question: str, signals: Signals) -> list[str]:
         allowed.append(COMPARE)
     if in_scope <= 1:
         allowed.append(SUMMARY)
-    if signals.named == 0:
+    if signals.named == 0 and not _DESCRIBED.search(fold(question)):  # "would the X approach fit us?"
         allowed.append(TRANSFER)
     return allowed

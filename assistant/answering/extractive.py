@@ -39,7 +39,7 @@ from assistant.answering.scoring import Scored, idf, in_context, score, share
 from assistant.answering.sentences import Sentence, plain, quantities, sentences
 from assistant.question import DEMONYMS, TRANSFER, Intent, Question, analyse, parts
 from assistant.types import Chunk, Citation, ScoredChunk, TextDelta
-from assistant.vocabulary import REFERS_BACK, content_terms, fold, stem
+from assistant.vocabulary import QUESTION_WORDS, REFERS_BACK, STOPWORDS, WORD, YEAR, content_terms, fold, stem
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,9 @@ __all__ = ["ExtractiveAnswerer", "Reply", "quantities"]
 # Thresholds on the relevance scale (see assistant.answering.scoring), calibrated on dev.
 ON_TOPIC_RELEVANCE = -3.0  # below this for every sentence of the practice: not about the question
 ANSWER_RELEVANCE = -1.0  # a sentence of the asked kind answers from here on
+# where the cross-encoder is sure a sentence answers (about 6.5 for answers, under 1 for on-topic
+# non-answers: ../shared/MODELS.md): it may count the asked thing in other words
+CERTAIN_RELEVANCE = 5.0
 FILL_MARGIN = 4.0  # more sentences, while their score is within this of the part's best
 NAME_WEIGHT = 4.0  # choosing the practice: times the share of the question its title and place name
 RANK_WEIGHT = 0.5  # choosing the practice: retrieval's order, per place
@@ -176,7 +179,12 @@ class ExtractiveAnswerer:
             if len({s.practice for s in chosen}) >= 2 or (named and chosen):
                 return render(chosen, abstained=False)
         follows = (about_intent or analyse(about)).terms if about else ()
-        return self._lookup(question, intent, passages, found, len(passages) if k is None else k, follows)
+        # what a follow-up refers back to, as the conversation named it ("... under it?" -> the
+        # practice): the relevance model reads it before the question's pronouns
+        subject = " ".join(about.replace(question, " ").split()) if about and about != question else None
+        return self._lookup(
+            question, intent, passages, found, len(passages) if k is None else k, follows, subject or None
+        )
 
     def _lookup(
         self,
@@ -186,24 +194,29 @@ class ExtractiveAnswerer:
         found: list[Sentence],
         k: int,
         follows: tuple[str, ...] = (),
+        subject: str | None = None,
     ) -> Reply | None:
-        """One practice's answer. `follows`: the terms of what a follow-up refers back to."""
+        """One practice's answer. `follows`: the terms of what a follow-up refers back to;
+        `subject`: its words."""
         weights = idf(list(dict.fromkeys(intent.terms + follows)), found)
         focus = self._choose_practice(question, intent, passages[:k], found, weights)
         own = [s for s in found if s.practice == focus.chunk.practice_id]
         title = focus.chunk.title
         context = frozenset(content_terms(title)) | _place_terms(focus)
         pieces = parts(question)
-        abouts = [
-            # "how big are they?" is about what the first part named
-            part if n == 0 or not REFERS_BACK.search(part) else f"{part} {pieces[0]}"
-            for n, part in enumerate(pieces)
-        ]
+        abouts = []  # what the relevance model reads for each part
+        for n, part in enumerate(pieces):
+            if REFERS_BACK.search(part) and (subject or n > 0):
+                # "how big are they?": about what the conversation or the first part named
+                abouts.append(f"{subject or topic_of(pieces[0])}: {part}")
+            else:
+                abouts.append(part)
         intents = (
             [_part_intent(p, a) for p, a in zip(pieces, abouts, strict=True)] if len(pieces) > 1 else [intent]
         )
         per_part = [
-            score(self.relevance, a, i, own, weights, context) for a, i in zip(abouts, intents, strict=True)
+            self._score_part(part, about, i, own, weights, context)
+            for part, about, i in zip(pieces, abouts, intents, strict=True)
         ]
         whole = per_part[0]
         # a follow-up ("which levels can it reach?") is about what the conversation named
@@ -218,10 +231,15 @@ class ExtractiveAnswerer:
         if not names_qualifiers(intent, practice_terms):  # "how many German firms" of a Lithuanian one
             return self._abstain(title, intent, whole)
         names = frozenset() if intent.foreign else other_names(question, context)
-        answered = [
-            self._answer_part(i, scored, dominant and bool(i.sections), names)
-            for i, scored in zip(intents, per_part, strict=True)
-        ]
+        said = practice_terms | {y for s in own for y in YEAR.findall(s.text)}
+        if not names <= said:  # "what did the KTH evaluation conclude": the practice never names it
+            return self._abstain(title, intent, whole)
+        answered: list[_Part] = []
+        taken: set[int] = set()  # a later part is answered by another sentence than an earlier one
+        for i, scored in zip(intents, per_part, strict=True):
+            fresh = [c for c in scored if id(c.sentence) not in taken] or scored
+            answered.append(self._answer_part(i, fresh, dominant and bool(i.sections), names))
+            taken |= {id(c.sentence) for c in answered[-1].chosen}
         chosen = [c for p in answered for c in p.chosen]
         if not chosen:
             absences = [p.absence for p in answered if p.absence is not None]
@@ -238,6 +256,25 @@ class ExtractiveAnswerer:
                     )
                     chosen.extend(extra[len(part.chosen) :])
         return render(_unique([c.sentence for c in chosen]), abstained=False)
+
+    def _score_part(
+        self,
+        part: str,
+        about: str,
+        intent: Intent,
+        own: list[Sentence],
+        weights: dict[str, float],
+        context: frozenset[str],
+    ) -> list[Scored]:
+        """The sentences scored for one part. A part that refers back ("what do they need to use
+        it?") is read both alone and with the part it refers to; each sentence keeps its better
+        score (the relevance model reads the pronoun's subject from neither reliably)."""
+        scored = score(self.relevance, about, intent, own, weights, context)
+        if about == part:
+            return scored
+        alone = {id(c.sentence): c for c in score(self.relevance, part, intent, own, weights, context)}
+        merged = [max(c, alone.get(id(c.sentence), c), key=lambda x: x.score) for c in scored]
+        return sorted(merged, key=lambda c: c.score, reverse=True)
 
     def _choose_practice(
         self,
@@ -273,6 +310,18 @@ class ExtractiveAnswerer:
         """The part's best sentence of the asked kind, if relevant enough; else what the document
         says it lacks, or the sentence for a near-miss."""
         best = next((c for c in scored if answers(intent, c.sentence, self._close, names)), None)
+        if best is None and intent.counted:
+            # the counted thing said in other words ("people" - "staff"): the learned signal
+            # decides where it is sure the sentence answers (its scale: see CERTAIN_RELEVANCE)
+            loose = replace(intent, counted=())
+            best = next(
+                (
+                    c
+                    for c in scored
+                    if c.relevance >= CERTAIN_RELEVANCE and answers(loose, c.sentence, self._close, names)
+                ),
+                None,
+            )
         absences = [c for c in scored if c.sentence.absence and c.relevance >= ANSWER_RELEVANCE]
         if absences and (best is None or absences[0].score > best.score):
             return _Part(intent, [], absence=absences[0].sentence)
@@ -332,6 +381,14 @@ class ExtractiveAnswerer:
             a, b = self.vectors.get([asked, word])
             self._synonyms[key] = float(np.dot(a, b)) >= SYNONYM_COSINE
         return self._synonyms[key]
+
+
+def topic_of(part: str) -> str:
+    """What a question part is about, as the relevance model should read before a later part's
+    pronouns: its words without the question and function words ("Since when is transport free
+    for Tallinn residents" -> "transport free Tallinn residents")."""
+    kept = [w for w in WORD.findall(part) if fold(w) not in STOPWORDS and fold(w) not in QUESTION_WORDS]
+    return " ".join(kept) or part
 
 
 def _part_intent(part: str, about: str) -> Intent:

@@ -181,3 +181,54 @@ def test_a_question_about_several_practices_cites_each() -> None:
 def test_amounts_are_told_from_dates_and_list_markers() -> None:
     assert quantities("In 1999, on 16 September 2013, 12 owners") == {"12"}
     assert quantities("(1) products and (2) services") == set()
+
+
+def test_a_follow_up_is_read_with_what_the_conversation_named() -> None:
+    # the model scores "it" questions as unrelated; read after the practice the conversation
+    # named, the question finds its sentence
+    script = Scripted({"ferndale grain cooperative: who": {"sells flour to local bakeries": 5.0}})
+    question = "Who does it sell to?"
+    reply = ExtractiveAnswerer(relevance=script).reply(
+        question, mill(), about=f"{question} Ferndale Grain Cooperative"
+    )
+    assert reply is not None and not reply.abstained
+    assert "local bakeries" in reply.text
+    assert any(q.startswith("Ferndale Grain Cooperative: Who does it") for q, _ in script.calls)
+
+
+def test_a_later_part_is_answered_by_its_own_sentence_not_the_first_parts_again() -> None:
+    # the second part ("what do they sell") scores the founding sentence highest too; it must
+    # still add the sentence that answers it
+    script = Scripted(
+        {
+            "founded": {"founded in 2009": 6.0},
+            "sell": {"founded in 2009": 6.5, "sells flour to local bakeries": 6.0},
+        }
+    )
+    question = "When was the grain cooperative founded, and what do they sell?"
+    reply = ExtractiveAnswerer(relevance=script).reply(question, mill())
+    assert reply is not None and not reply.abstained
+    assert "founded in 2009" in reply.text and "local bakeries" in reply.text
+
+
+def test_a_count_in_other_words_is_an_answer_where_the_model_is_sure() -> None:
+    # "people" is not the word the sentence counts with ("staff"); the model is sure it answers
+    script = Scripted({"people": {"Two part-time staff": 7.0}})
+    reply = ExtractiveAnswerer(relevance=script).reply(
+        "How many people run the mill of the grain cooperative?", mill()
+    )
+    assert reply is not None and not reply.abstained
+    assert "Two part-time staff" in reply.text
+    unsure = Scripted({"people": {"Two part-time staff": 2.0}})
+    reply = ExtractiveAnswerer(relevance=unsure).reply(
+        "How many people run the mill of the grain cooperative?", mill()
+    )
+    assert reply is None or reply.abstained
+
+
+def test_a_name_the_practice_never_mentions_gets_a_near_miss() -> None:
+    script = Scripted({"conclude": {"sells flour to local bakeries": 3.0}})
+    reply = ExtractiveAnswerer(relevance=script).reply(
+        "What did the Brightwater audit of the Ferndale Grain Cooperative conclude?", mill()
+    )
+    assert reply is None or reply.abstained

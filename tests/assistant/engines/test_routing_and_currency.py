@@ -91,3 +91,16 @@ def test_the_latest_rates_are_dated_and_an_unknown_currency_is_refused() -> None
     assert rates.convert(5, "EUR", "EUR").rate_date is None
     with pytest.raises(ValueError, match="XYZ"):
         rates.convert(5, "XYZ", "EUR")
+
+
+@pytest.mark.parametrize(
+    ("question", "transfer"),
+    [
+        ("Our port town wastes heat from industry: which practice is the model for us?", True),
+        ("We are a rural region with weak clusters. Would the Baltic cluster mentoring approach fit us?", False),
+    ],
+)
+def test_a_question_about_one_described_practice_is_not_a_ranking(question: str, transfer: bool) -> None:
+    from assistant.routing import TRANSFER, allowed_routes
+
+    assert (TRANSFER in allowed_routes(question, Signals(0, 0))) is transfer
