@@ -97,7 +97,7 @@ def test_the_latest_rates_are_dated_and_an_unknown_currency_is_refused() -> None
     ("question", "transfer"),
     [
         ("Our port town wastes heat from industry: which practice is the model for us?", True),
-        ("We are a rural region with weak clusters. Would the Baltic cluster mentoring approach fit us?", False),
+        ("We are a rural region. Would the Baltic cluster mentoring approach fit us?", False),
     ],
 )
 def test_a_question_about_one_described_practice_is_not_a_ranking(question: str, transfer: bool) -> None:
