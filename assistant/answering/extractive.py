@@ -249,12 +249,12 @@ class ExtractiveAnswerer:
         if len(pieces) == 1:
             chosen = self._fill(intent, whole, chosen, names)
         else:  # each answered part may add its runner-up, within the same budget
-            for part, scored in zip(answered, per_part, strict=True):
-                if part.chosen and len(chosen) < self.max_sentences:
+            for done, scored in zip(answered, per_part, strict=True):
+                if done.chosen and len(chosen) < self.max_sentences:
                     extra = self._fill(
-                        part.intent, scored, list(part.chosen), names, limit=len(part.chosen) + 1
+                        done.intent, scored, list(done.chosen), names, limit=len(done.chosen) + 1
                     )
-                    chosen.extend(extra[len(part.chosen) :])
+                    chosen.extend(extra[len(done.chosen) :])
         return render(_unique([c.sentence for c in chosen]), abstained=False)
 
     def _score_part(
