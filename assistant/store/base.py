@@ -28,7 +28,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.errors import ModelMismatchError, StorageFull, StoreUnavailable
 from assistant.store.client import ChromaEmbeddingFunction, is_embedded, reopen_client, store_path
-from assistant.store.guard import FREE_SPACE_HINT, StaleRead, StoreGuard, is_gone
+from assistant.store.guard import FREE_SPACE_HINT, StaleRead, StoreGuard, classify, is_gone
 from assistant.store.sessions import GENERATION, WriteSessions
 
 log = logging.getLogger(__name__)
@@ -230,7 +230,7 @@ class StoreBase(WriteSessions):
 
     def _outdated(self, exc: BaseException) -> bool:
         """Whether exc says this process's view is older than the store (read it again)."""
-        return is_gone(exc) or isinstance(self.guard.translate(exc), StaleRead)
+        return is_gone(exc) or isinstance(classify(exc), StaleRead)
 
     def _reopen(self) -> None:
         """A fresh client (embedded: it reads the files as they are now) and collection handles.

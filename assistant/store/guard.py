@@ -40,7 +40,14 @@ REBUILD_HINT = (
 )
 # what Chroma's embedded engine says (its SQLite codes) and what the OS says, lower-cased
 _FULL = ("database or disk is full", "no space left on device", "(code: 13)", "disk quota exceeded")
-_READ_ONLY = ("readonly database", "read-only file system", "(code: 8)", "permission denied")
+_READ_ONLY = (
+    "readonly database",
+    "read-only file system",
+    "(code: 8)",
+    "permission denied",
+    "unable to open database file",  # SQLite cannot create its journal beside the database
+    "(code: 14)",
+)
 _IO = ("disk i/o error", "(code: 10)", "error in compaction", "input/output error")
 _CORRUPT = ("file is not a database", "(code: 26)", "database disk image is malformed", "(code: 11)")
 # another process deleted what this process's engine still names, or is creating collections
@@ -81,7 +88,7 @@ def classify(exc: BaseException, *, low_space: bool = False) -> Exception | None
         if low_space:
             return StorageFull(f"the disk holding the store is full; {FREE_SPACE_HINT}")
         return StorageUnavailable(
-            f"the store could not write its files ({exc}); check the disk holding the data dir"
+            "the store could not write its files (an I/O error); check the disk holding the data dir"
         )
     if any(m in text for m in _STALE):
         return StaleRead(str(exc))
@@ -90,8 +97,8 @@ def classify(exc: BaseException, *, low_space: bool = False) -> Exception | None
         return StoreUnavailable(f"the Chroma server {what} ({type(exc).__name__}); it is retried by itself")
     if module.startswith("chromadb"):
         if any(m in text for m in _UNREACHABLE):
-            return StoreUnavailable(f"the store is not reachable ({exc}); it is retried by itself")
-        return StoreError(f"the store failed ({type(exc).__name__}: {exc})")
+            return StoreUnavailable("the store is not reachable; it is retried by itself")
+        return StoreError(f"the store failed ({type(exc).__name__}); the server log has the details")
     return None
 
 
@@ -237,9 +244,13 @@ class StoreGuard:
             self._slots.release()
 
     def translate(self, exc: BaseException) -> Exception | None:
-        """classify(), asking about free space only when the message leaves it open."""
+        """classify(), asking about free space only when the message leaves it open. The raw
+        exception goes to the log: the errors' messages leave out its text (server paths)."""
         try:
             low = bool(self.low_space and self.low_space())
         except OSError:
             low = False
-        return classify(exc, low_space=low)
+        error = classify(exc, low_space=low)
+        if error is not None and error is not exc and not isinstance(error, StaleRead):
+            log.warning("store call failed: %s: %s", type(exc).__name__, exc)
+        return error
