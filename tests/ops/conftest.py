@@ -212,8 +212,24 @@ class SmallDisk:
                 os.fsync(handle.fileno())
         return filler
 
-    def remount(self, options: str) -> None:
-        subprocess.run(["mount", "-o", f"remount,{options}", str(self.path)], check=True, capture_output=True)
+    def fail_to_read_only(self) -> None:
+        """What the kernel does after an I/O error on an ext4 mounted errors=remount-ro: the file
+        system turns read-only under the open files (a plain `remount,ro` is refused while files
+        are open for writing). ext4 only: its trigger_fs_error knob simulates the error."""
+        assert self.kind == "ext4", "a read-only fault needs the loop-mounted ext4 (tmpfs has no error knob)"
+        source = subprocess.run(
+            ["findmnt", "-n", "-o", "SOURCE", str(self.path)], check=True, capture_output=True, text=True
+        ).stdout.strip()
+        Path(f"/sys/fs/ext4/{Path(source).name}/trigger_fs_error").write_text("1")
+
+        def refused() -> bool:
+            try:
+                (self.path / "probe").write_text("x")
+            except OSError:
+                return True
+            return False
+
+        assert wait_until(refused, timeout=10), "the file system did not turn read-only"
 
 
 def _mount(image: Path | None, target: Path, size_mb: int) -> str:
@@ -223,9 +239,11 @@ def _mount(image: Path | None, target: Path, size_mb: int) -> str:
     errors = []
     if image is not None and shutil.which("mkfs.ext4"):
         subprocess.run(["truncate", "-s", f"{size_mb}M", str(image)], check=True)
-        made = subprocess.run(["mkfs.ext4", "-q", "-F", str(image)], capture_output=True, text=True)
+        made = subprocess.run(
+            ["mkfs.ext4", "-q", "-F", "-m", "0", str(image)], capture_output=True, text=True
+        )
         mounted = subprocess.run(
-            ["mount", "-o", "loop", str(image), str(target)], capture_output=True, text=True
+            ["mount", "-o", "loop,errors=remount-ro", str(image), str(target)], capture_output=True, text=True
         )
         if made.returncode == 0 and mounted.returncode == 0:
             return "ext4"
