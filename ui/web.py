@@ -23,7 +23,7 @@ from assistant.errors import PraxisError
 from assistant.practices.listing import PracticeQuery, facet_values, list_practices
 from assistant.types import Practice, TextDelta
 from ui.catalog_view import comparison_html, facts_html, similar_html
-from ui.services import Services
+from ui.services import Services, user_message
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -267,7 +267,8 @@ class Handlers:
         try:
             return comparison_html(self.services.catalog.compare(practice_ids or []))
         except PraxisError as exc:  # fewer than 2, more than 5, or a practice gone meanwhile
-            return f"<p class='praxis-error'>{escape(str(exc))}</p>"
+            log.warning("compare failed error=%s", exc)
+            return f"<p class='praxis-error'>{escape(user_message(exc))}</p>"
 
     # -- asking ----------------------------------------------------------------------------------
 
@@ -297,8 +298,12 @@ class Handlers:
                     yield "", shown, conversation, [], hidden
                 else:
                     answer = event.answer.to_dict()
-        except PraxisError as exc:
-            shown[-1] = {"role": "assistant", "content": chat_text(f"Sorry, I cannot answer that: {exc}")}
+        except PraxisError as exc:  # the user sees what to do, never server details
+            log.warning("answer failed error=%s", exc)
+            shown[-1] = {
+                "role": "assistant",
+                "content": chat_text(f"Sorry, I cannot answer that: {user_message(exc)}"),
+            }
             yield question, shown, conversation, [], hidden
             return
         assert answer is not None  # the stream ends with Completed
@@ -527,5 +532,5 @@ def mount_ui(app: FastAPI, services: Services) -> None:
         ssr_mode=False,
         theme=theme(),
         css=CSS,
-        show_error=True,
+        show_error=False,  # an unexpected error's text (server paths) is for the log, not the page
     )
