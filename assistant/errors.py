@@ -16,11 +16,54 @@ class CorpusError(PraxisError):
 
 
 class StoreError(PraxisError):
-    """The vector store refused an operation or is inconsistent with the settings."""
+    """The vector store refused an operation or is inconsistent with the settings.
+
+    `retry_after` (seconds) is set when trying again later may succeed (HTTP: Retry-After).
+    """
+
+    retry_after: float | None = None
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        if retry_after is not None:
+            self.retry_after = retry_after
+
+
+class StoreUnavailable(StoreError):
+    """The store did not answer: a Chroma server that is down, hung or overloaded, or a store
+    whose recent calls failed so that calls are refused for a moment (the circuit is open)."""
+
+    retry_after = 5.0
+
+
+class StorageFull(StoreError):
+    """The disk that holds the store is (nearly) full: writes are refused, reads go on."""
+
+    retry_after = 60.0
+
+
+class StorageUnavailable(StoreError):
+    """The store's files cannot be written (a read-only file system, an I/O error)."""
+
+    retry_after = 60.0
+
+
+class StoreCorrupt(StoreError):
+    """The store's database file is damaged; `praxis ingest --rebuild` recreates it."""
 
 
 class ModelMismatchError(StoreError):
     """The collection was built with another embedding model than the one configured."""
+
+
+class DocumentTooLarge(CorpusError):
+    """A document exceeds a limit on its size or its work (characters, sections, chunks,
+    pages, uncompressed bytes); the message names the limit and its setting."""
+
+
+class IngestCancelled(PraxisError):
+    """An ingest stopped before it finished (its client went away or the server is stopping);
+    what it committed stays, the rest is cleaned up by the next ingest."""
 
 
 class BackendError(PraxisError):

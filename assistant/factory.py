@@ -46,6 +46,7 @@ from assistant.retrieval.hybrid import HybridRetriever
 from assistant.routing import CATALOG, COMPARE, SUMMARY, TRANSFER, Router
 from assistant.store.chroma import ChromaStore
 from assistant.store.client import open_client
+from assistant.store.guard import StoreGuard
 
 log = logging.getLogger(__name__)
 
@@ -80,16 +81,33 @@ def build_embeddings(settings: Settings) -> Embeddings:
 
 
 def build_store(settings: Settings, embeddings: Embeddings | None = None) -> ChromaStore:
+    """The store of these settings: its client, its guard (timeouts, bounded calls in flight, a
+    circuit breaker) and its free-space reserve. Raises StoreError subclasses when it cannot be
+    opened (unreachable server, damaged or read-only files)."""
     embeddings = embeddings or build_embeddings(settings)
-    key = settings.store.chroma_api_key
+    store = settings.store
+    key = store.chroma_api_key
     client = open_client(
         settings.data_dir,
-        settings.store.chroma_url,
-        tenant=settings.store.chroma_tenant,
-        database=settings.store.chroma_database,
+        store.chroma_url,
+        tenant=store.chroma_tenant,
+        database=store.chroma_database,
         api_key=key.get_secret_value() if key else None,
+        timeout_s=store.timeout_s,
     )
-    return ChromaStore(client, embeddings, name=settings.store.collection)
+    guard = StoreGuard(
+        max_calls=store.max_concurrent_calls,
+        wait_s=min(2.0, store.timeout_s),
+        failures=store.breaker_failures,
+        cooldown_s=store.breaker_cooldown_s,
+    )
+    return ChromaStore(
+        client,
+        embeddings,
+        name=store.collection,
+        guard=guard,
+        min_free_bytes=store.min_free_mb * 1024 * 1024,
+    )
 
 
 def keyword_index_path(settings: Settings) -> Path:

@@ -3,9 +3,16 @@
 Three stages overlap, so the encoder (the slow part) rarely waits:
 1. a reader thread: file -> skip if its fingerprint is unchanged -> practices -> skip those whose
    content hash is unchanged -> chunks;
-2. the calling thread: groups of about GROUP_CHUNKS chunks -> embeddings;
+2. the calling thread: groups of about GROUP_CHUNKS chunks -> embeddings, `embed_batch` chunks
+   per call, as background work (a question asked meanwhile gets the model next);
 3. a writer thread: each embedded group -> Chroma, batched (`ChromaStore.write_documents`).
 Unchanged files are recognised from their bytes before anything is parsed or embedded.
+
+Work per document is bounded (ingest/readers/limits.py): a document over a limit fails alone.
+A run can be cancelled (an API client that went away, a server stopping): it stops before the
+next batch, keeps what it committed, and leaves the rest for the next ingest to clean up.
+A store that cannot be written (disk full, read-only, unreachable) stops the run with its
+error: that is not the documents' fault.
 """
 
 from __future__ import annotations
@@ -24,14 +31,25 @@ from typing import Any, TypeVar
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.errors import CorpusError, StoreError
+from assistant.embeddings import background
+from assistant.errors import (
+    CorpusError,
+    IngestCancelled,
+    StorageFull,
+    StorageUnavailable,
+    StoreCorrupt,
+    StoreError,
+    StoreUnavailable,
+)
 from assistant.practices.facts.model import FACTS_VERSION
 from assistant.practices.facts.rules import extract_facts
 from assistant.store.chroma import ChromaStore, DocumentRecord
 from assistant.types import Chunk, Practice
 from ingest.chunk import chunk_practice
 from ingest.parse import SUPPORTED_SUFFIXES, load_practices
-from ingest.readers import FieldMap, ReadOptions, file_fingerprint, read_bytes, reader_for
+from ingest.readers import FieldMap, Limits, ReadOptions, file_fingerprint, read_bytes, reader_for
+from ingest.readers.base import source_name
+from ingest.readers.limits import too_large
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +57,8 @@ METADATA_FILE = "metadata.jsonl"
 GROUP_CHUNKS = 256  # chunks embedded together, then written together
 GROUP_DOCS = 64  # ... or at most this many documents
 READ_AHEAD = 2048  # practices the reader thread may be ahead of the encoder
+# errors of the store itself, not of a document: they stop the run
+STORE_FAILURES = (StorageFull, StorageUnavailable, StoreUnavailable, StoreCorrupt)
 
 
 def embedding_text(chunk: Chunk) -> str:
@@ -199,12 +219,16 @@ class Ingestor:
         chunk_chars: int = 700,
         chunk_overlap: int = 1,
         fields: FieldMap | None = None,
+        limits: Limits | None = None,
+        embed_batch: int = 16,
     ) -> None:
         self.store = store
         self.embeddings = embeddings
         self.chunk_chars = chunk_chars
         self.chunk_overlap = chunk_overlap
         self.fields = fields or FieldMap()
+        self.limits = limits or Limits()
+        self.embed_batch = max(1, embed_batch)
 
     def run(
         self,
@@ -213,15 +237,18 @@ class Ingestor:
         prune: bool = False,
         rebuild: bool = False,
         progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
     ) -> IngestReport:
         """Ingest files and folders. Failures are collected per file or record; the others continue.
 
         Raises ModelMismatchError (nothing touched) when the store was built with another
-        embedding model and rebuild is False; StoreError when the store refuses every write or
-        another ingest is writing the same collection.
+        embedding model and rebuild is False; StorageFull / StorageUnavailable / StoreUnavailable
+        when the store cannot be written; StoreError when the store refuses every write or
+        another ingest is writing the same collection; IngestCancelled once `cancel` is set
+        (checked between batches).
         """
         try:
-            return self._run(paths, prune=prune, rebuild=rebuild, progress=progress)
+            return self._run(paths, prune=prune, rebuild=rebuild, progress=progress, cancel=cancel)
         except BaseException:
             self.store.abandon_writes()  # the next ingest (of any process) may go on at once
             raise
@@ -233,6 +260,7 @@ class Ingestor:
         prune: bool,
         rebuild: bool,
         progress: ProgressCallback | None,
+        cancel: threading.Event | None,
     ) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
@@ -250,6 +278,8 @@ class Ingestor:
         refresh: dict[str, str] = {}  # practice id -> new file fingerprint (content unchanged)
 
         def tick() -> None:
+            if cancel is not None and cancel.is_set():
+                raise IngestCancelled("the ingest was cancelled; what it committed stays")
             if progress:
                 progress(done, total, report.chunks_written)
 
@@ -275,7 +305,7 @@ class Ingestor:
                 if not group:
                     return
                 texts = [embedding_text(c) for item in group for c in item.chunks]
-                vectors = self.embeddings.embed_documents(texts)
+                vectors = self._embed(texts, tick)
                 if pending is not None:
                     written(pending.result())
                 pending = writer.submit(self._write, list(group), vectors)
@@ -332,14 +362,16 @@ class Ingestor:
             if path.parent not in folder_metadata:
                 folder_metadata[path.parent] = load_metadata(path.parent)
             metadata = folder_metadata[path.parent].get(path.name) or {}
+            name = source_name(path)
+            options = ReadOptions(metadata=metadata, fields=self.fields, limits=self.limits)
             try:
                 raw = read_bytes(path, reader_for(path).max_bytes)
-                fingerprint = file_fingerprint(path, raw, ReadOptions(metadata=metadata, fields=self.fields))
+                fingerprint = file_fingerprint(path, raw, options)
             except CorpusError as exc:
-                keep_files.add(path.name)
+                keep_files.add(name)
                 yield _Event("failed", str(path), str(exc))
                 continue
-            known = by_file.get(path.name, [])
+            known = by_file.get(name, [])
             if known and all(index[pid].file_hash == fingerprint and pid not in seen for pid in known):
                 # the same bytes as when its practices were stored: nothing to parse or embed
                 yield _Event("more", count=len(known) - 1)
@@ -348,14 +380,16 @@ class Ingestor:
                     yield _Event("unchanged", index[practice_id].source)
                 continue
             try:
-                practices, warnings, failures = load_practices(path, metadata, fields=self.fields, raw=raw)
+                practices, warnings, failures = load_practices(
+                    path, metadata, fields=self.fields, raw=raw, limits=self.limits
+                )
             except CorpusError as exc:
-                keep_files.add(path.name)
+                keep_files.add(name)
                 yield _Event("failed", str(path), str(exc))
                 continue
             except Exception as exc:  # a reader bug or a pathological file must not stop the run
                 log.exception("reader failed file=%s", path)
-                keep_files.add(path.name)
+                keep_files.add(name)
                 yield _Event("failed", str(path), f"{path}: could not be read ({type(exc).__name__}: {exc})")
                 continue
             yield _Event("more", count=len(practices) + len(failures) - 1)
@@ -364,11 +398,11 @@ class Ingestor:
             for source, reason in failures:
                 yield _Event("failed", source, reason)
             if failures:
-                keep_files.add(path.name)
+                keep_files.add(name)
                 fingerprint = ""  # read this file again next time, so its failures are reported again
             for practice in practices:
                 if practice.id in seen:
-                    keep_files.add(path.name)
+                    keep_files.add(name)
                     yield _Event(
                         "failed",
                         practice.source,
@@ -382,12 +416,40 @@ class Ingestor:
                         refresh[practice.id] = fingerprint
                     yield _Event("unchanged", practice.source)
                     continue
-                chunks = chunk_practice(practice, target_chars=self.chunk_chars, overlap=self.chunk_overlap)
+                try:
+                    chunks = self._chunks(practice)
+                except CorpusError as exc:
+                    keep_files.add(name)
+                    yield _Event("failed", practice.source, str(exc))
+                    continue
                 if not chunks:
                     reason = f"{practice.source}: has a title but no text to ingest"
                     yield _Event("failed", practice.source, reason)
                     continue
                 yield _Event("prepared", prepared=_Prepared(practice, chunks, fingerprint))
+
+    def _chunks(self, practice: Practice) -> list[Chunk]:
+        """The practice's chunks. Raises DocumentTooLarge over the section or chunk limit (the
+        sections are counted before any chunking work)."""
+        limits = self.limits
+        if len(practice.sections) > limits.max_sections:
+            raise too_large(
+                practice.source, "sections", len(practice.sections), limits.max_sections, "MAX_SECTIONS"
+            )
+        chunks = chunk_practice(practice, target_chars=self.chunk_chars, overlap=self.chunk_overlap)
+        if len(chunks) > limits.max_chunks:
+            raise too_large(practice.source, "chunks", len(chunks), limits.max_chunks, "MAX_CHUNKS")
+        return chunks
+
+    def _embed(self, texts: list[str], between: Callable[[], None]) -> list[list[float]]:
+        """Embed texts `embed_batch` at a time, as background work; `between` runs before each
+        batch (it raises IngestCancelled when the run was cancelled)."""
+        vectors: list[list[float]] = []
+        for start in range(0, len(texts), self.embed_batch):
+            between()
+            with background():
+                vectors.extend(self.embeddings.embed_documents(texts[start : start + self.embed_batch]))
+        return vectors
 
     def _refresh_facts(self, index: Mapping[str, DocumentRecord]) -> None:
         """Practices stored before the current key-fact rules get their facts without re-embedding."""
@@ -411,6 +473,8 @@ class Ingestor:
         try:
             self.store.write_documents(items, file_hashes=hashes, facts=facts, facts_version=FACTS_VERSION)
             return [(item, None) for item in group]
+        except STORE_FAILURES:
+            raise  # the store cannot be written: not a document's fault, the run stops
         except Exception as exc:  # Chroma raises many types; narrowed down one practice at a time
             if len(group) == 1:
                 return [(group[0], f"{group[0].practice.source}: the store refused it ({exc})")]
@@ -421,6 +485,8 @@ class Ingestor:
                     [one], file_hashes=hashes, facts=facts, facts_version=FACTS_VERSION
                 )
                 results.append((item, None))
+            except STORE_FAILURES:
+                raise
             except Exception as exc:
                 results.append((item, f"{item.practice.source}: the store refused it ({exc})"))
         if all(error for _, error in results):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from assistant.errors import CorpusError
 from assistant.types import DOCUMENT_SECTION, SECTION_NAMES, Practice, Section
-from ingest.readers import SUPPORTED_SUFFIXES, FieldMap, ReadOptions, practice_id_for, read_file
+from ingest.readers import SUPPORTED_SUFFIXES, FieldMap, Limits, ReadOptions, practice_id_for, read_file
 from ingest.readers.base import decode_text, read_bytes
 
 log = logging.getLogger(__name__)
@@ -168,14 +168,17 @@ def load_practices(
     *,
     fields: FieldMap | None = None,
     raw: bytes | None = None,
+    limits: Limits | None = None,
 ) -> tuple[list[Practice], list[str], list[tuple[str, str]]]:
     """Read and parse every practice in one file: (practices, warnings, failed (source, reason)).
 
     A file of one practice (.txt .md .html .pdf .docx) yields one; an export (.json .jsonl .csv)
     one per usable record, with its unusable records as failures. Raises CorpusError when the
-    file as a whole cannot be read (unsupported, unreadable, corrupt or empty).
+    file as a whole cannot be read (unsupported, unreadable, corrupt or empty) or is over a limit.
     """
-    options = ReadOptions(metadata=dict(metadata or {}), fields=fields or FieldMap())
+    options = ReadOptions(
+        metadata=dict(metadata or {}), fields=fields or FieldMap(), limits=limits or Limits()
+    )
     result = read_file(path, options, raw=raw)
     practices: list[Practice] = []
     warnings = list(result.warnings)

@@ -16,10 +16,11 @@ from typing import Any
 from assistant.config import ANSWER_BACKENDS, Settings, is_loopback, load_settings
 from assistant.errors import ModelMismatchError, PraxisError
 from assistant.types import TextDelta
-from ui.terminal import EvalBars, model_progress_bar, print_run, wrap_columns
+from ui.terminal import EvalBars, model_progress_bar, print_run, printable, wrap_columns
 from ui.transfer_cli import add_transfer
 
 log = logging.getLogger("praxis")
+STORE_DETAILS = "assistant.store.guard"  # logs the store's own text of each failure
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -58,16 +59,35 @@ def _record_fields(settings: Settings, flag: str | None) -> Any:
     return FieldMap.from_overrides(overrides)
 
 
+def _ingest_store(settings: Settings, rebuild: bool) -> Any:
+    """The store to ingest into; with --rebuild a damaged embedded store is moved aside first."""
+    from assistant.errors import StoreCorrupt
+    from assistant.factory import build_store
+    from assistant.store.client import integrity_problem, quarantine_store
+
+    problem = None if settings.store.chroma_url or not rebuild else integrity_problem(settings.data_dir)
+    try:
+        if problem is None:
+            return build_store(settings)
+    except StoreCorrupt:
+        if not rebuild or settings.store.chroma_url:
+            raise
+    moved = quarantine_store(settings.data_dir)
+    print(f"the store was damaged; moved it to {moved} and rebuilding from the source files", file=sys.stderr)
+    return build_store(settings)
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from assistant.factory import build_store, refresh_keyword_index
+    from assistant.factory import refresh_keyword_index
     from ingest.factory import build_ingestor
+    from ui.api.server import Watchdog
 
     settings = _settings(args)
     paths = [Path(p) for p in args.paths] or [settings.corpus_dir]
     fields = _record_fields(settings, args.fields)
-    store = build_store(settings)
+    store = _ingest_store(settings, args.rebuild)
     ingestor = build_ingestor(settings, store, fields=fields)
     bar = tqdm(total=0, unit="doc", disable=args.quiet or None, file=sys.stderr, dynamic_ncols=True)
 
@@ -77,14 +97,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         elapsed = bar.format_dict.get("elapsed") or 0.0
         bar.set_postfix_str(f"{chunks} chunks, {chunks / elapsed if elapsed else 0:.1f} chunks/s")
 
+    watchdog = Watchdog(settings.server.watchdog_s).start()  # a store call that never returns
     try:
         report = ingestor.run(paths, prune=args.prune, rebuild=args.rebuild, progress=progress)
     finally:
         bar.close()
+        watchdog.stop()
     for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {printable(warning)}", file=sys.stderr)
     for name, reason in report.failed:
-        print(f"failed: {reason if name in reason else f'{name}: {reason}'}", file=sys.stderr)
+        line = reason if name in reason else f"{name}: {reason}"
+        print(f"failed: {printable(line)}", file=sys.stderr)
     print(report.summary())
     if settings.retrieval.mode == "hybrid":
         started = time.perf_counter()
@@ -122,7 +145,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if answer.citations:
         print()
         for c in answer.citations:
-            print(f"[{c.n}] {c.title}, {c.section} ({c.source}, chars {c.start}-{c.end})")
+            print(printable(f"[{c.n}] {c.title}, {c.section} ({c.source}, chars {c.start}-{c.end})"))
     return 0
 
 
@@ -294,34 +317,12 @@ def _ready_store(args: argparse.Namespace, settings: Settings) -> tuple[Any, int
     return store, practices
 
 
-def _run_server(app: Any, settings: Settings, practices: int, verbose: bool) -> None:
-    """Serve app with uvicorn; once listening, print where (the bound port, also for port 0)."""
-    import uvicorn
-
-    host, port = settings.server.host, settings.server.port
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-
-    class Server(uvicorn.Server):
-        async def startup(self, sockets: Any = None) -> None:
-            await super().startup(sockets)
-            if self.started:
-                bound = [s.getsockname()[1] for server in self.servers for s in server.sockets]
-                url = f"http://{f'[{shown}]' if ':' in shown else shown}:{bound[0] if bound else port}/"
-                print(
-                    f"Praxis is serving {practices} practices at {url}  "
-                    f"(API: {url}docs, health: {url}healthz; Ctrl+C stops)",
-                    flush=True,
-                )
-
-    level = "info" if verbose else "warning"
-    Server(uvicorn.Config(app, host=host, port=port, log_level=level, access_log=verbose)).run()
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the API and the web UI in one uvicorn process; with --ingest (or `praxis up`), ingest
     the bundled corpus first when the store is empty."""
     from assistant.factory import build_assistant
     from ui.api.app import create_app
+    from ui.api.server import run_server
 
     overrides: dict[str, Any] = {}
     if args.host:
@@ -351,7 +352,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"key (API rate limit per client: {limit}; PRAXIS_SERVER__RATE_LIMIT[_ENABLED])",
             file=sys.stderr,
         )
-    _run_server(app, settings, practices, bool(args.verbose))
+    banner = (
+        f"Praxis is serving {practices} practices at {{url}}  "
+        "(API: {url}docs, health: {url}healthz; Ctrl+C stops)"
+    )
+    logging.getLogger(STORE_DETAILS).setLevel(logging.NOTSET)  # serving: the log keeps the details
+    run_server(app, settings, banner=banner, verbose=bool(args.verbose))
     return 0
 
 
@@ -557,13 +563,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    if not args.verbose:  # a store failure is one `error:` line; -v adds the store's own text
+        logging.getLogger(STORE_DETAILS).setLevel(logging.ERROR)
     try:
         return int(args.func(args))
     except ModelMismatchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
         return 3
     except PraxisError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        from assistant.store.guard import classify
+
+        error = classify(exc)  # a store failure outside a guarded call: one line, not a traceback
+        if not isinstance(error, PraxisError):
+            raise
+        log.debug("store failure", exc_info=exc)
+        print(f"error: {printable(str(error))}", file=sys.stderr)
         return 2
 
 

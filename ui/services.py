@@ -9,7 +9,14 @@ from __future__ import annotations
 import threading
 
 from assistant.config import Settings
-from assistant.errors import ConfigError, PraxisError
+from assistant.errors import (
+    ConfigError,
+    InvalidQuestion,
+    PraxisError,
+    StorageFull,
+    StoreError,
+    UnknownPractice,
+)
 from assistant.factory import build_assistant, build_catalog, build_store, build_transfer_advisor
 from assistant.pipeline import Assistant
 from assistant.practices.catalog import Catalog
@@ -39,6 +46,7 @@ class Services:
         self._assistants: dict[str, Assistant] = {settings.answer.backend: self.assistant}
         self._lock = threading.Lock()
         self.ingest_lock = threading.Lock()  # one ingest or delete at a time
+        self.stopping = threading.Event()  # set when the server starts shutting down: ingests stop
         self._transfer: TransferAdvisor | None = None
 
     @property
@@ -67,3 +75,16 @@ class Services:
                         f"leave `backend` out to use {self.settings.answer.backend!r}"
                     ) from exc
             return self._assistants[backend]
+
+
+def user_message(exc: PraxisError) -> str:
+    """What an anonymous user of the web UI is told about a failure: what they can do about a bad
+    question or an unknown practice, and for anything else a plain sentence without the
+    details (server paths, addresses, exception text), which the server log keeps."""
+    if isinstance(exc, InvalidQuestion | UnknownPractice | UnavailableBackend):
+        return str(exc)
+    if isinstance(exc, StorageFull):
+        return "The server's disk is full; answers still work, but nothing new can be added right now."
+    if isinstance(exc, StoreError):
+        return "The document store is not available right now; please try again in a minute."
+    return "Something went wrong on the server; please try again later."

@@ -3,6 +3,7 @@ callbacks) and text laid out in columns. No Praxis logic here."""
 
 from __future__ import annotations
 
+import re
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -10,6 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from assistant.evaluation.backends import BackendRun
+
+
+_UNPRINTABLE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text safe to print to a terminal: escape sequences and control characters (a file name or
+    title may carry them) shown as '?', never interpreted."""
+    return _UNPRINTABLE.sub("?", text)
 
 
 class ModelProgress:

@@ -7,27 +7,26 @@ Two collections:
   interrupted write and are removed by `reconcile()`.
 
 Distances are converted to scores (higher is better) here, at the store edge.
+
+Every public method is guarded (see assistant/store/base.py): bounded, circuit-broken calls, an
+embedded store that follows other processes' writes, and writes in small batches that refuse to
+start when the disk is nearly full.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
-import socket
-import time
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from chromadb.api import ClientAPI
 from chromadb.errors import NotFoundError
-from langchain_core.embeddings import Embeddings
 
-from assistant.errors import ModelMismatchError, StoreError
-from assistant.store.client import ChromaEmbeddingFunction
+from assistant.errors import StoreError
+from assistant.store.base import PAGE_ROWS, StoreBase, guarded_read, guarded_write
+from assistant.store.guard import StaleRead
 from assistant.store.records import (
     StoredFacts,
     chunk_from_row,
@@ -37,22 +36,22 @@ from assistant.store.records import (
     practice_to_json,
     row_id,
 )
+from assistant.store.sessions import GENERATION, LEASE_S, WRITER, WRITER_UNTIL, WRITES_OPEN
 from assistant.types import Chunk, Practice, ScoredChunk
 
-log = logging.getLogger(__name__)
+__all__ = [
+    "GENERATION",
+    "LEASE_S",
+    "PAGE_ROWS",
+    "WRITER",
+    "WRITER_UNTIL",
+    "WRITES_OPEN",
+    "ChromaStore",
+    "DocumentRecord",
+    "where_clause",
+]
 
-PAGE_ROWS = 10_000  # rows per get() when reading a whole collection: bounded memory and payloads
-# documents-collection metadata: the write session. WRITES_OPEN is 1 while a writer may be mid-way
-# (a crash leaves it so: the next reconcile() then scans); WRITER holds the writer's lease until
-# WRITER_UNTIL (epoch seconds), renewed while it writes, so a second writer (another API replica,
-# a second `praxis ingest` against one Chroma server) is refused instead of racing it.
-WRITES_OPEN = "praxis_writes_open"
-WRITER = "praxis_writer"
-WRITER_UNTIL = "praxis_writer_until"
-# changes whenever a write session starts or ends: readers' caches (the keyword index) compare it
-# instead of reading every document record
-GENERATION = "praxis_generation"
-LEASE_S = 300
+log = logging.getLogger(__name__)
 
 # (practice, its chunks, one vector per chunk): what `write_documents` stores
 DocumentWrite = tuple[Practice, Sequence[Chunk], Sequence[Sequence[float]]]
@@ -70,216 +69,10 @@ class DocumentRecord:
     facts_version: int = 0  # the version its key facts were stored with (0: none)
 
 
-class ChromaStore:
-    """Chunks and documents of one Praxis collection in Chroma."""
+class ChromaStore(StoreBase):
+    """Chunks and documents of one Praxis collection in Chroma (see StoreBase for its arguments)."""
 
-    def __init__(self, client: ClientAPI, embeddings: Embeddings, *, name: str = "praxis") -> None:
-        self.client = client
-        self.embeddings = embeddings
-        self.name = name
-        self._function = ChromaEmbeddingFunction(embeddings)
-        self._chunks: Any = None
-        self._documents: Any = None
-        self._max_batch: int | None = None
-        self._writes_open = False
-        self.writes = 0  # bumped by every write through this object; part of content_version()
-        self._writer_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self._lease_renewed = 0.0
-        self._reconciled = False  # reconcile() ran in this run (reconcile ... end_writes)
-        self._dirty_before = False  # the session we opened started over unscanned leftovers
-
-    # -- collections -------------------------------------------------------------------------
-
-    @property
-    def model_name(self) -> str:
-        return str(getattr(self.embeddings, "model_name", type(self.embeddings).__name__))
-
-    def _existing(self, suffix: str) -> Any | None:
-        names = {c if isinstance(c, str) else c.name for c in self.client.list_collections()}
-        full = f"{self.name}_{suffix}"
-        if full not in names:
-            return None
-        return self.client.get_collection(full, embedding_function=self._function)  # type: ignore[arg-type]
-
-    def recorded_model(self) -> tuple[str, int] | None:
-        """(model, dimension) the chunks collection was built with, or None when there is none."""
-        existing = self._existing("chunks")
-        if existing is None:
-            return None
-        meta = existing.metadata or {}
-        return str(meta.get("embedding_model", "")), int(meta.get("embedding_dim", 0))
-
-    def check_model(self) -> None:
-        """Raise ModelMismatchError when the collection was built with another embedding model."""
-        recorded = self.recorded_model()
-        if recorded is None:
-            return
-        model, dim = recorded
-        if model != self.model_name:
-            raise ModelMismatchError(
-                f"the store under collection {self.name!r} was built with embedding model "
-                f"{model!r} (dimension {dim}), but {self.model_name!r} is configured; "
-                f"set PRAXIS_EMBEDDING__MODEL={model} or re-ingest with --rebuild to start over"
-            )
-
-    def _open(self, create: bool) -> bool:
-        if self._chunks is not None:
-            return True
-        self.check_model()
-        if not create:
-            chunks = self._existing("chunks")
-            documents = self._existing("documents")
-            if chunks is None or documents is None:
-                return False
-            self._chunks, self._documents = chunks, documents
-            return True
-        dimension = int(getattr(self.embeddings, "dimension", 0)) or len(
-            self.embeddings.embed_query("dimension probe")
-        )
-        self._chunks = self.client.get_or_create_collection(
-            f"{self.name}_chunks",
-            embedding_function=self._function,  # type: ignore[arg-type]
-            metadata={"embedding_model": self.model_name, "embedding_dim": dimension},
-            configuration={"hnsw": {"space": "cosine"}},
-        )
-        self._documents = self.client.get_or_create_collection(
-            f"{self.name}_documents",
-            embedding_function=self._function,  # type: ignore[arg-type]
-            configuration={"hnsw": {"space": "cosine"}},
-        )
-        return True
-
-    def _reopened(self) -> bool:
-        """Forget the collection handles after another process rebuilt the collections (the
-        handles then name deleted collections) and open the current ones; False if none."""
-        log.info("collection handles are stale; reopening collection=%s", self.name)
-        self._chunks = self._documents = None
-        self._writes_open = False
-        return self._open(create=False)
-
-    def drop(self) -> None:
-        """Delete both collections (the explicit `--rebuild`)."""
-        for suffix in ("chunks", "documents"):
-            if self._existing(suffix) is not None:
-                self.client.delete_collection(f"{self.name}_{suffix}")
-        self._chunks = self._documents = None
-        self._writes_open = False
-        self.writes += 1
-
-    # -- write sessions: a crash between begin and end makes the next reconcile() look -------
-
-    def _session(self) -> dict[str, Any]:
-        documents = self._existing("documents")  # fresh: another process may have changed it
-        return dict(documents.metadata or {}) if documents is not None else {}
-
-    @staticmethod
-    def _writer_alive(holder: str) -> bool:
-        """False for a writer process of this machine that no longer exists (killed mid-ingest)."""
-        host, _, rest = holder.partition(":")
-        pid = rest.partition(":")[0]
-        if host != socket.gethostname() or not pid.isdigit():
-            return True  # another machine: trust its lease until it runs out
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            return False
-        except OSError:
-            return True
-        return True
-
-    def _check_no_other_writer(self, session: dict[str, Any]) -> None:
-        holder = str(session.get(WRITER) or "")
-        until = float(session.get(WRITER_UNTIL) or 0)
-        if holder and holder != self._writer_id and until > time.time() and self._writer_alive(holder):
-            raise StoreError(
-                f"another ingest ({holder}) is writing collection {self.name!r}; wait until it "
-                f"finishes (its lease runs to {time.strftime('%H:%M:%S', time.localtime(until))}, "
-                "renewed while it writes) and run this one again"
-            )
-
-    def _begin_writes(self) -> None:
-        """Open (or renew) this store's write session. Raises StoreError when another writer holds it."""
-        now = time.time()
-        if self._writes_open and now - self._lease_renewed < LEASE_S / 3:
-            return
-        session = self._session()
-        self._check_no_other_writer(session)
-        if not self._writes_open:  # left unfinished before, and not scanned by us since?
-            self._dirty_before = session.get(WRITES_OPEN) != 0 and not self._reconciled
-        self._documents.modify(
-            metadata={
-                WRITES_OPEN: 1,
-                WRITER: self._writer_id,
-                WRITER_UNTIL: now + LEASE_S,
-                GENERATION: uuid.uuid4().hex,
-            }
-        )
-        self._writes_open = True
-        self._lease_renewed = now
-
-    def abandon_writes(self) -> None:
-        """A write failed or was interrupted in this process: give up the lease but leave the
-        session marked open, so the next reconcile() removes what was half-written."""
-        self._reconciled = False
-        try:
-            if self._writes_open:
-                self._documents.modify(metadata={WRITES_OPEN: 1, GENERATION: uuid.uuid4().hex})
-        except Exception:  # the store may be what failed; the lease then simply runs out
-            log.warning("could not release the write lease collection=%s", self.name)
-        self._writes_open = False
-
-    def end_writes(self) -> None:
-        """Release the write lease after every write of this session completed. The store is
-        marked clean (the next `reconcile()` skips its scan of all chunks) unless an earlier
-        writer's leftovers are still unscanned. Writers call this when done (the Ingestor at the
-        end of a run, `delete_document` for itself)."""
-        if not self._open(create=False):
-            return
-        session = self._session()
-        if not self._writes_open and (session.get(WRITES_OPEN) == 0 or not self._reconciled):
-            return  # nothing written, and nothing this store could vouch for
-        self._check_no_other_writer(session)
-        dirty = self._dirty_before if self._writes_open else False
-        self._documents.modify(metadata={WRITES_OPEN: 1 if dirty else 0, GENERATION: uuid.uuid4().hex})
-        self._writes_open = False
-        self._reconciled = False  # valid for one run: another process may write after it
-
-    def generation(self) -> str | None:
-        """A token that changes whenever a write session starts or ends, in any process (one
-        small request); None for a store written before Praxis kept it."""
-        value = self._session().get(GENERATION)
-        return str(value) if value else None
-
-    def writes_interrupted(self) -> bool:
-        """Whether a writer may have stopped mid-way (or the store predates this marker)."""
-        documents = self._existing("documents")
-        return documents is not None and (documents.metadata or {}).get(WRITES_OPEN) != 0
-
-    # -- documents ---------------------------------------------------------------------------
-
-    def _batch(self) -> int:
-        """Chroma's largest accepted write (asked once: with a server it is a request)."""
-        if self._max_batch is None:
-            self._max_batch = max(1, int(self.client.get_max_batch_size()))
-        return self._max_batch
-
-    @staticmethod
-    def _get_all(
-        collection: Any, include: list[str], where: dict[str, Any] | None = None
-    ) -> tuple[list[str], dict[str, list[Any]]]:
-        """Every row of a collection, fetched PAGE_ROWS at a time."""
-        ids: list[str] = []
-        columns: dict[str, list[Any]] = {name: [] for name in include}
-        offset = 0
-        while True:
-            rows = collection.get(where=where, include=include, limit=PAGE_ROWS, offset=offset)
-            ids.extend(rows["ids"])
-            for name in include:
-                columns[name].extend(rows[name] if rows[name] is not None else [])
-            if len(rows["ids"]) < PAGE_ROWS:
-                return ids, columns
-            offset += PAGE_ROWS
-
+    @guarded_read()
     def document_index(self) -> dict[str, DocumentRecord]:
         """practice id -> DocumentRecord for every committed document (metadata only)."""
         if not self._open(create=False):
@@ -295,10 +88,12 @@ class ChromaStore:
             for rid, meta in zip(ids, columns["metadatas"], strict=True)
         }
 
+    @guarded_read()
     def document_hashes(self) -> dict[str, tuple[str, str]]:
         """practice id -> (content hash, source file) for every committed document."""
         return {pid: (r.content_hash, r.source) for pid, r in self.document_index().items()}
 
+    @guarded_write
     def set_file_hashes(self, file_hashes: Mapping[str, str]) -> None:
         """Record the file fingerprint of practices whose content did not change (no re-embedding)."""
         if not file_hashes or not self._open(create=False):
@@ -309,6 +104,7 @@ class ChromaStore:
             part = ids[i : i + batch]
             self._documents.update(ids=part, metadatas=[{"file_hash": file_hashes[pid]} for pid in part])
 
+    @guarded_read()
     def get_practice(self, practice_id: str) -> Practice | None:
         if not self._open(create=False):
             return None
@@ -322,6 +118,7 @@ class ChromaStore:
             return None
         return practice_from_json(rows["documents"][0])
 
+    @guarded_read()
     def practices(self) -> list[Practice]:
         if not self._open(create=False):
             return []
@@ -345,6 +142,7 @@ class ChromaStore:
             facts_version=facts_version,
         )
 
+    @guarded_write
     def write_documents(
         self,
         items: Sequence[DocumentWrite],
@@ -390,14 +188,16 @@ class ChromaStore:
         facts: Mapping[str, FactRecords],
         facts_version: int,
     ) -> None:
-        batch = self._batch()
+        batch = min(self._batch(), self.write_rows)
         rows = [
             (chunk, vector, practice.content_hash)
             for practice, chunks, vectors in items
             for chunk, vector in zip(chunks, vectors, strict=True)
         ]
+        dimension = len(rows[0][1]) if rows else 0
         for i in range(0, len(rows), batch):
             part = rows[i : i + batch]
+            self._ensure_space(_write_bytes(sum(len(c.text) for c, _, _ in part), len(part), dimension))
             self._chunks.upsert(
                 ids=[row_id(c, h) for c, _, h in part],
                 documents=[c.text for c, _, _ in part],
@@ -424,6 +224,9 @@ class ChromaStore:
                 if practice.id in facts:
                     meta["facts_version"] = facts_version
                 metadatas.append(meta)
+            self._ensure_space(
+                _write_bytes(sum(len(p.text) for p, _, _ in part_items), len(part_items), dimension)
+            )
             self._documents.upsert(
                 ids=[p.id for p, _, _ in part_items],
                 documents=[practice_to_json(p, facts.get(p.id), facts_version) for p, _, _ in part_items],
@@ -441,6 +244,7 @@ class ChromaStore:
             self._chunks.delete(ids=stale[i : i + batch])
         self.writes += 1
 
+    @guarded_read()
     def get_facts(self, practice_id: str) -> StoredFacts | None:
         """The key facts stored with a practice and their version; None when it has none."""
         if not self._open(create=False):
@@ -450,6 +254,7 @@ class ChromaStore:
             return None
         return facts_from_data(json.loads(rows["documents"][0]))
 
+    @guarded_read()
     def practices_with_facts(self) -> list[tuple[Practice, StoredFacts | None]]:
         """Every practice with its stored facts and their version (None where missing), by title."""
         if not self._open(create=False):
@@ -458,6 +263,7 @@ class ChromaStore:
         pairs = [(practice_from_json(doc), facts_from_data(json.loads(doc))) for doc in columns["documents"]]
         return sorted(pairs, key=lambda pair: pair[0].title.lower())
 
+    @guarded_write
     def update_facts(self, practice_id: str, facts: FactRecords, facts_version: int) -> bool:
         """Rewrite the facts of a committed practice without touching its chunks. False if absent."""
         if not self._open(create=False):
@@ -474,6 +280,7 @@ class ChromaStore:
         )
         return True
 
+    @guarded_read()
     def practice_centroids(self) -> dict[str, np.ndarray]:
         """practice id -> unit-length mean of its chunk vectors, as stored with its record (one
         row per practice: at 10,000 practices about 40x less to read than every chunk vector)."""
@@ -493,6 +300,7 @@ class ChromaStore:
                 result[practice_id] = row / norm
         return result
 
+    @guarded_read()
     def practice_vectors(self) -> dict[str, list[list[float]]]:
         """practice id -> the embeddings of its chunks (for "similar practices")."""
         if not self._open(create=False):
@@ -503,6 +311,7 @@ class ChromaStore:
             vectors.setdefault(str(meta["practice_id"]), []).append([float(x) for x in vector])
         return vectors
 
+    @guarded_write
     def delete_document(self, practice_id: str) -> int:
         """Remove a practice and its chunks; returns the number of chunks removed."""
         if not self._open(create=False):
@@ -522,6 +331,7 @@ class ChromaStore:
             self.end_writes()
         return len(old["ids"])
 
+    @guarded_write
     def reconcile(self, *, force: bool = False) -> int:
         """Remove chunks that belong to no committed document version; returns how many.
 
@@ -551,23 +361,43 @@ class ChromaStore:
 
     # -- chunks ------------------------------------------------------------------------------
 
+    @guarded_read()
+    def probe(self) -> tuple[int, int]:
+        """(practices, chunks), after a nearest-neighbour query proved the store can answer one
+        (not only that it is reachable). Raises the store's errors when it cannot."""
+        if not self._open(create=False):
+            return 0, 0
+        practices, chunks = int(self._documents.count()), int(self._chunks.count())
+        if chunks:
+            dimension = int((self._chunks.metadata or {}).get("embedding_dim") or 0) or len(
+                self.embeddings.embed_query("probe")
+            )
+            result = self._nearest([dimension**-0.5] * dimension, 1, None)
+            if result["ids"][0] and result["metadatas"][0][0] is None:
+                raise StaleRead("the nearest row has no metadata")
+        return practices, chunks
+
+    @guarded_read()
     def count_documents(self) -> int:
         """How many practices are committed (one count request, whatever the size)."""
         if not self._open(create=False):
             return 0
         return int(self._documents.count())
 
+    @guarded_read()
     def count_chunks(self) -> int:
         if not self._open(create=False):
             return 0
         return int(self._chunks.count())
 
+    @guarded_read()
     def all_chunks(self) -> list[Chunk]:
         if not self._open(create=False):
             return []
         _, columns = self._get_all(self._chunks, ["documents", "metadatas"])
         return [chunk_from_row(t, m) for t, m in zip(columns["documents"], columns["metadatas"], strict=True)]
 
+    @guarded_read()
     def chunk_rows(self) -> list[tuple[str, Chunk]]:
         """(stored row id, chunk) for every chunk row: what a keyword index is built from."""
         if not self._open(create=False):
@@ -578,6 +408,7 @@ class ChromaStore:
             for rid, t, m in zip(ids, columns["documents"], columns["metadatas"], strict=True)
         ]
 
+    @guarded_read()
     def committed_chunk_rows(
         self, hashes: Mapping[str, str], *, whole: bool = False
     ) -> dict[str, list[tuple[str, Chunk]]]:
@@ -607,6 +438,7 @@ class ChromaStore:
             rows.sort(key=lambda row: row[1].ordinal)
         return found
 
+    @guarded_read()
     def content_version(self) -> tuple[int, int, int]:
         """Cheap to read, and changes when chunks are added or removed: (writes through this
         object, chunk count, document count). Caches built from the chunks key on it."""
@@ -614,6 +446,7 @@ class ChromaStore:
             return (self.writes, 0, 0)
         return (self.writes, int(self._chunks.count()), int(self._documents.count()))
 
+    @guarded_read()
     def chunks_of(self, practice_id: str) -> list[Chunk]:
         """Every chunk of one practice, in document order."""
         if not self._open(create=False):
@@ -622,17 +455,22 @@ class ChromaStore:
         chunks = [chunk_from_row(t, m) for t, m in zip(rows["documents"], rows["metadatas"], strict=True)]
         return sorted(chunks, key=lambda c: c.ordinal)
 
+    @guarded_read(fallback=dict)
     def chunks_by_id(self, ids: Sequence[str]) -> dict[str, tuple[Chunk, list[float]]]:
         """row id (see chunk_rows) -> (chunk, stored vector) for the rows that still exist."""
         if not ids or not self._open(create=False):
             return {}
         rows = self._chunks.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
-        return {
+        found = {
             cid: (chunk_from_row(text, meta), [float(x) for x in vector])
             for cid, text, meta, vector in zip(
                 rows["ids"], rows["documents"], rows["metadatas"], rows["embeddings"], strict=True
             )
+            if text is not None and meta is not None
         }
+        if len(found) < len(rows["ids"]):
+            self._vanished(len(rows["ids"]) - len(found))
+        return found
 
     def _nearest(self, vector: Sequence[float], k: int, where: dict[str, Any] | None) -> Any:
         # no count() first: Chroma returns fewer than k when it has fewer (one request per query)
@@ -643,6 +481,7 @@ class ChromaStore:
             include=["documents", "metadatas", "distances"],
         )
 
+    @guarded_read()
     def query(
         self, vector: Sequence[float], *, k: int, where: dict[str, Any] | None = None
     ) -> list[ScoredChunk]:
@@ -659,12 +498,21 @@ class ChromaStore:
             if not self._reopened():
                 return []
             result = self._nearest(vector, k, where)
-        return [
+        rows = list(zip(result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True))
+        found = [
             ScoredChunk(chunk_from_row(text, meta), 1.0 - float(dist))
-            for text, meta, dist in zip(
-                result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
-            )
+            for text, meta, dist in rows
+            if text is not None and meta is not None
         ]
+        if len(found) < len(rows):
+            self._vanished(len(rows) - len(found))
+        return found
+
+
+def _write_bytes(text_chars: int, rows: int, dimension: int) -> int:
+    """A generous estimate of the disk a write of rows takes, with SQLite's journal and Chroma's
+    full-text index of the documents (several times the text) and its vector index."""
+    return 8 * 4 * text_chars + rows * (16 * dimension + 4096)
 
 
 def where_clause(filters: dict[str, str] | None) -> dict[str, Any] | None:

@@ -23,10 +23,12 @@ from pathlib import Path
 from assistant.errors import CorpusError
 from ingest.readers.base import ReadOptions, ReadResult, SourceDocument, practice_id_for, read_bytes
 from ingest.readers.fields import FieldMap
+from ingest.readers.limits import Limits
 
 __all__ = [
     "READERS",
     "FieldMap",
+    "Limits",
     "ReadOptions",
     "ReadResult",
     "SUPPORTED_SUFFIXES",
@@ -40,7 +42,7 @@ __all__ = [
 ]
 
 # Bump when a reader's output changes, so unchanged files are read again once.
-READER_VERSION = "1"
+READER_VERSION = "2"  # 2: control characters and ANSI escapes removed
 MB = 1024 * 1024
 
 
@@ -54,13 +56,15 @@ class ReaderSpec:
 READERS: dict[str, ReaderSpec] = {
     ".txt": ReaderSpec("plain:read_plain", 20 * MB),
     ".md": ReaderSpec("plain:read_plain", 20 * MB),
-    ".html": ReaderSpec("markup:read_html", 20 * MB),
-    ".htm": ReaderSpec("markup:read_html", 20 * MB),
+    # a parsed page takes ~10x its bytes in memory; pages beyond this are not practices
+    ".html": ReaderSpec("markup:read_html", 5 * MB),
+    ".htm": ReaderSpec("markup:read_html", 5 * MB),
     ".pdf": ReaderSpec("pdf:read_pdf", 100 * MB),
-    ".docx": ReaderSpec("word:read_docx", 100 * MB),
-    ".json": ReaderSpec("records:read_json", 1024 * MB, records=True),
-    ".jsonl": ReaderSpec("records:read_jsonl", 1024 * MB, records=True),
-    ".csv": ReaderSpec("records:read_csv", 1024 * MB, records=True),
+    ".docx": ReaderSpec("word:read_docx", 50 * MB),  # and its unpacked size: ingest/readers/limits.py
+    # exports are parsed whole: a few times their size in memory
+    ".json": ReaderSpec("records:read_json", 100 * MB, records=True),
+    ".jsonl": ReaderSpec("records:read_jsonl", 100 * MB, records=True),
+    ".csv": ReaderSpec("records:read_csv", 100 * MB, records=True),
 }
 SUPPORTED_SUFFIXES = tuple(READERS)  # what ingest reads, wherever files come from (folder, upload)
 

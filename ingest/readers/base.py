@@ -16,9 +16,13 @@ from pathlib import Path
 
 from assistant.errors import CorpusError
 from ingest.readers.fields import FieldMap
+from ingest.readers.limits import Limits, too_large
 
 _SPACE = re.compile(r"[^\S\n]+")  # white space except line breaks
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all but tab and line breaks
+# ANSI escape sequences (ESC or the C1 CSI, then parameters): removed whole, never stored, so a
+# document cannot repaint the terminal that prints its title or a citation
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|\x9b[0-9;?]*[ -/]*[@-~]")
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,18 @@ class ReadOptions:
 
     metadata: Mapping[str, str] = field(default_factory=dict)
     fields: FieldMap = field(default_factory=FieldMap)
+    limits: Limits = field(default_factory=Limits)
+
+
+def safe_text(text: str) -> str:
+    """The text without ANSI escape sequences and control characters (tab and line breaks kept)."""
+    return _CONTROL.sub("", _ANSI.sub("", text))
+
+
+def source_name(path: Path) -> str:
+    """The name a file is stored and reported under: its base name without control characters
+    or escape sequences (a name may not repaint the terminal that prints it)."""
+    return safe_text(path.name).replace("\t", " ").replace("\n", " ") or "unnamed"
 
 
 def slugify(text: str, *, max_chars: int = 80) -> str:
@@ -92,12 +108,13 @@ def decode_text(path: Path, raw: bytes, *, kind: str = "text") -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CorpusError(f"{path}: not valid UTF-8 (byte {exc.start}); re-save the file as UTF-8") from exc
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return safe_text(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def clean_line(text: str) -> str:
-    """One line of extracted text: control characters dropped, runs of spaces collapsed."""
-    return _SPACE.sub(" ", _CONTROL.sub("", text.replace("\n", " "))).strip()
+    """One line of extracted text: escape sequences and control characters dropped, runs of
+    spaces collapsed."""
+    return _SPACE.sub(" ", _CONTROL.sub("", _ANSI.sub("", text.replace("\n", " ")))).strip()
 
 
 def assemble(blocks: Iterable[tuple[str, bool]]) -> tuple[str, frozenset[int]]:
@@ -132,7 +149,9 @@ def single_document(
     """The usual case: one file holds one practice."""
     if not text.strip():
         raise CorpusError(f"{path}: has no text to ingest (empty, or only images/markup)")
+    if len(text) > options.limits.max_chars:
+        raise too_large(source_name(path), "characters", len(text), options.limits.max_chars, "MAX_CHARS")
     merged = {**(metadata or {}), **options.metadata}  # metadata.jsonl wins over what the file says
     return ReadResult(
-        [SourceDocument(text, practice_id_for(path), path.name, merged, heading_lines, markdown)]
+        [SourceDocument(text, practice_id_for(path), source_name(path), merged, heading_lines, markdown)]
     )

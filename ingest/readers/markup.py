@@ -115,7 +115,10 @@ def read_html(path: Path, raw: bytes, options: ReadOptions) -> ReadResult:
         if not tag.decomposed:
             tag.decompose()
     root = soup.find("main") or soup.find(role="main") or soup.find("article") or soup.body or soup
-    blocks = _blocks(root)
+    try:
+        blocks = _blocks(root)
+    except RecursionError as exc:
+        raise CorpusError(f"{path}: elements nested too deeply to read; is it a real page?") from exc
     h1 = next((i for i, (_, _, is_h1) in enumerate(blocks) if is_h1), None)
     if h1 is not None:
         blocks = blocks[h1:]  # breadcrumbs and labels above the title are not the practice

@@ -15,6 +15,7 @@ from pathlib import Path
 from assistant.errors import CorpusError
 from assistant.types import SECTION_NAMES
 from ingest.readers.base import ReadOptions, ReadResult, clean_line, single_document
+from ingest.readers.limits import too_large
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?:;]['\")\]]?$")
@@ -58,7 +59,17 @@ def read_pdf(path: Path, raw: bytes, options: ReadOptions) -> ReadResult:
         reader = PdfReader(io.BytesIO(raw))
         if reader.is_encrypted and not reader.decrypt(""):
             raise CorpusError(f"{path}: the PDF is password-protected; save an unprotected copy")
-        pages = [(page.extract_text() or "").splitlines() for page in reader.pages]
+        count = len(reader.pages)
+        if count > options.limits.max_pages:
+            raise too_large(str(path), "pages", count, options.limits.max_pages, "MAX_PAGES")
+        pages: list[list[str]] = []
+        chars = 0
+        for pdf_page in reader.pages:  # stops as soon as the text is over the limit
+            page_text = pdf_page.extract_text() or ""
+            chars += len(page_text)
+            if chars > options.limits.max_chars:
+                raise too_large(str(path), "characters", chars, options.limits.max_chars, "MAX_CHARS")
+            pages.append(page_text.splitlines())
     except CorpusError:
         raise
     except Exception as exc:  # pypdf raises many exception types on damaged files

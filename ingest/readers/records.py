@@ -24,8 +24,10 @@ from ingest.readers.base import (
     decode_text,
     practice_id_for,
     slugify,
+    source_name,
 )
 from ingest.readers.fields import METADATA_TARGETS, FieldMap, normalise
+from ingest.readers.limits import too_large
 
 _LIST_KEYS = ("practices", "good_practices", "records", "items", "data", "results")
 
@@ -124,7 +126,7 @@ def record_document(
     document = SourceDocument(
         text=text,
         practice_id=f"{practice_id_for(path)}-{key}",
-        source=f"{path.name}#{key}",
+        source=f"{source_name(path)}#{key}",
         metadata=metadata,
         heading_lines=headings,
     )
@@ -140,15 +142,18 @@ def documents_from_records(
     for label, record in records:
         try:
             kind, document = record_document(path, record, label, options.fields, options.metadata)
+            if len(document.text) > options.limits.max_chars:
+                limit = options.limits.max_chars
+                raise too_large(document.source, "characters", len(document.text), limit, "MAX_CHARS")
         except CorpusError as exc:
-            result.failures.append((f"{path.name} {label}", str(exc)))
+            result.failures.append((f"{source_name(path)} {label}", str(exc)))
             continue
         base = document.practice_id
         if base in used:
             if kind == "id":
                 result.failures.append(
                     (
-                        f"{path.name} {label}",
+                        f"{source_name(path)} {label}",
                         (f"{path} {label}: the same id as {used[base]}; give every record its own id"),
                     )
                 )
@@ -222,7 +227,7 @@ def read_jsonl(path: Path, raw: bytes, options: ReadOptions) -> ReadResult:
             except json.JSONDecodeError as exc:
                 bad.append(
                     (
-                        f"{path.name} line {number}",
+                        f"{source_name(path)} line {number}",
                         f"{path} line {number}: not valid JSON ({exc.msg}); fix or remove the line",
                     )
                 )
@@ -255,7 +260,7 @@ def read_csv(path: Path, raw: bytes, options: ReadOptions) -> ReadResult:
         except csv.Error as exc:  # the rows before the broken one are kept
             bad.append(
                 (
-                    f"{path.name} line {reader.line_num}",
+                    f"{source_name(path)} line {reader.line_num}",
                     f"{path} line {reader.line_num}: broken CSV ({exc}); fix the quoting",
                 )
             )

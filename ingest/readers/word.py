@@ -12,6 +12,7 @@ from typing import Any
 
 from assistant.errors import CorpusError
 from ingest.readers.base import ReadOptions, ReadResult, assemble, clean_line, single_document
+from ingest.readers.limits import check_zip
 
 
 def _style(paragraph: Any) -> str:
@@ -25,6 +26,7 @@ def read_docx(path: Path, raw: bytes, options: ReadOptions) -> ReadResult:
     import docx
     from docx.table import Table
 
+    check_zip(path, raw, options.limits, kind="Word .docx")  # before anything is unpacked
     try:
         document = docx.Document(io.BytesIO(raw))
         blocks: list[tuple[str, bool]] = []

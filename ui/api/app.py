@@ -18,7 +18,8 @@ from assistant.config import Settings
 from assistant.pipeline import Assistant
 from assistant.store.chroma import ChromaStore
 from ui.api.errors import NotFound, install_error_handlers
-from ui.api.limits import MAX_BODY_BYTES, MAX_UPLOAD_BODY_BYTES, UPLOAD_PATHS, BodySizeLimit
+from ui.api.limits import MAX_BODY_BYTES, UPLOAD_PATHS, BodySizeLimit
+from ui.api.middleware import OneErrorShape, RefuseRoutes
 from ui.api.rate_limit import RateLimit
 from ui.api.routes import admin, ask, health, openai, practices, transfer
 from ui.services import Services
@@ -51,9 +52,8 @@ def create_app(
     app = FastAPI(title="Praxis API", version="0.1.0", description=DESCRIPTION)
     app.state.services = services
     install_error_handlers(app)
-    app.add_middleware(
-        BodySizeLimit, default=MAX_BODY_BYTES, upload=MAX_UPLOAD_BODY_BYTES, upload_paths=UPLOAD_PATHS
-    )
+    upload_bytes = settings.server.max_upload_mb * 1024 * 1024
+    app.add_middleware(BodySizeLimit, default=MAX_BODY_BYTES, upload=upload_bytes, upload_paths=UPLOAD_PATHS)
     if settings.server.rate_limited:  # outside the body limit: a refused client's body is not read
         app.add_middleware(RateLimit, limits=settings.server.rate_limit)
     if settings.server.cors_origins:
@@ -72,4 +72,7 @@ def create_app(
         from ui.web import mount_ui  # gradio is imported only when the UI is served
 
         mount_ui(app, services)
+    # outermost last: unused upload routes refused first, every error outside /v1 in one shape
+    app.add_middleware(OneErrorShape)
+    app.add_middleware(RefuseRoutes)
     return app

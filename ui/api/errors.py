@@ -8,6 +8,7 @@ HTTP errors and crashes answer the same shape from their own handlers. A body th
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -20,9 +21,13 @@ from assistant.errors import (
     BackendError,
     ConfigError,
     CorpusError,
+    IngestCancelled,
     InvalidQuestion,
     ModelMismatchError,
     PraxisError,
+    StorageFull,
+    StorageUnavailable,
+    StoreCorrupt,
     StoreError,
     UnknownPractice,
 )
@@ -76,7 +81,11 @@ ERROR_MAP: tuple[tuple[type[PraxisError], int, str], ...] = (
     (InvalidQuestion, 422, "invalid_question"),
     (CorpusError, 422, "invalid_document"),
     (ModelMismatchError, 503, "model_mismatch"),
+    (StorageFull, 503, "storage_full"),
+    (StorageUnavailable, 503, "storage_unavailable"),
+    (StoreCorrupt, 503, "store_corrupt"),
     (StoreError, 503, "store_unavailable"),
+    (IngestCancelled, 503, "cancelled"),
     (BackendError, 502, "backend_error"),
     (ConfigError, 500, "config_error"),
     (PraxisError, 500, "praxis_error"),
@@ -87,7 +96,7 @@ _HTTP_TYPES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
-    413: "too_large",
+    413: "payload_too_large",
     415: "unsupported_media_type",
     422: "invalid_request",
     429: "too_many_requests",
@@ -107,11 +116,20 @@ class ErrorResponse(BaseModel):
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse, "description": text}
     for code, text in (
-        (400, "a body that is not JSON (malformed, empty, or sent without Content-Type: application/json)"),
-        (413, "the request body is larger than the limit (1 MiB; uploads 500 MiB)"),
+        (
+            400,
+            "a body that is not JSON (malformed, empty, not UTF-8, or sent without "
+            "Content-Type: application/json)",
+        ),
+        (413, "the request body is larger than the limit (1 MiB; uploads PRAXIS_SERVER__MAX_UPLOAD_MB)"),
         (422, "invalid input, with a message saying what to change"),
         (429, "too many requests from this client; retry after the Retry-After seconds"),
-        (503, "the store is unreachable or built with another model"),
+        (
+            503,
+            "the store is unreachable, hung, full, read-only, damaged or built with another model "
+            "(type storage_full, storage_unavailable, store_corrupt, store_unavailable, "
+            "model_mismatch); Retry-After says when to try again",
+        ),
     )
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
@@ -122,6 +140,11 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 
 def error_body(type_: str, message: str) -> dict[str, Any]:
     return {"error": {"type": type_, "message": message}}
+
+
+def http_type(status: int) -> str:
+    """The error type of a plain HTTP status (404 not_found, 405 method_not_allowed, ...)."""
+    return _HTTP_TYPES.get(status, "internal_error" if status >= 500 else "http_error")
 
 
 def status_for(exc: PraxisError) -> tuple[int, str]:
@@ -146,8 +169,11 @@ async def _praxis(request: Request, exc: Exception) -> JSONResponse:
     status, type_ = status_for(exc)
     if status >= 500:
         log.error("request failed path=%s type=%s error=%s", request.url.path, type_, exc)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(error_body(type_, str(exc)), status_code=status, headers=headers)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    retry_after = getattr(exc, "retry_after", None)
+    if status == 503 and retry_after:
+        headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
+    return JSONResponse(error_body(type_, str(exc)), status_code=status, headers=headers or None)
 
 
 SEND_JSON = "send a JSON object with Content-Type: application/json (schema at /docs)"
@@ -183,7 +209,7 @@ async def _invalid(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    type_ = _HTTP_TYPES.get(exc.status_code, "http_error")
+    type_ = http_type(exc.status_code)
     message = str(exc.detail)
     if exc.status_code == 400:
         message += "; send a UTF-8 JSON body with Content-Type: application/json (schema at /docs)"

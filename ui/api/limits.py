@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 from ui.api.errors import error_body
 
 MAX_BODY_BYTES = 1024 * 1024  # any request body but uploads (a 2,000-character question needs far less)
 MAX_UPLOAD_FILES = 100
-MAX_UPLOAD_BODY_BYTES = 500 * 1024 * 1024  # one upload request, all its files together
+MAX_UPLOAD_BODY_BYTES = 100 * 1024 * 1024  # one upload request, all its files together (default)
 UPLOAD_PATHS = ("/v1/ingest",)
 
 
@@ -35,8 +36,8 @@ class BodySizeLimit:
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await self._refuse(send, limit)
             return
-        if limit == self.upload:  # large uploads stream through; Content-Length was checked
-            await self.app(scope, receive, send)
+        if limit == self.upload:  # uploads stream through, counted (chunked ones announce no length)
+            await self.app(scope, self._counted(receive, limit), send)
             return
         # small bodies are read here up to the limit (chunked ones too), then replayed
         chunks: list[bytes] = []
@@ -64,6 +65,22 @@ class BodySizeLimit:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    @staticmethod
+    def _counted(receive: Any, limit: int) -> Any:
+        """receive(), refusing with 413 once more than limit body bytes arrived."""
+        size = 0
+
+        async def counted() -> Any:
+            nonlocal size
+            message = await receive()
+            if message["type"] == "http.request":
+                size += len(message.get("body", b""))
+                if size > limit:
+                    raise HTTPException(413, f"the request body is larger than {limit} bytes; send less")
+            return message
+
+        return counted
 
     @staticmethod
     async def _refuse(send: Any, limit: int) -> None:

@@ -305,13 +305,17 @@ class SimilarOut(BaseModel):
 
 
 class Health(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "degraded"] = Field(
+        description="ok; degraded: questions are answered but uploads are refused (disk nearly full)"
+    )
     practices: int
     chunks: int
     collection: str
     store: str
     embedding_model: str
     answer_backend: str
+    writable: bool = Field(description="whether the store has room for writes (embedded store)")
+    free_mb: float | None = Field(default=None, description="free space on the store's disk (embedded store)")
 
 
 class IngestFailure(BaseModel):

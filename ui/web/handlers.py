@@ -23,7 +23,7 @@ from assistant.phrases import language_of
 from assistant.practices.listing import PracticeQuery, facet_values, list_practices
 from assistant.types import Answer, TextDelta
 from ui.catalog_view import comparison_html, facts_html, similar_html
-from ui.services import Services
+from ui.services import Services, user_message
 from ui.web.chat_view import Example, conversation_html, examples_html, focus_html
 from ui.web.export import to_docx, to_markdown, to_pdf
 from ui.web.reader_view import Card, cards_html, placeholder, practice_html
@@ -171,7 +171,8 @@ class Handlers:
                 else:
                     answer = event.answer
         except PraxisError as exc:
-            failed = conversation_html(chat, lang, (question, text("error", lang, error=str(exc))))
+            log.warning("answer failed error=%s", exc)  # the log keeps the details, the user a sentence
+            failed = conversation_html(chat, lang, (question, text("error", lang, error=user_message(exc))))
             yield question, failed, chat, empty, None, focus
             return
         assert answer is not None  # the stream ends with Completed
@@ -280,7 +281,8 @@ class Handlers:
         try:
             return comparison_html(self.services.catalog.compare(practice_ids or []), language_of(lang))
         except PraxisError as exc:  # fewer than 2, more than 5, or a practice gone meanwhile
-            return f"<p class='praxis-error' role='alert'>{html.escape(str(exc))}</p>"
+            log.warning("compare failed error=%s", exc)
+            return f"<p class='praxis-error' role='alert'>{html.escape(user_message(exc))}</p>"
 
     def exports(self, chat: Chat, lang: str) -> tuple[Any, ...]:
         """The conversation as Markdown, Word and PDF files for the download buttons."""

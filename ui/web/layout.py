@@ -307,6 +307,6 @@ def mount_ui(app: FastAPI, services: Services) -> None:
         ssr_mode=False,
         theme=theme(),
         css=CSS,
-        show_error=True,
+        show_error=False,  # exception text stays in the server log
         i18n=I18N,
     )
