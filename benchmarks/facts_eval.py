@@ -8,7 +8,7 @@
     python benchmarks/facts_eval.py --gold other/facts_gold.jsonl --corpus other/corpus
                                                     # another labelled set (same line format)
 
-Matching (see tests/assistant/FACTS_GOLD.md for what each kind covers):
+Matching (see tests/assistant/practices/FACTS_GOLD.md for what each kind covers):
 - numbers (start_year, budget, grant, staff, members, beneficiaries, duration, result): same kind
   and same value (a range is compared by its lower end); money also needs the same currency
   (no currency on both sides counts as the same). Repeated mentions of one (kind, value) count once.
@@ -35,7 +35,7 @@ from assistant.types import Practice  # noqa: E402
 from ingest.ingestor import load_metadata  # noqa: E402
 from ingest.parse import load_practice  # noqa: E402
 
-GOLD = ROOT / "tests" / "assistant" / "facts_gold.jsonl"
+GOLD = ROOT / "tests" / "assistant" / "practices" / "facts_gold.jsonl"
 CORPUS = ROOT / "corpus"
 SCORED_KINDS = (
     "start_year",

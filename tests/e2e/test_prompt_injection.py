@@ -1,5 +1,5 @@
 """A practice that tells the assistant to ignore its instructions changes no answer about the others
-(extractive backend; the scripted-LLM case is in tests/assistant/test_generative.py)."""
+(extractive backend; the scripted-LLM case is in tests/assistant/answering/test_generative.py)."""
 
 import shutil
 from pathlib import Path

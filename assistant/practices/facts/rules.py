@@ -4,7 +4,7 @@ member and beneficiary counts, duration, funding source, results, owner, country
 `extract_facts` reads the practice sentence by sentence: the lexer (numbers.py) finds the
 numbers, then each is given a kind here (years, durations), in money.py or in counts.py;
 funding.py names the funding sources. The rules are deliberately conservative and were written
-against the hand-labelled set in tests/assistant/facts_gold.jsonl; `benchmarks/facts_eval.py`
+against the hand-labelled set in tests/assistant/practices/facts_gold.jsonl; `benchmarks/facts_eval.py`
 measures them.
 """
 

@@ -16,7 +16,7 @@ from assistant.errors import BackendError
 from assistant.llm.backends import ScriptedGenerator
 from assistant.pipeline import Assistant
 from assistant.types import Message
-from tests.assistant.test_generative import MEMBERS, FixedRetriever, passages, practices  # noqa: F401
+from tests.assistant.answering.test_generative import MEMBERS, FixedRetriever, passages, practices  # noqa: F401
 from tests.ui.api import error_of, sse_events
 from ui.api.app import create_app
 
