@@ -94,6 +94,27 @@ def views(page: Page, out: Path, width: str) -> None:
     page.locator("#praxis-compare").click()
     expect(page.locator("#praxis-compare-table table")).to_be_visible(timeout=30_000)
     shoot(page, out / f"compare-{width}.png")
+    transfer(page, out, width)
+
+
+def transfer(page: Page, out: Path, width: str) -> None:
+    page.get_by_role("tab", name="Transfer").click()
+    page.locator("#praxis-transfer-country textarea").fill("Portugal")
+    page.locator("#praxis-transfer-region-type input").click()
+    page.locator("#praxis-transfer-region-type li[aria-label='Rural']").click()
+    page.locator("#praxis-transfer-budget textarea").fill("EUR 300000 per year")
+    page.locator("#praxis-transfer-challenge textarea").fill(
+        "Small firms in our villages want help to go digital and sell online"
+    )
+    page.locator("#praxis-rank").click()
+    expect(page.locator("#praxis-transfer-cards li.fit").first).to_be_visible(timeout=120_000)
+    page.locator("#praxis-transfer-cards button.cite").first.click()
+    expect(page.locator("#praxis-transfer-view mark.cited")).to_be_visible(timeout=30_000)
+    expect(page.locator("#praxis-briefing-row")).to_be_visible(timeout=60_000)
+    page.evaluate(
+        "window.scrollBy(0, document.querySelector('#praxis-tabs').getBoundingClientRect().top - 8)"
+    )
+    shoot(page, out / f"transfer-{width}.png")
 
 
 def german(page: Page, out: Path, width: str) -> None:

@@ -292,3 +292,131 @@ def test_axe_finds_no_serious_problem_on_the_main_views(page: Page):
     page.locator("#praxis-compare").click()
     expect(page.locator("#praxis-compare-table table")).to_be_visible(timeout=15_000)
     assert serious(page) == []  # a comparison
+
+
+# -- the Transfer tab ---------------------------------------------------------------------------
+
+REGION = {
+    "country": "Austria",
+    "region_type": "rural",
+    "budget": "EUR 300000 per year",
+    "challenge": "small firms in our villages want help to go digital and sell online",
+}
+
+
+def fill_region(page: Page, **changes: str) -> None:
+    """The Transfer tab's form with REGION (and changes), then Rank the practices."""
+    region = {**REGION, **changes}
+    page.get_by_role("tab", name="Transfer").click()
+    for field in ("country", "budget", "challenge", "population"):
+        if region.get(field):
+            page.locator(f"#praxis-transfer-{field} textarea").fill(region[field])
+    choose(page, "#praxis-transfer-region-type", region["region_type"].capitalize())
+    page.locator("#praxis-rank").click()
+
+
+def download(page: Page, kind: str, practice_id: str):
+    """The briefing file of a download button, once it is the chosen practice's."""
+    for _ in range(20):
+        with page.expect_download(timeout=30_000) as info:
+            page.locator(f"#praxis-briefing-{kind}").click()
+        if info.value.suggested_filename == f"transfer-briefing-{practice_id}.{kind}":
+            return info.value.path()
+        page.wait_for_timeout(500)  # the new briefing is still being written
+    raise AssertionError(f"no {kind} briefing of {practice_id}")
+
+
+def test_the_transfer_tab_ranks_a_region_with_quoted_reasons_and_downloads_briefings(page: Page, app_server):
+    expected = httpx.post(
+        f"{app_server.url}/v1/transfer", json={"profile": REGION, "k": 5}, timeout=30
+    ).json()
+    titles = [p["title"] for p in expected["practices"]]
+
+    fill_region(page)
+    cards = page.locator("#praxis-transfer-cards li.fit")
+    expect(cards).to_have_count(5, timeout=30_000)
+    assert cards.locator("button.card-open").all_inner_texts() == titles  # best first, as the API
+    first = cards.first
+    expect(first.locator(".score")).to_have_text(f"Score {expected['practices'][0]['score']:g}")
+    expect(first.locator(".criterion h3").first).to_contain_text("Challenge and sector")
+    cited = [r for r in expected["practices"][0]["reasons"] if r["citation"]]
+    quotes = first.locator(".reason-quote q")
+    assert [" ".join(q.split()) for q in quotes.all_inner_texts()] == [
+        " ".join(r["citation"]["text"].split()) for r in cited
+    ]
+    expect(first.locator(".reason-source").first).to_contain_text(
+        f"section “{cited[0]['citation']['section']}”"
+    )
+    assert not STORAGE_WORDS.search(page.locator("#praxis-transfer-cards").inner_text())
+
+    first.locator(".reason-source button.cite").last.click()  # the sentence, in the reader
+    reader = page.locator("#praxis-transfer-view")
+    mark = reader.locator("mark.cited")
+    expect(mark).to_have_text(cited[-1]["citation"]["text"], timeout=15_000)
+    expect(mark).to_be_in_viewport()
+    expect(reader.locator("h2")).to_have_text(titles[0])
+    assert not STORAGE_WORDS.search(reader.inner_text())
+    cards.nth(1).locator("button.card-open").click()  # a practice, with its key facts
+    expect(reader.locator("h2")).to_have_text(titles[1], timeout=15_000)
+    expect(reader).to_contain_text("Key facts")
+
+    expect(page.locator("#praxis-briefing-row")).to_be_visible(timeout=30_000)
+    expect(page.locator("#praxis-briefing-pick input")).to_have_value(titles[0])
+    best = expected["practices"][0]["practice_id"]
+    markdown = download(page, "md", best).read_text(encoding="utf-8")
+    assert markdown.startswith(f"# Transfer briefing: {titles[0]}") and "EUR 300000 per year" in markdown
+    paragraphs = [p.text for p in Document(str(download(page, "docx", best))).paragraphs]
+    assert f"Transfer briefing: {titles[0]}" in paragraphs and "References" in paragraphs
+    pdf = pypdf.PdfReader(str(download(page, "pdf", best)))
+    text = " ".join(" ".join((p.extract_text() or "") for p in pdf.pages).split())
+    assert f"Transfer briefing: {titles[0]}" in text and "References" in text
+
+    cards.nth(1).locator("button.brief").click()  # another practice's briefing
+    expect(page.locator("#praxis-briefing-pick input")).to_have_value(titles[1], timeout=15_000)
+    second = download(page, "md", expected["practices"][1]["practice_id"]).read_text(encoding="utf-8")
+    assert second.startswith(f"# Transfer briefing: {titles[1]}")
+
+
+def test_a_bad_region_value_is_a_message_in_the_transfer_tab(page: Page):
+    fill_region(page, population="lots")
+    alert = page.locator("#praxis-transfer-cards [role='alert']")
+    expect(alert).to_contain_text(
+        "Please check the form: population must be a number of inhabitants such as 250000, got 'lots'",
+        timeout=30_000,
+    )
+    expect(page.locator("#praxis-transfer-cards li.fit")).to_have_count(0)
+    expect(page.locator("#praxis-briefing-row")).to_be_hidden()
+    assert "Traceback" not in page.locator("body").inner_text()
+    page.locator("#praxis-transfer-population textarea").fill("250000")  # corrected: ranked
+    page.locator("#praxis-rank").click()
+    expect(page.locator("#praxis-transfer-cards li.fit")).to_have_count(5, timeout=30_000)
+
+
+def test_the_transfer_tab_speaks_german(open_page):
+    page = open_page(DESKTOP, "de-DE")
+    page.get_by_role("tab", name="Transfer").click()
+    expect(page.locator("#praxis-rank")).to_have_text("Praxisbeispiele ordnen", timeout=15_000)
+    expect(page.locator("#praxis-transfer-population textarea")).to_have_attribute(
+        "placeholder", "z. B. 250000"
+    )
+    page.locator("#praxis-transfer-challenge textarea").fill(REGION["challenge"])
+    page.locator("#praxis-rank").click()
+    cards = page.locator("#praxis-transfer-cards")
+    expect(cards.locator("li.fit")).to_have_count(5, timeout=30_000)
+    expect(cards.locator(".criterion h3").first).to_contain_text("Herausforderung und Branche")
+    expect(cards.locator("button.cite").first).to_have_text("Im Dokument zeigen")
+
+
+def test_axe_finds_no_serious_problem_on_the_transfer_tab(page: Page):
+    page.get_by_role("tab", name="Transfer").click()
+    expect(page.locator("#praxis-rank")).to_be_visible()
+    assert serious(page) == []  # the empty form
+    fill_region(page)
+    expect(page.locator("#praxis-transfer-cards li.fit")).to_have_count(5, timeout=30_000)
+    page.locator("#praxis-transfer-cards button.cite").first.click()
+    expect(page.locator("#praxis-transfer-view mark.cited")).to_be_visible(timeout=15_000)
+    expect(page.locator("#praxis-briefing-row")).to_be_visible(timeout=30_000)
+    assert serious(page) == []  # cards, verdicts, quotes, the reader, the downloads
+    fill_region(page, population="lots")
+    expect(page.locator("#praxis-transfer-cards [role='alert']")).to_be_visible(timeout=30_000)
+    assert serious(page) == []  # the message

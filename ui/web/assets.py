@@ -93,6 +93,36 @@ button.card-open { font: inherit; font-weight: 600; background: none; border: no
   color: var(--link-text-color, #1d4ed8); text-decoration: underline; cursor: pointer; text-align: left; }
 #praxis-cards .card-meta { font-size: 0.85em; color: var(--body-text-color-subdued); margin: 0 0 4px 0; }
 #praxis-cards .card-summary { margin: 0; font-size: 0.92em; }
+#praxis-transfer-cards .count { font-weight: 600; margin: 4px 0 8px 0; }
+#praxis-transfer-cards .fits { list-style: none; padding: 0; margin: 0; display: flex;
+  flex-direction: column; gap: 12px; }
+#praxis-transfer-cards .fit { border: 1px solid var(--border-color-primary); border-radius: 8px;
+  padding: 10px 12px; }
+#praxis-transfer-cards .fit-head h2 { margin: 0 0 2px 0; font-size: 1.05em; }
+#praxis-transfer-cards .fit-meta { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 8px;
+  margin: 0 0 6px 0; font-size: 0.88em; color: var(--body-text-color-subdued); }
+#praxis-transfer-cards .score { font-weight: 600; color: var(--body-text-color); }
+#praxis-transfer-cards .criterion h3 { font-size: 0.92em; margin: 8px 0 2px 0; }
+#praxis-transfer-cards .points { font-weight: 400; color: var(--body-text-color-subdued); margin-left: 6px; }
+#praxis-transfer-cards .reasons { list-style: none; padding: 0; margin: 0; }
+#praxis-transfer-cards .reason { margin: 2px 0 6px 0; line-height: 1.45; }
+.verdict { display: inline-block; font-size: 0.8em; font-weight: 600; border-radius: 999px;
+  padding: 0 8px; margin-right: 4px; border: 1px solid currentColor; }
+.verdict.v-fits { color: #166534; background: #dcfce7; }
+.verdict.v-partly { color: #854d0e; background: #fef9c3; }
+.verdict.v-no-fit { color: #991b1b; background: #fee2e2; }
+.verdict.v-not-stated { color: var(--body-text-color-subdued); background: var(--background-fill-secondary); }
+#praxis-transfer-cards .reason-quote { margin: 4px 0 0 12px; padding: 0 0 0 8px;
+  border-left: 3px solid var(--border-color-primary); }
+.reason-quote q { font-style: italic; }
+.reason-source { margin: 2px 0 0 0; font-size: 0.85em; color: var(--body-text-color-subdued); }
+.reason-source button.cite { font-size: 1em; }
+button.brief { font: inherit; font-size: 0.88em; border: 1px solid var(--border-color-accent, #4338ca);
+  border-radius: 999px; padding: 3px 10px; margin-top: 6px; background: var(--background-fill-primary);
+  color: var(--link-text-color, #1d4ed8); cursor: pointer; box-shadow: none; }
+button.brief:hover, button.brief:focus-visible { background: var(--color-accent-soft); }
+#praxis-briefing-row, #praxis-transfer-row2 { align-items: flex-end; }
+#praxis-briefing-label, #praxis-briefing-label * { overflow: visible !important; }
 @media (max-width: 720px) {
   #praxis-chat .turns { max-height: none; overflow: visible; }
   #praxis-chat .msg.user { margin-left: 0; }

@@ -29,6 +29,7 @@ from ui.web.export import to_docx, to_markdown, to_pdf
 from ui.web.reader_view import Card, cards_html, placeholder, practice_html
 from ui.web.session import Chat, Turn
 from ui.web.strings import text
+from ui.web.transfer_handlers import TransferHandlers
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,7 @@ class Handlers:
         self.services = services
         self.feedback = FeedbackLog(Path(services.settings.data_dir) / "feedback.jsonl")
         self.export_dir = Path(tempfile.mkdtemp(prefix="praxis-export-"))
+        self.transfer = TransferHandlers(services, self.export_dir, self.practice_view)
 
     # -- the practices list ---------------------------------------------------------------------
 
@@ -116,6 +118,10 @@ class Handlers:
         ]
 
     # -- the reader ----------------------------------------------------------------------------
+
+    def practice_view(self, practice_id: str, lang: str) -> str:
+        """A practice with its key facts and similar practices."""
+        return self.reader_html({"practice": practice_id}, Chat(), lang)
 
     def reader_html(self, view: View, chat: Chat, lang: str, empty_key: str = "viewer_empty") -> str:
         """A practice (with key facts and similar practices), or the passage a citation points at."""

@@ -1,7 +1,8 @@
 """The page (Gradio Blocks), its events, and mounting it at / of the API app.
 
 Tabs: Ask (conversation, focus bar, examples, downloads; the reader beside it, below it on a
-phone), Practices (filters, search, cards, a reader) and Compare. Labels are translated by
+phone), Practices (filters, search, cards, a reader), Compare and Transfer (a region's profile,
+the practices that fit it with cited reasons, a reader, briefing downloads). Labels are translated by
 Gradio's i18n in the browser; what the server renders is translated by the handlers.
 """
 
@@ -27,6 +28,7 @@ from ui.web.handlers import ALL, EXAMPLES, Handlers
 from ui.web.reader_view import placeholder
 from ui.web.session import Chat
 from ui.web.strings import text, translations
+from ui.web.transfer_view import ANY, ranked_html, region_type_choices
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -64,6 +66,17 @@ class Page:
     compare_pick: gr.Dropdown
     compare_btn: gr.Button
     compare_table: gr.HTML
+    tab_transfer: gr.Tab
+    transfer_state: gr.State
+    transfer_view: gr.State
+    profile: tuple[gr.Textbox, gr.Dropdown, gr.Textbox, gr.Textbox, gr.Textbox, gr.Textbox, gr.Textbox]
+    rank_btn: gr.Button
+    transfer_cards: gr.HTML
+    transfer_reader: gr.HTML
+    briefing_row: gr.Row
+    briefing_pick: gr.Dropdown
+    briefings: tuple[gr.DownloadButton, gr.DownloadButton, gr.DownloadButton]
+    briefing_status: gr.HTML
 
 
 def _ask_tab() -> dict[str, Any]:
@@ -174,6 +187,115 @@ def _compare_tab(handlers: Handlers) -> dict[str, Any]:
     return parts
 
 
+def _field(key: str, name: str, **options: Any) -> gr.Textbox:
+    return gr.Textbox(
+        label=I18N(key),
+        placeholder=I18N(f"{key}_placeholder"),
+        elem_id=f"praxis-transfer-{name}",
+        **options,
+    )
+
+
+def _transfer_tab() -> dict[str, Any]:
+    parts: dict[str, Any] = {}
+    with gr.Tab(I18N("tab_transfer"), render_children=True, id="transfer") as tab:
+        parts["tab_transfer"] = tab
+        gr.Markdown(I18N("transfer_intro"), elem_id="praxis-transfer-intro")
+        with gr.Row():
+            country = gr.Textbox(
+                label=I18N("your_country"),
+                placeholder=I18N("country_placeholder"),
+                elem_id="praxis-transfer-country",
+                max_length=100,
+            )
+            region_type = gr.Dropdown(
+                label=I18N("region_type"),
+                choices=region_type_choices("en"),
+                value=ANY,
+                elem_id="praxis-transfer-region-type",
+            )
+            population = _field("population", "population", max_length=40)
+            budget = _field("budget", "budget", max_length=200)
+        with gr.Row(equal_height=False, elem_id="praxis-transfer-row2"):
+            sector = _field("sector", "sector", max_length=200, min_width=160)
+            assets = _field("assets", "assets", max_length=2000, min_width=200, scale=2)
+            challenge = _field("challenge", "challenge", max_length=2000, min_width=200, scale=3)
+            parts["rank_btn"] = gr.Button(
+                I18N("rank"), variant="primary", elem_id="praxis-rank", scale=0, min_width=180
+            )
+        parts["profile"] = (country, region_type, population, budget, sector, assets, challenge)
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=300):
+                with gr.Row(visible=False, elem_id="praxis-briefing-row") as row:
+                    parts["briefing_pick"] = gr.Dropdown(
+                        label=I18N("briefing_for"),
+                        choices=[],
+                        elem_id="praxis-briefing-pick",
+                        scale=2,
+                        min_width=240,
+                    )
+                    gr.Markdown(I18N("briefing_download"), elem_id="praxis-briefing-label", min_width=160)
+                    parts["briefings"] = tuple(
+                        gr.DownloadButton(
+                            label, size="sm", elem_id=f"praxis-briefing-{kind}", scale=0, min_width=90
+                        )
+                        for kind, label in (("md", "Markdown"), ("docx", "Word"), ("pdf", "PDF"))
+                    )
+                parts["briefing_row"] = row
+                parts["briefing_status"] = gr.HTML("", elem_id="praxis-briefing-status", padding=False)
+                parts["transfer_cards"] = gr.HTML(
+                    ranked_html(None, "en"), elem_id="praxis-transfer-cards", js_on_load=ACTIONS_JS
+                )
+            with gr.Column(scale=2, min_width=300):
+                parts["transfer_reader"] = gr.HTML(
+                    placeholder(text("transfer_reader_empty", "en")),
+                    elem_id="praxis-transfer-view",
+                    js_on_load=READER_JS,
+                    padding=True,
+                )
+    return parts
+
+
+def _wire_transfer(page: Page, handlers: Handlers) -> None:
+    transfer = handlers.transfer
+    briefed = [page.briefing_row, *page.briefings, page.briefing_status]
+    page.rank_btn.click(
+        transfer.rank,
+        [*page.profile, page.lang],
+        [
+            page.transfer_cards,
+            page.transfer_state,
+            page.briefing_pick,
+            page.transfer_reader,
+            page.transfer_view,
+        ],
+        api_visibility=PRIVATE,  # the API has POST /v1/transfer
+    ).then(
+        transfer.briefing_files, [page.transfer_state, page.briefing_pick], briefed, api_visibility=PRIVATE
+    )
+    page.briefing_pick.input(
+        transfer.briefing_files, [page.transfer_state, page.briefing_pick], briefed, api_visibility=PRIVATE
+    )
+    for html_part in (page.transfer_cards, page.transfer_reader):
+        html_part.click(
+            transfer.act,
+            [page.transfer_state, page.lang],
+            [page.transfer_reader, page.transfer_view, page.briefing_pick],
+            api_visibility=PRIVATE,
+        ).then(
+            transfer.briefing_files,
+            [page.transfer_state, page.briefing_pick],
+            briefed,
+            api_visibility=PRIVATE,
+        )
+    page.lang.change(
+        transfer.on_language,
+        [page.lang, page.transfer_state, page.transfer_view, page.profile[1]],
+        [page.transfer_cards, page.transfer_reader, page.profile[1]],
+        api_visibility=PRIVATE,
+    )
+
+
 def _wire(page: Page, handlers: Handlers, demo: gr.Blocks) -> None:
     asked = [page.box, page.chat, page.chat_state, page.reader, page.view, page.focus]
     ask_inputs = [page.box, page.chat_state, page.country, page.theme, page.lang]
@@ -243,6 +365,7 @@ def _wire(page: Page, handlers: Handlers, demo: gr.Blocks) -> None:
         api_visibility=PRIVATE,
     )
     demo.load(None, None, page.lang, js=DETECT_LANGUAGE_JS, api_visibility=PRIVATE)
+    _wire_transfer(page, handlers)
 
 
 def build_ui(services: Services) -> gr.Blocks:
@@ -262,18 +385,25 @@ def build_ui(services: Services) -> gr.Blocks:
         chat_state = gr.State(Chat())
         view = gr.State(None)
         listed_view = gr.State(None)
-        with gr.Tabs(elem_id="praxis-tabs"):
+        transfer_state = gr.State(None)
+        transfer_view = gr.State(None)
+        # wrap: on a phone every tab stays in sight (a menu would hide the last ones)
+        with gr.Tabs(elem_id="praxis-tabs", overflow_behavior="wrap"):
             ask = _ask_tab()
             listing = _practices_tab(handlers)
             comparing = _compare_tab(handlers)
+            transferring = _transfer_tab()
         page = Page(
             lang=lang,
             chat_state=chat_state,
             view=view,
             listed_view=listed_view,
+            transfer_state=transfer_state,
+            transfer_view=transfer_view,
             **ask,
             **listing,
             **comparing,
+            **transferring,
         )
         _wire(page, handlers, demo)
     demo.queue(default_concurrency_limit=8)

@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.phrases import LANGUAGES, language_of
+from ui.web.transfer_strings import TRANSFER_TABLE
 
-# key -> the text in en, lt, de, fr, es, pl, it (the order of LANGUAGES)
+# key -> the text in en, lt, de, fr, es, pl, it (the order of LANGUAGES); the Transfer tab's
+# words are in transfer_strings
 _TABLE: dict[str, tuple[str, str, str, str, str, str, str]] = {
     "intro": (
         "# Praxis\nAsk about Europe's regional good practices. Every answer names the practice and "
@@ -496,6 +498,8 @@ _TABLE: dict[str, tuple[str, str, str, str, str, str, str]] = {
         "sezione «{section}»",
     ),
 }
+assert not set(TRANSFER_TABLE) & set(_TABLE), "a Transfer key shadows a key of the table"
+_TABLE.update(TRANSFER_TABLE)
 
 assert all(len(row) == len(LANGUAGES) for row in _TABLE.values())
 
