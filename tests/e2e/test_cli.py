@@ -65,9 +65,12 @@ def test_ask_abstains_on_a_question_the_documents_do_not_answer(
 ) -> None:
     result = praxis("ask", "What membership fee does LAuGEA charge?", "--json", env=ingested, cwd=tmp_path)
     answer = json.loads(result.stdout)
-    assert answer["abstained"] is True and answer["citations"] == []
-    assert answer["answer"].startswith("The documents do not say")
-    assert "Lithuanian Automotive Export Association" in answer["answer"]  # nearest practice as pointer
+    assert answer["abstained"] is True
+    # the practice is named: the reply says its document does not state a fee, and cites what
+    # it states instead (a near-miss), or points at it as the nearest practice
+    assert "Lithuanian Automotive Export Association" in answer["answer"]
+    assert "does not state" in answer["answer"] or answer["answer"].startswith("The documents do not say")
+    assert "fee" not in " ".join(c["text"].lower() for c in answer["citations"])
 
 
 @pytest.mark.model
