@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import InvalidQuestion
 from assistant.practices.catalog import Catalog, current_facts
+from assistant.retrieval.base import validate_k
 from assistant.transfer.budget import BudgetInEur, budget_reasons
 from assistant.transfer.criteria import evidence_reason, precondition_reasons, region_reasons, topic_reason
 from assistant.transfer.money import Rates
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_K = 50
 MAX_CACHED_QUERIES = 32
 CONTEXT_FLOOR = 0.0
 DEFAULT_K = 5
@@ -109,12 +108,6 @@ def context_weight(relevance: float) -> float:
     return CONTEXT_FLOOR + (1 - CONTEXT_FLOOR) * relevance
 
 
-def validate_k(k: Any) -> int:
-    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
-        raise InvalidQuestion(f"k must be a whole number from 1 to {MAX_K}, got {k!r}")
-    return k
-
-
 class TransferAdvisor:
     """Ranks practices for a region and writes briefings, over one catalog (and its store).
 
@@ -165,9 +158,7 @@ class TransferAdvisor:
             key = (practice.id, practice.content_hash or str(len(practice.text)))
             with self._lock:
                 cached = self._readings.get(key)
-            result.append(
-                cached or self.reading(practice, current_facts(practice, stored))
-            )
+            result.append(cached or self.reading(practice, current_facts(practice, stored)))
         with self._lock:
             self._all = (version, result)
         return result
