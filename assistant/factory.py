@@ -25,7 +25,6 @@ from assistant.embeddings import (
 from assistant.engines.base import Engine
 from assistant.engines.catalog import CatalogEngine
 from assistant.engines.compare import CompareEngine
-from assistant.engines.currency import Rates
 from assistant.engines.index import PracticeIndex
 from assistant.engines.relevance import (
     CrossEncoderRelevance,
@@ -39,6 +38,7 @@ from assistant.llm.backends import Generator, LlamaCppGenerator, OpenAIGenerator
 from assistant.llm.packaged_model import ensure_default_model
 from assistant.pipeline import Assistant
 from assistant.practices.catalog import Catalog
+from assistant.practices.currency import DatedRates
 from assistant.retrieval.base import Retriever
 from assistant.retrieval.dense import DenseRetriever
 from assistant.retrieval.hybrid import HybridRetriever
@@ -224,7 +224,7 @@ def build_assistant(
         return Assistant(retriever, answerer, k=settings.retrieval.k)
     index = PracticeIndex(store)
     router = Router(embeddings, cache_dir=settings.data_dir / "cache")
-    rates = Rates()
+    rates = DatedRates()
     relevance = build_relevance(settings)
     engines: dict[str, Engine] = {
         CATALOG: CatalogEngine(index, relevance, retriever, rates),
