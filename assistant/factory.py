@@ -30,7 +30,6 @@ from assistant.engines.relevance import (
     CrossEncoderRelevance,
     Relevance,
     WordRelevance,
-    packaged_cross_encoder,
 )
 from assistant.engines.summary import SummaryEngine
 from assistant.errors import ConfigError
@@ -242,13 +241,13 @@ def build_relevance(settings: Settings) -> Relevance:
     if choice == "words":
         return WordRelevance()
     try:
-        folder = packaged_cross_encoder()
+        folder = packaged_reranker()
     except ConfigError as exc:
         if settings.engines.relevance == "cross-encoder":
             raise
         log.warning("no cross-encoder (%s); topical questions are judged by shared words", exc)
         return WordRelevance()
-    return CrossEncoderRelevance(folder)
+    return CrossEncoderRelevance(_cached_cross_encoder(str(folder)))
 
 
 def build_catalog(settings: Settings, store: ChromaStore | None = None) -> Catalog:
