@@ -25,13 +25,11 @@ from assistant.embeddings import (
 from assistant.engines.base import Engine
 from assistant.engines.catalog import CatalogEngine
 from assistant.engines.compare import CompareEngine
-from assistant.engines.currency import Rates
 from assistant.engines.index import PracticeIndex
 from assistant.engines.relevance import (
     CrossEncoderRelevance,
     Relevance,
     WordRelevance,
-    packaged_cross_encoder,
 )
 from assistant.engines.summary import SummaryEngine
 from assistant.engines.transfer import TransferEngine
@@ -40,6 +38,7 @@ from assistant.llm.backends import Generator, LlamaCppGenerator, OpenAIGenerator
 from assistant.llm.packaged_model import ensure_default_model
 from assistant.pipeline import Assistant
 from assistant.practices.catalog import Catalog
+from assistant.practices.currency import DatedRates
 from assistant.retrieval.base import Retriever
 from assistant.retrieval.dense import DenseRetriever
 from assistant.retrieval.hybrid import HybridRetriever
@@ -243,7 +242,7 @@ def build_assistant(
         return Assistant(retriever, answerer, k=settings.retrieval.k)
     index = PracticeIndex(store)
     router = Router(embeddings, cache_dir=settings.data_dir / "cache")
-    rates = Rates()
+    rates = DatedRates()
     relevance = build_relevance(settings)
     engines: dict[str, Engine] = {
         CATALOG: CatalogEngine(index, relevance, retriever, rates),
@@ -262,13 +261,13 @@ def build_relevance(settings: Settings) -> Relevance:
     if choice == "words":
         return WordRelevance()
     try:
-        folder = packaged_cross_encoder()
+        folder = packaged_reranker()
     except ConfigError as exc:
         if settings.engines.relevance == "cross-encoder":
             raise
         log.warning("no cross-encoder (%s); topical questions are judged by shared words", exc)
         return WordRelevance()
-    return CrossEncoderRelevance(folder)
+    return CrossEncoderRelevance(_cached_cross_encoder(str(folder)))
 
 
 def build_catalog(settings: Settings, store: ChromaStore | None = None) -> Catalog:

@@ -20,10 +20,10 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from assistant.engines.base import Asked  # noqa: E402
 from assistant.engines.catalog import CatalogEngine  # noqa: E402
-from assistant.engines.currency import Rates  # noqa: E402
 from assistant.engines.index import PracticeIndex  # noqa: E402
 from assistant.engines.relevance import WordRelevance  # noqa: E402
 from assistant.evaluation.metrics import percentile  # noqa: E402
+from assistant.practices.currency import DatedRates  # noqa: E402
 from assistant.practices.facts import Fact, extract_facts  # noqa: E402
 from assistant.question import Question  # noqa: E402
 from assistant.types import Practice  # noqa: E402
@@ -74,7 +74,7 @@ def main() -> None:
         started = time.perf_counter()
         store = build(n)
         built = time.perf_counter() - started
-        engine = CatalogEngine(PracticeIndex(store), WordRelevance(), None, Rates())
+        engine = CatalogEngine(PracticeIndex(store), WordRelevance(), None, DatedRates())
         started = time.perf_counter()
         engine.index.snapshot()
         indexed = time.perf_counter() - started

