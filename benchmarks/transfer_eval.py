@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from assistant.config import load_settings  # noqa: E402
 from assistant.factory import build_catalog, build_store  # noqa: E402
 from assistant.transfer import TransferAdvisor, parse_profile, profile_from_question, render  # noqa: E402
+from assistant.transfer.briefing import briefing as build_briefing_for  # noqa: E402
 from assistant.transfer.reasons import NOT_STATED, supports  # noqa: E402
 
 GAINS = {"good": 2, "acceptable": 1}
@@ -114,7 +115,7 @@ def briefing_times(advisor: TransferAdvisor, rows: list[dict[str, Any]], limit: 
             profile = parse_profile(row["profile"])
             top = advisor.rank(profile, k=1).practices[0].practice_id
             started, started_cpu = time.perf_counter(), time.process_time()
-            briefing = advisor.briefing(profile, top)
+            briefing = build_briefing_for(advisor, profile, top)
             build, build_cpu = time.perf_counter() - started, time.process_time() - started_cpu
             for fmt in wall:
                 started, started_cpu = time.perf_counter(), time.process_time()

@@ -55,9 +55,10 @@ def cmd_transfer(args: argparse.Namespace) -> int:
 
 
 def _briefing(advisor: Any, profile: dict[str, Any], args: argparse.Namespace) -> int:
+    from assistant.transfer.briefing import briefing
     from assistant.transfer.render import render
 
-    rendered = render(advisor.briefing(profile, args.briefing), args.format)
+    rendered = render(briefing(advisor, profile, args.briefing), args.format)
     if args.out:
         Path(args.out).write_bytes(rendered.data)
         print(f"wrote {args.out} ({rendered.content_type})")

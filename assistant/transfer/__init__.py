@@ -5,7 +5,7 @@
   `is_transfer_question(text)` tells the chat to route a question here.
 - `TransferAdvisor(catalog).rank(profile, k=5)` -> `FitResult` (`to_dict()`: the JSON of
   `POST /v1/transfer`): practices best first, each with cited reasons per criterion.
-- `TransferAdvisor(catalog).briefing(profile, practice_ref)` -> `Briefing`;
+- `briefing(advisor, profile, practice_ref)` -> `Briefing`;
   `render(briefing, "md" | "docx" | "pdf")` -> bytes, content type and file name.
 """
 

@@ -11,11 +11,12 @@ gaps) are marked as not quoted. Renderings: render.py.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from assistant.transfer.profile import RegionProfile
+from assistant.transfer.profile import RegionProfile, parse_profile
 from assistant.transfer.reading import ABOUT, OWNER, RESOURCES, TRANSFER, PracticeReading, Sentence
 from assistant.transfer.reasons import FITS, NO_FIT, NOT_STATED, Citations, Reason
 from assistant.types import Citation, Practice
@@ -294,6 +295,16 @@ def _profile_section(profile: RegionProfile, advisor: TransferAdvisor) -> Briefi
     if not section.statements:
         section.statements.append(Statement("No profile was given.", (), None, quoted=False))
     return section
+
+
+def briefing(
+    advisor: TransferAdvisor, profile: RegionProfile | Mapping[str, Any], practice_ref: str
+) -> Briefing:
+    """The transfer-workshop briefing of one practice (by id or title fragment) for a profile.
+
+    Raises InvalidQuestion / UnknownPractice.
+    """
+    return build_briefing(advisor, parse_profile(profile), advisor.catalog.resolve(practice_ref))
 
 
 def build_briefing(advisor: TransferAdvisor, profile: RegionProfile, practice: Practice) -> Briefing:

@@ -4,8 +4,8 @@
 sector, budget, scale and preconditions, evidence strength, country and region type). Each
 reason carries a verdict, the points it adds and the sentence it rests on; a practice's score
 is the sum of its reasons' points, so a reader sees why one ranks above another.
-`TransferAdvisor.briefing(profile, practice)` builds the transfer-workshop briefing of one
-practice (see briefing.py). The result objects' `to_dict()` is the JSON of `praxis transfer
+The transfer-workshop briefing of one practice is built in briefing.py (`briefing(advisor,
+profile, practice)`). The result objects' `to_dict()` is the JSON of `praxis transfer
 --json` and `POST /v1/transfer`.
 """
 
@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from assistant.practices.catalog import Catalog, current_facts
 from assistant.practices.currency import ReferenceRates, reference_rates
@@ -28,9 +28,6 @@ from assistant.transfer.reading import PracticeReading, read_practice
 from assistant.transfer.reasons import CRITERIA, NOT_STATED, Citations, Reason
 from assistant.transfer.topic import TopicMatch, topic_matches
 from assistant.types import Citation, Practice
-
-if TYPE_CHECKING:
-    from assistant.transfer.briefing import Briefing
 
 log = logging.getLogger(__name__)
 
@@ -260,15 +257,6 @@ class TransferAdvisor:
         return self.assess(
             reading, profile, self.budget_of(profile), matches.get(practice.id), len(readings), citations
         )
-
-    def briefing(self, profile: RegionProfile | Mapping[str, Any], practice_ref: str) -> Briefing:
-        """The transfer-workshop briefing of one practice (by id or title fragment) for a profile.
-
-        Raises InvalidQuestion / UnknownPractice.
-        """
-        from assistant.transfer.briefing import build_briefing
-
-        return build_briefing(self, parse_profile(profile), self.catalog.resolve(practice_ref))
 
 
 def not_stated(reason: Reason) -> bool:

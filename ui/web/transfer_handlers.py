@@ -22,6 +22,7 @@ import gradio as gr
 
 from assistant.errors import PraxisError
 from assistant.phrases import language_of
+from assistant.transfer.briefing import briefing as build
 from assistant.transfer.render import FORMATS, render
 from ui.services import Services
 from ui.web.reader_view import placeholder, practice_html
@@ -99,7 +100,7 @@ class TransferHandlers:
                 self._written.move_to_end(key)
                 return (gr.update(visible=True), *self._written[key], "")
         try:
-            briefing = self.services.transfer.briefing(state["profile"], practice_id)
+            briefing = build(self.services.transfer, state["profile"], practice_id)
             rendered = [render(briefing, fmt) for fmt in FORMATS]
         except PraxisError as exc:  # the practice was deleted since the ranking
             return gr.update(visible=True), None, None, None, alert_html(str(exc))

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from assistant.errors import InvalidQuestion, UnknownPractice
 from assistant.transfer import Briefing, TransferAdvisor, render
+from assistant.transfer.briefing import briefing as build_briefing
 from tests.assistant.transfer.conftest import HEAT_ID, VOUCHER_ID
 from tests.assistant.transfer.test_fit import RURAL_POLAND
 
@@ -30,7 +31,7 @@ TITLES = (
 
 @pytest.fixture(scope="module")
 def briefing(advisor: TransferAdvisor) -> Briefing:
-    return advisor.briefing(RURAL_POLAND, "Riverbend")
+    return build_briefing(advisor, RURAL_POLAND, "Riverbend")
 
 
 def test_every_quoted_statement_is_cited_and_every_citation_is_exact(
@@ -68,7 +69,7 @@ def test_the_briefing_says_what_it_needs_and_asks_about_what_is_missing(briefing
 def test_a_practice_that_states_no_budget_gets_the_cost_question_cited_to_its_gap(
     advisor: TransferAdvisor,
 ) -> None:
-    briefing = advisor.briefing({"challenge": "help small firms buy research"}, VOUCHER_ID)
+    briefing = build_briefing(advisor, {"challenge": "help small firms buy research"}, VOUCHER_ID)
     questions = next(s for s in briefing.sections if s.key == "questions").statements
     staff = next(q for q in questions if q.text.startswith("How many staff"))
     assert not staff.quoted and not staff.citations
@@ -128,4 +129,4 @@ def test_unknown_format_or_practice_is_refused(advisor: TransferAdvisor, briefin
     with pytest.raises(InvalidQuestion, match="format must be one of md, docx, pdf"):
         render(briefing, "odt")
     with pytest.raises(UnknownPractice):
-        advisor.briefing(RURAL_POLAND, "no-such-practice")
+        build_briefing(advisor, RURAL_POLAND, "no-such-practice")

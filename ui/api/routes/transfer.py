@@ -55,9 +55,10 @@ def rank(body: TransferRequest, services: ServicesDep) -> dict[str, Any]:
 )
 def briefing(body: BriefingRequest, services: ServicesDep) -> Response:
     """A transfer-workshop briefing of one practice for the profile, every statement cited."""
+    from assistant.transfer.briefing import briefing
     from assistant.transfer.render import render
 
-    rendered = render(services.transfer.briefing(body.profile, body.practice_id), body.format)
+    rendered = render(briefing(services.transfer, body.profile, body.practice_id), body.format)
     disposition = f'attachment; filename="{rendered.filename}"'
     return Response(
         rendered.data, media_type=rendered.content_type, headers={"Content-Disposition": disposition}
