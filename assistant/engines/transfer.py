@@ -15,7 +15,7 @@ from assistant.errors import InvalidQuestion
 from assistant.transfer.chat import profile_from_question
 from assistant.transfer.fit import FitResult, TransferAdvisor
 from assistant.transfer.reasons import NOT_STATED
-from assistant.types import TextDelta
+from assistant.types import Chunk, ScoredChunk, TextDelta
 
 SHOWN = 3  # practices an answer in the chat proposes (the API and CLI take any k)
 
@@ -44,10 +44,23 @@ class TransferEngine:
             return
         text = render(result)
         yield TextDelta(text)
-        yield Draft(text, list(result.citations), passages=[], retrieve_ms=elapsed)
+        yield Draft(text, list(result.citations), passages=passages_of(result), retrieve_ms=elapsed)
 
     def warm_up(self) -> None:
         self.advisor.readings()
+
+
+def passages_of(result: FitResult) -> list[ScoredChunk]:
+    """What the answer read: the cited sentences, in the order of the ranking (best practice first)."""
+    rank = {fit.practice_id: n for n, fit in enumerate(result.practices)}
+    cited = sorted(result.citations, key=lambda c: (rank.get(c.practice_id, len(rank)), c.n))
+    return [
+        ScoredChunk(
+            Chunk(c.practice_id, c.title, c.section, 0, c.text, c.start, c.end, c.source),
+            1.0 / (1 + rank.get(c.practice_id, len(rank))),
+        )
+        for c in cited
+    ]
 
 
 def render(result: FitResult) -> str:

@@ -37,3 +37,11 @@ def test_a_question_about_one_practices_transferability_is_a_lookup(routed: Assi
     answer = routed.ask("Can the Valley Craft Voucher be copied by other regions?")
     assert answer.route != "transfer"
     assert "application form" in answer.text
+
+
+def test_the_answer_reads_the_cited_sentences_best_practice_first(routed: Assistant) -> None:
+    answer = routed.ask("We are a small Irish parish with steady wind. Which practice fits us?")
+    assert answer.route == "transfer"
+    first = re.search(r"^1\. \*\*(.+?)\*\*", answer.text, re.MULTILINE)
+    assert first and answer.passages and answer.passages[0].chunk.title == first.group(1)
+    assert {p.chunk.text for p in answer.passages} == {c.text for c in answer.citations}
