@@ -154,3 +154,13 @@ def hashing_corpus(tmp_path_factory: pytest.TempPathFactory):
     report = Ingestor(store, store.embeddings).run([CORPUS])
     assert report.ok, report.failed
     return data, store
+
+
+def run_async(coroutine):  # type: ignore[no-untyped-def]
+    """Run a coroutine to its end in a thread of its own: a test may run after the browser tests,
+    whose Playwright (sync API) keeps an event loop running in the main thread."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

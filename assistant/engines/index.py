@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from assistant.engines.geography import country_code
+from assistant.errors import ModelMismatchError, StorageUnavailable, StoreCorrupt, StoreUnavailable
 from assistant.practices.catalog import current_facts
 from assistant.practices.facts.model import Fact
 from assistant.question import DEMONYMS
@@ -227,6 +228,8 @@ class PracticeIndex:
                         for practice, stored in self.store.practices_with_facts()
                     ]
                     self._snapshot = Snapshot(entries, version)
+            except (StoreCorrupt, StoreUnavailable, StorageUnavailable, ModelMismatchError):
+                raise  # the store cannot serve: the caller says so (503, or one line in the CLI)
             except Exception as exc:  # noqa: BLE001 - the store's client raises its own kinds
                 # another process rebuilt the collections under the store's handles: retrieval
                 # reopens them; until then the practices read before serve (none: no names)

@@ -4,8 +4,6 @@ cannot do."""
 
 from __future__ import annotations
 
-import asyncio
-
 import openai
 import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
@@ -13,6 +11,8 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.tools import tool
 from langchain_openai import ChatOpenAI
+
+from tests.conftest import run_async
 
 pytestmark = pytest.mark.llm
 
@@ -52,7 +52,7 @@ def test_streaming_with_usage_joins_to_the_same_answer(live, chat):
     async def astream() -> str:
         return "".join([str(p.content) async for p in streaming.astream(CLUJ)])
 
-    assert asyncio.run(astream()) == plain.content
+    assert run_async(astream()) == plain.content
 
 
 def test_a_system_message_limits_the_sentences_in_a_chain(chat, http):

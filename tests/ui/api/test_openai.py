@@ -3,11 +3,10 @@ streaming, usage as OpenAI counts it, unsupported parameters, system messages.""
 
 from __future__ import annotations
 
-import asyncio
-
 import openai
 import pytest
 
+from tests.conftest import run_async
 from tests.ui.api import error_of
 
 CLUJ = "What does the Cluj IT cluster do?"
@@ -159,7 +158,7 @@ def test_the_async_client_answers_and_streams_with_usage(live):
             model = await client.models.retrieve("praxis")
             return plain, chunks, model
 
-    plain, chunks, model = asyncio.run(run())
+    plain, chunks, model = run_async(run())
     assert model.id == "praxis"
     assert (
         "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
