@@ -28,6 +28,7 @@ from assistant.types import Practice, Section
 from assistant.vocabulary import STOPWORDS, content_terms, fold, sentence_spans, stem
 
 RECHECK_SECONDS = 2.0  # a large store's version is read at most this often
+LOCK_WAIT_S = 0.5  # a question waits this long for another one's read of the practices
 log = logging.getLogger(__name__)
 
 
@@ -215,28 +216,42 @@ class PracticeIndex:
     def snapshot(self) -> Snapshot:
         """The current practices (one store read per store change; a version check at most every
         `recheck_seconds`)."""
-        with self._lock:
-            now = time.monotonic()
-            if self._snapshot is not None and now - self._checked < self.recheck_seconds:
-                return self._snapshot
-            try:
-                generation = getattr(self.store, "generation", None)
-                version = (*self.store.content_version(), generation() if generation else None)
-                if self._snapshot is None or self._snapshot.version != version:
-                    entries = [
-                        _entry(practice, current_facts(practice, stored))
-                        for practice, stored in self.store.practices_with_facts()
-                    ]
-                    self._snapshot = Snapshot(entries, version)
-            except (StoreCorrupt, StoreUnavailable, StorageUnavailable, ModelMismatchError):
-                raise  # the store cannot serve: the caller says so (503, or one line in the CLI)
-            except Exception as exc:  # noqa: BLE001 - the store's client raises its own kinds
-                # another process rebuilt the collections under the store's handles: retrieval
-                # reopens them; until then the practices read before serve (none: no names)
-                log.warning("practice index not refreshed (%s); retrying at the next question", exc)
-                return self._snapshot or Snapshot([], None)
-            self._checked = now
+        # a store that hangs must not hold every question here: a question that cannot read the
+        # practices at once goes on with the last snapshot (retrieval then meets the store's guard)
+        if not self._lock.acquire(timeout=LOCK_WAIT_S):
+            return self._snapshot or Snapshot([], None)
+        try:
+            return self._refreshed()
+        finally:
+            self._lock.release()
+
+    def _refreshed(self) -> Snapshot:
+        now = time.monotonic()
+        if self._snapshot is not None and now - self._checked < self.recheck_seconds:
             return self._snapshot
+        try:
+            generation = getattr(self.store, "generation", None)
+            version = (*self.store.content_version(), generation() if generation else None)
+            if self._snapshot is None or self._snapshot.version != version:
+                entries = [
+                    _entry(practice, current_facts(practice, stored))
+                    for practice, stored in self.store.practices_with_facts()
+                ]
+                self._snapshot = Snapshot(entries, version)
+        except (StoreCorrupt, StorageUnavailable, ModelMismatchError):
+            raise  # the store cannot serve: the caller says so (503, or one line in the CLI)
+        except StoreUnavailable as exc:  # for a moment (another process is rewriting it, or down)
+            if self._snapshot is None:
+                raise
+            log.warning("practice index not refreshed (%s); using the last one", exc)
+            return self._snapshot
+        except Exception as exc:  # noqa: BLE001 - the store's client raises its own kinds
+            # another process rebuilt the collections under the store's handles: retrieval
+            # reopens them; until then the practices read before serve (none: no names)
+            log.warning("practice index not refreshed (%s); retrying at the next question", exc)
+            return self._snapshot or Snapshot([], None)
+        self._checked = now
+        return self._snapshot
 
     def invalidate(self) -> None:
         with self._lock:
