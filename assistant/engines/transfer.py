@@ -14,7 +14,6 @@ from assistant.engines.base import Asked, declined
 from assistant.errors import InvalidQuestion
 from assistant.transfer.chat import profile_from_question
 from assistant.transfer.fit import FitResult, TransferAdvisor
-from assistant.transfer.reasons import NOT_STATED
 from assistant.types import Chunk, ScoredChunk, TextDelta
 
 SHOWN = 3  # practices an answer in the chat proposes (the API and CLI take any k)
@@ -72,7 +71,6 @@ def render(result: FitResult) -> str:
         lines.append(f"{rank}. **{fit.title}**" + (f" ({place})" if place else ""))
         for reason in fit.reasons:
             marker = f" [{reason.citation.n}]" if reason.citation else ""
-            verdict = reason.verdict if reason.verdict != NOT_STATED else "not stated"
-            lines.append(f"   - {reason.label}: {verdict}. {reason.text}{marker}")
+            lines.append(f"   - {reason.label}: {reason.verdict}. {reason.text}{marker}")
     lines += ["", f"Ranked over {result.considered} practices."]
     return "\n".join(lines)

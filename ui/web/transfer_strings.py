@@ -4,6 +4,8 @@ know them like any other."""
 
 from __future__ import annotations
 
+from assistant.phrases import LANGUAGES, PHRASES
+
 # key -> the text in en, lt, de, fr, es, pl, it (the order of LANGUAGES)
 TRANSFER_TABLE: dict[str, tuple[str, str, str, str, str, str, str]] = {
     "tab_transfer": (
@@ -298,15 +300,8 @@ TRANSFER_TABLE: dict[str, tuple[str, str, str, str, str, str, str]] = {
         "nie pasuje",
         "non adatta",
     ),
-    "verdict_not_stated": (
-        "not stated",
-        "nenurodyta",
-        "nicht angegeben",
-        "non précisé",
-        "no consta",
-        "nie podano",
-        "non indicato",
-    ),
+    # the answers' own phrase for it, so that the tab and the answers say it alike
+    "verdict_not_stated": tuple(PHRASES["not_stated"][lang] for lang in LANGUAGES),  # type: ignore[dict-item]
     "show_in_document": (
         "Show in the document",
         "Rodyti dokumente",
