@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+import weakref
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -275,9 +277,19 @@ def build_catalog(settings: Settings, store: ChromaStore | None = None) -> Catal
     return Catalog(store or build_store(settings))
 
 
+_ADVISORS: weakref.WeakKeyDictionary[ChromaStore, TransferAdvisor] = weakref.WeakKeyDictionary()
+_ADVISORS_LOCK = threading.Lock()
+
+
 def build_transfer_advisor(settings: Settings, store: ChromaStore | None = None) -> TransferAdvisor:
-    """Fit ranking and briefings over the configured store. Keep one per process: it caches its
-    readings of practices, embedded challenges and the exchange rates."""
+    """Fit ranking and briefings over the configured store: one advisor per store and process
+    (the chat's transfer engine and the transfer routes share it), as it caches its readings of
+    practices, embedded challenges and the exchange rates."""
     from assistant.transfer.fit import TransferAdvisor
 
-    return TransferAdvisor(build_catalog(settings, store))
+    store = store or build_store(settings)
+    with _ADVISORS_LOCK:
+        advisor = _ADVISORS.get(store)
+        if advisor is None:
+            advisor = _ADVISORS[store] = TransferAdvisor(build_catalog(settings, store))
+        return advisor

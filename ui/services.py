@@ -47,15 +47,11 @@ class Services:
         self._lock = threading.Lock()
         self.ingest_lock = threading.Lock()  # one ingest or delete at a time
         self.stopping = threading.Event()  # set when the server starts shutting down: ingests stop
-        self._transfer: TransferAdvisor | None = None
 
     @property
     def transfer(self) -> TransferAdvisor:
-        """The transfer advisor, built on first use (it caches what it reads)."""
-        with self._lock:
-            if self._transfer is None:
-                self._transfer = build_transfer_advisor(self.settings, self.store)
-            return self._transfer
+        """The store's transfer advisor, the one the chat's transfer engine uses too."""
+        return build_transfer_advisor(self.settings, self.store)
 
     def assistant_for(self, backend: str | None) -> Assistant:
         """The Assistant for an answer backend, built once; the configured one for None.

@@ -45,3 +45,13 @@ def test_the_answer_reads_the_cited_sentences_best_practice_first(routed: Assist
     first = re.search(r"^1\. \*\*(.+?)\*\*", answer.text, re.MULTILINE)
     assert first and answer.passages and answer.passages[0].chunk.title == first.group(1)
     assert {p.chunk.text for p in answer.passages} == {c.text for c in answer.citations}
+
+
+def test_the_chat_and_the_transfer_routes_share_one_advisor_per_store(routed: Assistant, invented) -> None:  # type: ignore[no-untyped-def]
+    from assistant.engines.transfer import TransferEngine
+    from assistant.factory import build_transfer_advisor
+
+    settings, store = invented
+    engine = routed.engines["transfer"]
+    assert isinstance(engine, TransferEngine)
+    assert build_transfer_advisor(settings, store) is engine.advisor  # its readings are cached once
