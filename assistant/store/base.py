@@ -55,7 +55,7 @@ def guarded_read(fallback: Callable[[], Any] | None = None) -> Callable[[Method[
                 try:
                     return method(self, *args, **kwargs)
                 except Exception as exc:
-                    if not outermost or not self._outdated(exc):
+                    if not outermost or not (self._outdated(exc) or self._moved_on()):
                         raise
                     log.info("stale read, reopening collection=%s error=%s", self.name, exc)
                 self._reopen()
@@ -227,6 +227,16 @@ class StoreBase(WriteSessions):
         current = _generation_of(self._existing("documents"))
         if self._stale or current != self._seen_generation:
             self._reopen()
+
+    def _moved_on(self) -> bool:
+        """Whether another process wrote an embedded store since this view was loaded (a read
+        that failed meanwhile, whatever its error, is read again on a reopened client)."""
+        if not self._embedded:
+            return False
+        try:
+            return _generation_of(self._existing("documents")) != self._seen_generation
+        except Exception:  # noqa: BLE001 - its collections are being recreated right now
+            return True
 
     def _outdated(self, exc: BaseException) -> bool:
         """Whether exc says this process's view is older than the store (read it again)."""
