@@ -175,7 +175,8 @@ class Intent:
 _UNCOUNTED_PLURALS = {"staff", "people", "personnel", "children", "women", "men"}
 
 
-def _countable(word: str) -> bool:
+def countable(word: str) -> bool:
+    """A word that names counted things: a plural, or a noun counted without one ('staff')."""
     return word in _UNCOUNTED_PLURALS or (word.endswith("s") and not word.endswith("ss") and len(word) > 3)
 
 
@@ -194,7 +195,7 @@ def counted(question: str) -> tuple[tuple[str, ...], tuple[frozenset[str], ...]]
         if not kept:
             continue
         # the counted thing ends at the first plural ("forest owners own ..."), else the last word
-        index = next((i for i, w in enumerate(kept) if _countable(fold(w))), len(kept) - 1)
+        index = next((i for i, w in enumerate(kept) if countable(fold(w))), len(kept) - 1)
         things.extend(fold(w) for w in kept[: index + 1])
         for raw in kept[:index]:
             if raw[:1].isupper():  # a proper-name qualifier: "German companies"

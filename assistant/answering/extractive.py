@@ -30,7 +30,13 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.answering.answerability import answers, names_qualifiers, near_miss, other_names
+from assistant.answering.answerability import (
+    answers,
+    counts_something_asked,
+    names_qualifiers,
+    near_miss,
+    other_names,
+)
 from assistant.answering.base import Draft, lines_of
 from assistant.answering.citations import cite, supported_only, verify
 from assistant.answering.multi import answer_several, names_several
@@ -51,6 +57,10 @@ ANSWER_RELEVANCE = -1.0  # a sentence of the asked kind answers from here on
 # where the cross-encoder is sure a sentence answers (about 6.5 for answers, under 1 for on-topic
 # non-answers: ../shared/MODELS.md): it may count the asked thing in other words
 CERTAIN_RELEVANCE = 5.0
+# a sentence of the asked kind this far below the most relevant sentence (which is not of that
+# kind) does not answer: on dev, every answered typed question's most relevant sentence was the
+# answer (margin 0); the near-miss that guessed from a weaker sentence was 2.0 below
+OVERSHADOW_MARGIN = 1.5
 FILL_MARGIN = 4.0  # more sentences, while their score is within this of the part's best
 NAME_WEIGHT = 4.0  # choosing the practice: times the share of the question its title and place name
 RANK_WEIGHT = 0.5  # choosing the practice: retrieval's order, per place
@@ -320,14 +330,20 @@ class ExtractiveAnswerer:
                 (
                     c
                     for c in scored
-                    if c.relevance >= CERTAIN_RELEVANCE and answers(loose, c.sentence, self._close, names)
+                    if c.relevance >= CERTAIN_RELEVANCE
+                    and answers(loose, c.sentence, self._close, names)
+                    and counts_something_asked(c.sentence.text, intent.counted, intent.terms)
                 ),
                 None,
             )
         absences = [c for c in scored if c.sentence.absence and c.relevance >= ANSWER_RELEVANCE]
         if absences and (best is None or absences[0].score > best.score):
             return _Part(intent, [], absence=absences[0].sentence)
-        if best is not None and best.relevance >= ANSWER_RELEVANCE:
+        if (
+            best is not None
+            and best.relevance >= ANSWER_RELEVANCE
+            and not self._overshadowed(intent, best, scored)
+        ):
             return _Part(intent, [best])
         if dominant and intent.kind is None:  # "what resources does it need": its section says
             in_section = [
@@ -337,6 +353,18 @@ class ExtractiveAnswerer:
                 return _Part(intent, in_section[:1])
         evidence = next((c.sentence for c in scored if not c.sentence.absence), None)
         return _Part(intent, [], evidence=evidence)
+
+    @staticmethod
+    def _overshadowed(intent: Intent, best: Scored, scored: list[Scored]) -> bool:
+        """Whether a sentence that does not state the asked kind is far more relevant than the best
+        one that does ("which regions won the 2016 call?": the document says the call had three
+        winners, not which): the document is about the question but does not state the detail,
+        and a weaker sentence that happens to name a place would be a guess. On the
+        cross-encoder's scale only (English)."""
+        if intent.kind is None or intent.foreign:
+            return False
+        top = max((c.relevance for c in scored if not c.sentence.absence), default=best.relevance)
+        return top - best.relevance > OVERSHADOW_MARGIN
 
     def _abstain(self, title: str, intent: Intent, scored: list[Scored]) -> Reply | None:
         """A near-miss: the practice's sentence nearest the question, cited, and what it lacks."""

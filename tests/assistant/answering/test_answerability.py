@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answering.answerability import counts, near_miss, other_names, states
+from assistant.answering.answerability import counts, counts_something_asked, near_miss, other_names, states
 from assistant.question import AGENT, DATE, NUMBER, ORGANISATION, PLACE, analyse, answer_kind, parts
 from assistant.vocabulary import content_terms
 
@@ -55,6 +55,25 @@ def test_a_number_must_count_what_was_asked() -> None:
     assert not counts("It has 64 member farms.", ["bakeries"])
     synonyms = {("staff", "employees")}
     assert counts("The mill has 4 employees.", ["staff"], lambda a, w: (a, w) in synonyms)
+
+
+def test_an_amount_of_money_counts_nothing() -> None:
+    assert not counts("The mill cost EUR 4.5 million, paid by member shares.", ("members",))
+    assert not counts("Members paid 20,000 euros.", ("members",))
+    assert counts("It cost EUR 4.5 million and now has 120 members.", ("members",))
+
+
+def test_a_count_in_other_words_must_not_count_another_thing_the_question_names() -> None:
+    asked = analyse("How many young people have the guidance centres helped?")
+    # '30 centres' counts the centres the question names, not the young people
+    assert not counts_something_asked("There were 30 centres by 2015.", asked.counted, asked.terms)
+    assert not counts_something_asked(
+        "It returns EUR 1.2 million a year to people.", asked.counted, asked.terms
+    )
+    assert counts_something_asked("The centres advised 8,000 clients in 2020.", asked.counted, asked.terms)
+    # a verb of the question after the counted noun is no other thing: '2 part-time staff run'
+    run = analyse("How many people run the mill?")
+    assert counts_something_asked("Two part-time staff run the mill.", run.counted, run.terms)
 
 
 def test_names_besides_the_practice_must_be_in_the_answer() -> None:

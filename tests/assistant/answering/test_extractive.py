@@ -232,3 +232,15 @@ def test_a_name_the_practice_never_mentions_gets_a_near_miss() -> None:
         "What did the Brightwater audit of the Ferndale Grain Cooperative conclude?", mill()
     )
     assert reply is None or reply.abstained
+
+
+def test_a_typed_answer_far_less_relevant_than_the_sentence_about_the_question_is_a_near_miss() -> None:
+    # the sentence about the question states no date; the one with a date is about something else
+    question = "When did the mill open its shop?"
+    far = Scripted({"shop": {"runs a shared stone mill": 6.0, "founded in 2009": 2.0}})
+    reply = ExtractiveAnswerer(relevance=far).reply(question, mill())
+    assert reply is not None and reply.abstained and "does not state the date" in reply.text
+    assert "shared stone mill" in reply.text  # what it does state, cited
+    near = Scripted({"shop": {"runs a shared stone mill": 3.0, "founded in 2009": 2.0}})
+    reply = ExtractiveAnswerer(relevance=near).reply(question, mill())
+    assert reply is not None and not reply.abstained and "2009" in reply.text
