@@ -28,6 +28,7 @@ from assistant.engines.base import Engine
 from assistant.engines.catalog import CatalogEngine
 from assistant.engines.compare import CompareEngine
 from assistant.engines.index import PracticeIndex
+from assistant.engines.lookup import LookupEngine
 from assistant.engines.relevance import (
     CrossEncoderRelevance,
     Relevance,
@@ -250,7 +251,8 @@ def build_assistant(
         CATALOG: CatalogEngine(index, relevance, retriever, rates),
         COMPARE: CompareEngine(index, retriever, rates),
         SUMMARY: SummaryEngine(index, retriever, relevance),
-        TRANSFER: TransferEngine(build_transfer_advisor(settings, store)),
+        # what else a transfer question asks is looked up about the best-fitting practice
+        TRANSFER: TransferEngine(build_transfer_advisor(settings, store), LookupEngine(retriever, answerer)),
     }
     return Assistant(retriever, answerer, k=settings.retrieval.k, index=index, router=router, engines=engines)
 

@@ -55,3 +55,34 @@ def test_the_chat_and_the_transfer_routes_share_one_advisor_per_store(routed: As
     engine = routed.engines["transfer"]
     assert isinstance(engine, TransferEngine)
     assert build_transfer_advisor(settings, store) is engine.advisor  # its readings are cached once
+
+
+def test_what_else_the_question_asks_is_answered_about_the_best_practice(routed: Assistant) -> None:
+    answer = routed.ask(
+        "We are a small Irish parish with steady wind. "
+        "Which practice fits us, and how many members does it have?"
+    )
+    assert answer.route == "transfer"
+    first = re.search(r"^1\. \*\*(.+?)\*\*", answer.text, re.MULTILINE)
+    assert first and first.group(1) == "Greenfield Wind Cooperative", answer.text
+    # the region is read without the further ask; the ask is answered below the ranking, cited
+    assert "how many members" not in answer.text.split("best first:")[0]
+    after = answer.text.split("Ranked over")[1]
+    assert after.count("How many members does it have?") == 1 and "120 members" in after, after
+    cited = {c.n: c for c in answer.citations}
+    marker = int(re.findall(r"\[(\d+)\]", after)[0])
+    assert "120 members" in cited[marker].text
+    assert cited[marker].practice_id == "greenfield-wind-cooperative"
+    assert sorted(cited) == list(range(1, len(cited) + 1))  # numbered after the ranking's markers
+
+
+def test_further_asks_are_the_parts_after_which_practice_fits() -> None:
+    from assistant.engines.transfer import further_asks
+
+    assert further_asks("We are rural. Which practice fits us, and what would we have to commit to?") == [
+        "what would we have to commit to?"
+    ]
+    assert further_asks("We are rural, and poor. Which practice fits us? What does it cost?") == [
+        "What does it cost?"
+    ]
+    assert further_asks("We are rural; we lack money. Which practice fits us?") == []
