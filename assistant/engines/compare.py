@@ -56,16 +56,26 @@ class CompareEngine:
         found = time.perf_counter()
         citer = Citer()
         converted: set[str] = set()
+        judged = False  # a verdict on at least one asked measure
         if measures:
-            parts = [self._verdict(entries, m, citer, converted) for m in measures]
-            text = "\n\n".join(parts)
+            verdicts = [self._verdict(entries, m, citer, converted) for m in measures]
+            text = "\n\n".join(v for v, _ in verdicts)
+            judged = any(given for _, given in verdicts)
         else:
             text = self._overview(entries, citer, converted)
         note = self.rates.note(converted, "EUR")
         if note:
             text += f"\n\n{note}"
         yield TextDelta(text)
-        yield Draft(text, citer.citations, passages=citer.passages, retrieve_ms=(found - started) * 1000)
+        # no verdict on what was asked: the documents do not state it (what they do state is cited)
+        abstained = bool(measures) and not judged
+        yield Draft(
+            text,
+            citer.citations,
+            abstained=abstained,
+            passages=citer.passages,
+            retrieve_ms=(found - started) * 1000,
+        )
 
     # -- which practices -------------------------------------------------------------------------
 
@@ -104,7 +114,10 @@ class CompareEngine:
 
         return base
 
-    def _verdict(self, entries: Sequence[Entry], measure: Measure, citer: Citer, converted: set[str]) -> str:
+    def _verdict(
+        self, entries: Sequence[Entry], measure: Measure, citer: Citer, converted: set[str]
+    ) -> tuple[str, bool]:
+        """The verdict on one measure with its table, and whether a verdict could be given."""
         base = self._base(measure, converted)
         readings = [reading(e, measure, base) for e in entries]
         rows = [_row(r, measure, citer, base) for r in readings]
@@ -131,7 +144,7 @@ class CompareEngine:
             silent = [short_title(r.entry.title) for r in readings if r not in stated]
             lines.append(f"No verdict on {label}: the documents do not state it for {' and '.join(silent)}.")
         lines += ["", table(["Practice", label.capitalize(), "Evidence"], rows)]
-        return "\n".join(lines)
+        return "\n".join(lines), len(stated) == len(readings)
 
     def _overview(self, entries: Sequence[Entry], citer: Citer, converted: set[str]) -> str:
         header = ["Practice", *(_label(Measure(d)).capitalize() for d in OVERVIEW)]

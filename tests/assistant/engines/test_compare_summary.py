@@ -28,6 +28,19 @@ def test_a_comparison_of_money_converts_the_other_currency(routed: Assistant) ->
     )
 
 
+def test_no_verdict_when_a_document_does_not_state_the_measure_is_an_abstention(routed: Assistant) -> None:
+    # the hub states its staff, the cooperative does not: what is stated is cited, no verdict
+    answer = routed.ask(
+        "Which has more staff, the Riverside Start-up Hub or the Greenfield Wind Cooperative?"
+    )
+    assert answer.route == "compare"
+    assert answer.abstained
+    assert answer.text.startswith("No verdict on staff") and "Greenfield Wind Cooperative" in answer.text
+    assert {c.practice_id for c in answer.citations} == {"riverside-startup-hub"}
+    older = routed.ask("Which is older, the Riverside Start-up Hub or the Greenfield Wind Cooperative?")
+    assert older.route == "compare" and not older.abstained
+
+
 def test_which_one_compares_the_practices_the_conversation_named(routed: Assistant) -> None:
     history = [
         {"role": "user", "content": "How many practices come from Austria?"},
