@@ -47,12 +47,14 @@ TRAIN_STEPS = 400
 MAX_COMPARED = 2  # more named practices than this are ranked by the catalog
 
 # "the Lithuanian cluster mentoring project": a singular definite description of one practice
-_ONE_KIND = (
+_KINDS = (
     r"(project|scheme|programme|program|cluster|network|"
     r"cooperative|association|initiative|service|centre|center|plan|voucher|label|model|farm|island|"
     r"agency|pilot|system|society|grant|hub|park|incubator|programa|proyecto|projet|programm|progetto|"
-    r"projekt|projektas|approach|method|idea|concept)\b(?![-'’]?s\b)"
+    r"projekt|projektas|approach|method|idea|concept)"
 )
+# ... not a plural ("the projects"), nor the modifier of one ("the innovation voucher schemes")
+_ONE_KIND = _KINDS + r"\b(?![-'’]?s\b)(?!\s+" + _KINDS + r"(e?s)\b)"
 _DESCRIBES_ONE = re.compile(r"\b(the|its|this|that)\s+([\w'’-]+\s+){0,4}" + _ONE_KIND)
 # "the Lithuanian cluster mentoring approach": described by words of its own, not only "the model"
 _DESCRIBED = re.compile(r"\b(the|its|this|that)\s+([\w'’-]+\s+){1,4}" + _ONE_KIND)

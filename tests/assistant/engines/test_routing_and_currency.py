@@ -21,6 +21,8 @@ FORMS = [
     ("Kiek praktikų yra apie turizmą?", Signals(), "catalog"),
     ("Which schemes cost under EUR 250,000?", Signals(), "catalog"),
     ("Which city has turned the largest area over to pedestrians?", Signals(), "catalog"),
+    # "voucher" modifies the plural "schemes": a set of practices, not one described practice
+    ("List the innovation voucher schemes.", Signals(), "catalog"),
     ("Summarise the island energy project in three points.", Signals(named=1), "summary"),
     ("Riassumi il progetto in tre punti.", Signals(), "summary"),
     ("Który jest starszy: klaster czy spółdzielnia?", Signals(named=2), "compare"),
