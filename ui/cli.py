@@ -323,6 +323,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.factory import build_assistant
     from ui.api.app import create_app
     from ui.api.server import run_server
+    from ui.services import warm_up_in_background
 
     overrides: dict[str, Any] = {}
     if args.host:
@@ -345,6 +346,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     app = create_app(settings, assistant=assistant, store=store)
+    warm_up_in_background(assistant)  # the first catalog answer would read every practice's facts
     if not is_loopback(host):
         limit = settings.server.rate_limit if settings.server.rate_limited else "off"
         print(

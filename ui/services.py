@@ -6,6 +6,7 @@ Both adapters import this module; neither imports the other's.
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from assistant.config import Settings
@@ -22,6 +23,8 @@ from assistant.pipeline import Assistant
 from assistant.practices.catalog import Catalog
 from assistant.store.chroma import ChromaStore
 from assistant.transfer.fit import TransferAdvisor
+
+log = logging.getLogger(__name__)
 
 
 class UnavailableBackend(PraxisError):
@@ -71,6 +74,22 @@ class Services:
                         f"leave `backend` out to use {self.settings.answer.backend!r}"
                     ) from exc
             return self._assistants[backend]
+
+
+def warm_up_in_background(assistant: Assistant) -> threading.Thread:
+    """Load what the first answers would wait for (models, the router's examples, the practice
+    index and its key facts: seconds at 10,000 practices) while the server starts taking requests;
+    a failure is logged, and the first question that needs the part loads it again."""
+
+    def run() -> None:
+        try:
+            assistant.warm_up()
+        except Exception:  # the server still answers: the first question pays the load instead
+            log.warning("warming up the assistant failed; the first answers load it", exc_info=True)
+
+    thread = threading.Thread(target=run, name="praxis-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def user_message(exc: PraxisError) -> str:
