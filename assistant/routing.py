@@ -228,6 +228,30 @@ def describes_one(question: str) -> bool:
     return bool(_DESCRIBES_ONE.search(folded)) and not re.search(r"\bthe (collection|documents)\b", folded)
 
 
+def describes_one_in_own_words(question: str) -> bool:
+    """Names one practice by words of its own ("the Lithuanian cluster mentoring approach"), not
+    only by its kind ("the network")."""
+    return bool(_DESCRIBED.search(fold(question)))
+
+
+# a phrase that is itself such a description: "the Alpine network of ...", not "the funding of
+# the project"
+_LEADS_WITH_DESCRIPTION = re.compile(
+    r"^\s*(the\s+)?(?:(?!(of|the|for|in|on|to)\b)[\w'’-]+\s+){1,4}" + _ONE_KIND
+)
+# ... which picks one of those in focus rather than describing another ("the older scheme")
+_PICKS = re.compile(r"\b(first|second|third|last|other|same|former|latter)\b")
+
+
+def is_description(phrase: str) -> bool:
+    """The phrase describes one practice in its own words ("the Alpine network of car-free holiday
+    villages", "the Swedish cluster programme"), not an attribute of one ("the funding of the
+    project") nor only its kind ("the network")."""
+    if forms.comparative(phrase) or forms.superlative(phrase) or _PICKS.search(fold(phrase)):
+        return False
+    return bool(_LEADS_WITH_DESCRIPTION.search(fold(phrase)))
+
+
 def by_form(question: str, signals: Signals) -> str | None:
     """The route the question's structure settles, or None to let the learned signal choose."""
     named = signals.named
@@ -261,6 +285,6 @@ def allowed_routes(question: str, signals: Signals) -> list[str]:
         allowed.append(COMPARE)
     if in_scope <= 1:
         allowed.append(SUMMARY)
-    if signals.named == 0 and not _DESCRIBED.search(fold(question)):  # "would the X approach fit us?"
+    if signals.named == 0 and not describes_one_in_own_words(question):  # "would the X approach fit us?"
         allowed.append(TRANSFER)
     return allowed

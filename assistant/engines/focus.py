@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from assistant.engines.geography import places
 from assistant.engines.index import Snapshot
 from assistant.engines.names import mentions
+from assistant.routing import is_description
 from assistant.types import Message
 from assistant.vocabulary import content_terms, fold
 
@@ -107,6 +108,28 @@ def refers_back(question: str) -> bool:
     return bool(_BACK.search(folded) or _OTHER.search(folded) or _WHAT_ABOUT.search(folded))
 
 
+def _subject(folded: str) -> tuple[str, str]:
+    """The X of "what about X?" and what the question says after it."""
+    match = _WHAT_ABOUT.search(folded)
+    rest = folded[match.end() :] if match else folded
+    subject, *after = re.split(r"[—–?,;:(]| - ", rest, maxsplit=1)
+    return subject, " ".join(after)
+
+
+def _asks_more(folded: str) -> bool:
+    return bool(content_terms(_subject(folded)[1]))
+
+
+def _describes_another(folded: str) -> bool:
+    """'What about X?' where X describes a practice of its own ("the Alpine network of car-free
+    holiday villages"), not an attribute of the one in focus ("the budget", "its members")."""
+    match = _WHAT_ABOUT.search(folded)
+    if match is None or match.start() > 0:
+        return False
+    subject = _subject(folded)[0]
+    return is_description(subject) and not _BACK.search(subject)
+
+
 def new_scope(question: str) -> bool:
     """The question sets its own scope: a country or a set of practices."""
     return bool(places(question)) or bool(_SCOPE.search(fold(question)))
@@ -121,6 +144,9 @@ def focus_of(question: str, history: Sequence[Message], snapshot: Snapshot) -> F
     elliptic = bool(_WHAT_ABOUT.search(folded)) and previous is not None
     if named or not turns:
         return Focus(named, (), True, previous, elliptic and bool(named), tuple(turns))
+    if elliptic and _describes_another(folded):  # "what about the Alpine network of ...?": a new subject
+        # ... with the previous question's ask unless it asks its own ("... - is X part of it?")
+        return Focus((), (), True, previous, not _asks_more(folded), tuple(turns))
     short = len(content_terms(question)) <= SHORT_TERMS
     if new_scope(question) and not refers_back(question):
         return Focus((), (), True, previous, elliptic, tuple(turns))

@@ -75,3 +75,21 @@ def test_what_about_x_asks_the_previous_question_of_x(routed: Assistant, invente
     assert "members" in asked.query and "Greenfield" not in asked.query
     answer = routed.ask("What about the Harbour Heat Network?", history=history)
     assert answer.citations and {c.practice_id for c in answer.citations} == {HARBOUR}
+
+
+def test_what_about_a_practice_described_in_its_own_words_is_a_new_subject(
+    routed: Assistant, invented
+) -> None:
+    snapshot = _snapshot(invented)
+    question = "What about the Salzburg bus network for visitors — when was it set up?"
+    focus = focus_of(question, ABOUT_GREENFIELD, snapshot)
+    assert focus.fresh and not focus.carried and not focus.elliptic  # it asks its own question
+    answer = routed.ask(question, history=ABOUT_GREENFIELD)
+    assert {c.practice_id for c in answer.citations} == {"mountain-bus-alliance"}, answer.text
+    assert "2009" in answer.text
+    # an attribute of the practice in focus is no new subject: "the funding of the cooperative"
+    attribute = focus_of("What about the funding of the cooperative?", ABOUT_GREENFIELD, snapshot)
+    assert attribute.carried == (GREENFIELD,)
+    # a described practice without an ask of its own takes the previous question's ask
+    bare = focus_of("What about the Salzburg bus network?", ABOUT_GREENFIELD, snapshot)
+    assert bare.fresh and bare.elliptic
