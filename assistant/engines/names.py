@@ -1,5 +1,6 @@
 """Which practices a text names: by an acronym of the title ("LAuGEA", "PIMEX") or by most of the
-words of the title's name part ("the Eno energy cooperative", "Poland's Aviation Valley").
+words of the title's name part ("the Eno energy cooperative", "Poland's Aviation Valley"), or by the
+title's first word when it is a name no other title has ("Ohjaamo", "Buurtzorg").
 
 A word counts by its rarity among the titles, so "cluster" names little and "Kalundborg" much. A
 name must be meant as one: at least one matched word is written as a proper name (capitalised
@@ -126,6 +127,21 @@ def _unique_proper(entry: Entry, toks: list[_Token], snapshot: Snapshot) -> bool
     return len(unique) >= 2
 
 
+def _leading_name(entry: Entry, toks: list[_Token], snapshot: Snapshot) -> _Token | None:
+    """The title's first word written as a proper name, when no other title has it: the name a
+    practice goes by ("Ohjaamo", "Buurtzorg"), enough on its own."""
+    first = _WORD.search(entry.title)
+    if first is None:
+        return None
+    lead = term_of(first.group(0))
+    if len(lead) < 4 or snapshot.title_df[lead] != 1:
+        return None
+    # a place that names the practice ("Kalundborg Symbiosis"), when no other practice is there
+    if lead in entry.places and any(lead in e.places for e in snapshot.entries if e is not entry):
+        return None
+    return next((t for t in toks if t.proper and t.term == lead), None)
+
+
 def mentions(text: str, snapshot: Snapshot, *, min_share: float = MIN_SHARE) -> list[Mention]:
     """The practices the text names, in order of where they are named. Where two practices
     claim the same words, the fuller match keeps them."""
@@ -153,7 +169,10 @@ def mentions(text: str, snapshot: Snapshot, *, min_share: float = MIN_SHARE) -> 
                 best = (share, matched)
         share, matched = best
         if share < min_share and not _unique_proper(entry, toks, snapshot):
-            continue
+            lead = _leading_name(entry, toks, snapshot)
+            if lead is None:
+                continue
+            share, matched = min_share, [lead]
         if not any(t.proper or t.term in entry.places for t in matched):
             continue
         named_by = [t for t in matched if t.term not in entry.places or t.term in entry.title_words]

@@ -93,3 +93,23 @@ def test_what_about_a_practice_described_in_its_own_words_is_a_new_subject(
     # a described practice without an ask of its own takes the previous question's ask
     bare = focus_of("What about the Salzburg bus network?", ABOUT_GREENFIELD, snapshot)
     assert bare.fresh and bare.elliptic
+
+
+def test_a_practice_is_named_by_the_first_word_of_its_title_when_no_other_title_has_it(invented) -> None:  # type: ignore[no-untyped-def]
+    from assistant.engines.names import named
+
+    snapshot = _snapshot(invented)
+    # "Greenfield" and "Riverside" lead one title each: names, even alone
+    assert named("Which started earlier, Greenfield or Riverside?", snapshot) == [
+        GREENFIELD,
+        "riverside-startup-hub",
+    ]
+    # a word that leads no title, or only starts the sentence, names nothing
+    assert named("Which practices come from Ireland?", snapshot) == []
+    assert named("Valley farms: which practices help them?", snapshot) == []
+
+
+def test_two_practices_named_by_their_leading_words_are_compared(routed: Assistant) -> None:
+    answer = routed.ask("Which started earlier, Greenfield or Riverside?")
+    assert answer.route == "compare"
+    assert answer.text.startswith("**Greenfield Wind Cooperative**"), answer.text
