@@ -31,6 +31,7 @@ from assistant.engines.index import PracticeIndex
 from assistant.engines.lookup import LookupEngine
 from assistant.engines.relevance import (
     CrossEncoderRelevance,
+    MeaningRelevance,
     Relevance,
     WordRelevance,
 )
@@ -248,13 +249,22 @@ def build_assistant(
     rates = DatedRates()
     relevance = build_relevance(settings)
     engines: dict[str, Engine] = {
-        CATALOG: CatalogEngine(index, relevance, retriever, rates),
+        CATALOG: CatalogEngine(index, relevance, retriever, rates, meaning=_meaning(relevance, extractive)),
         COMPARE: CompareEngine(index, retriever, rates),
         SUMMARY: SummaryEngine(index, retriever, relevance),
         # what else a transfer question asks is looked up about the best-fitting practice
         TRANSFER: TransferEngine(build_transfer_advisor(settings, store), LookupEngine(retriever, answerer)),
     }
     return Assistant(retriever, answerer, k=settings.retrieval.k, index=index, router=router, engines=engines)
+
+
+def _meaning(relevance: Relevance, extractive: ExtractiveAnswerer) -> MeaningRelevance | None:
+    """The embedder's reading of topics beside the cross-encoder (with real models only: the
+    hashing test embedder reads no meaning)."""
+    if not isinstance(relevance, CrossEncoderRelevance):
+        return None
+    embedder = getattr(extractive.relevance, "embedder", extractive.relevance)
+    return MeaningRelevance(embedder) if isinstance(embedder, EmbedderRelevance) else None
 
 
 def build_relevance(settings: Settings) -> Relevance:

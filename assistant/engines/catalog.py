@@ -46,6 +46,11 @@ log = logging.getLogger(__name__)
 
 TOPIC_FLOOR = -4.0  # relevance below which a practice does not match a topic (cross-encoder logits)
 TOPIC_GAP = 6.0  # ... nor when this far below the best match
+# the embedder's reading (assistant.answering.relevance.EmbedderRelevance, cosine on the logit
+# scale), beside the cross-encoder, which misses a topic said in other words ("home care" for
+# "health care"): a practice is on the topic when its sentence reaches this...
+MEANING_FLOOR = 0.5
+MEANING_GAP = 2.0  # ... and is within this of the best practice's
 TOPIC_SENTENCES = 2  # per practice, judged by the relevance signal
 TOPIC_PRACTICES = 12  # practices judged per question (the best by their words)
 RETRIEVAL_FILL = 4  # ... and at most this many more that retrieval finds by meaning
@@ -73,6 +78,7 @@ class CatalogEngine:
     rates: DatedRates = field(default_factory=DatedRates)
     topic_floor: float = TOPIC_FLOOR
     topic_gap: float = TOPIC_GAP
+    meaning: Relevance | None = None  # the embedder's reading of the topic (English questions)
 
     def warm_up(self) -> None:
         """Read the store's practices and make the per-practice figures of the key facts (for a
@@ -170,8 +176,26 @@ class CatalogEngine:
             judged.append(Match(match.entry, sentences[best], own[best]))
         top = max(m.score for m in judged)
         kept = [m for m in judged if m.score >= max(self.topic_floor, top - self.topic_gap)]
+        kept += [m for m in self._by_meaning_of(question, candidates, judged) if m not in kept]
         kept.sort(key=lambda m: -m.score)
         return kept
+
+    def _by_meaning_of(
+        self, question: str, candidates: list[tuple[float, Match, list[Sentence]]], judged: list[Match]
+    ) -> list[Match]:
+        """The candidates whose sentences the embedder reads as on the topic (each sentence after
+        its practice's title, as the lookup reads them), near the best one."""
+        if self.meaning is None:
+            return []
+        texts = [f"{match.entry.title}: {s.text}" for _, match, sentences in candidates for s in sentences]
+        scores = self.meaning.score(question, texts)
+        best: list[float] = []
+        position = 0
+        for _, _, sentences in candidates:
+            best.append(max(scores[position : position + len(sentences)]))
+            position += len(sentences)
+        floor = max(MEANING_FLOOR, max(best) - MEANING_GAP)
+        return [match for match, value in zip(judged, best, strict=True) if value >= floor]
 
     def _by_retrieval(self, question: str, matches: list[Match]) -> list[Match]:
         """Questions the cross-encoder cannot read (not in English): the practices retrieval

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from assistant.answering.relevance import CrossEncoder
+from assistant.answering.relevance import CrossEncoder, EmbedderRelevance
 from assistant.engines.lexicon import expand
 from assistant.vocabulary import content_terms
 
@@ -60,3 +60,15 @@ class WordRelevance:
 
     def warm_up(self) -> None:
         pass
+
+
+class MeaningRelevance:
+    """The embedder's reading of how close a text is to a query (the lookup answerer's sentence
+    vectors, cached; cosine mapped to the cross-encoder's scale): catches a topic said in other
+    words, which the cross-encoder reads by shared words ("home care" for "health care")."""
+
+    def __init__(self, embedder: EmbedderRelevance) -> None:
+        self.embedder = embedder
+
+    def score(self, query: str, texts: Sequence[str]) -> list[float]:
+        return [float(x) for x in self.embedder.scores(query, texts)]

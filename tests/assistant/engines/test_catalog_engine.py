@@ -95,3 +95,37 @@ def test_a_threshold_in_a_unit_reads_the_quantity_in_the_sentences(routed: Assis
 def test_a_national_capital_is_a_place(routed: Assistant) -> None:
     answer = routed.ask("Which practices were developed by a national capital?")
     assert _titles_in(answer.text) == {"Riverside Start-up Hub"}
+
+
+class _Scripted:
+    """A relevance signal that scores a text by the fragments it contains (else `default`)."""
+
+    def __init__(self, script: dict[str, float], default: float) -> None:
+        self.script = script
+        self.default = default
+
+    def score(self, query: str, texts) -> list[float]:  # type: ignore[no-untyped-def]
+        return [next((v for k, v in self.script.items() if k in t), self.default) for t in texts]
+
+
+def test_a_topic_said_in_other_words_is_kept_by_the_embedders_reading(invented) -> None:  # type: ignore[no-untyped-def]
+    from assistant.engines.base import Asked
+    from assistant.engines.catalog import CatalogEngine
+    from assistant.engines.index import PracticeIndex
+    from assistant.question import Question
+
+    _, store = invented
+    # the cross-encoder keeps only the practice that says the asked words; the embedder also
+    # reads the hub's "young companies" as on topic, and nothing else
+    cross = _Scripted({"craft firms": 8.0}, -9.0)
+    meaning = _Scripted({"craft firms": 3.0, "young companies": 2.0}, -2.0)
+    question = "Which practices help craft firms or new businesses?"
+
+    def ask(engine: CatalogEngine) -> set[str]:
+        drafts = list(engine.stream(Asked(Question.analysed(question, (), question, k=5, filters={}))))
+        return _titles_in(drafts[-1].text)
+
+    index = PracticeIndex(store)
+    assert ask(CatalogEngine(index, cross)) == {"Valley Craft Voucher"}
+    both = ask(CatalogEngine(index, cross, meaning=meaning))
+    assert both == {"Valley Craft Voucher", "Riverside Start-up Hub"}
