@@ -40,8 +40,8 @@ SECTIONS = (
 )
 IMPORTANCE = (0, 2, 1, 3)
 _SILENT = re.compile(
-    r"\b(not (stated|given|available|specified|reported|known)|does not (give|state|say|report)|no (formal )?"
-    r"(data|figures?|information|evaluation))\b",
+    r"\b(not (stated|given|available|specified|reported|known)|does not (give|state|say|report)|"
+    r"no ([\w-]+ ){0,3}(data|figures?|information|evaluations?))\b",
     re.IGNORECASE,
 )
 _NAME = re.compile(r"(?<=[a-z,;] )[A-Z][\w&'’-]+|\b[A-Z]{2,}[\w-]*")

@@ -70,3 +70,16 @@ def test_a_summary_asked_in_german_in_two_points(routed: Assistant) -> None:
     answer = routed.ask("Fassen Sie das Harbour Heat Network in zwei Punkten zusammen.")
     assert answer.route == "summary"
     assert len([line for line in answer.text.splitlines() if line.startswith("- ")]) == 2
+
+
+def test_a_sentence_that_says_what_the_source_lacks_is_never_a_point() -> None:
+    from assistant.engines.summary import _SILENT
+
+    for silent in (
+        "No formal impact evaluation data are available.",
+        "The source does not give the budget.",
+        "There is no data on jobs.",
+    ):
+        assert _SILENT.search(silent), silent
+    for stated in ("The scheme has no staff of its own.", "It gave no cash to firms, only advice."):
+        assert not _SILENT.search(stated), stated
