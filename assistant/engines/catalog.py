@@ -48,9 +48,13 @@ TOPIC_FLOOR = -4.0  # relevance below which a practice does not match a topic (c
 TOPIC_GAP = 6.0  # ... nor when this far below the best match
 # the embedder's reading (assistant.answering.relevance.EmbedderRelevance, cosine on the logit
 # scale), beside the cross-encoder, which misses a topic said in other words ("home care" for
-# "health care"): a practice is on the topic when its sentence reaches this...
+# "health care"): a practice is on the topic too when its sentence reaches this...
 MEANING_FLOOR = 0.5
 MEANING_GAP = 2.0  # ... and is within this of the best practice's
+# where the cross-encoder finds the topic nowhere, the embedder's best must reach this (topics
+# the collection has scored 2.2-3.5 on its best sentence; topics it lacks 0.2-1.7: "fisheries",
+# "nuclear power", "space research", "water management")
+MEANING_ALONE = 2.0
 TOPIC_SENTENCES = 2  # per practice, judged by the relevance signal
 TOPIC_PRACTICES = 12  # practices judged per question (the best by their words)
 RETRIEVAL_FILL = 4  # ... and at most this many more that retrieval finds by meaning
@@ -176,15 +180,21 @@ class CatalogEngine:
             judged.append(Match(match.entry, sentences[best], own[best]))
         top = max(m.score for m in judged)
         kept = [m for m in judged if m.score >= max(self.topic_floor, top - self.topic_gap)]
-        kept += [m for m in self._by_meaning_of(question, candidates, judged) if m not in kept]
+        kept += [m for m in self._by_meaning_of(question, candidates, judged, bool(kept)) if m not in kept]
         kept.sort(key=lambda m: -m.score)
         return kept
 
     def _by_meaning_of(
-        self, question: str, candidates: list[tuple[float, Match, list[Sentence]]], judged: list[Match]
+        self,
+        question: str,
+        candidates: list[tuple[float, Match, list[Sentence]]],
+        judged: list[Match],
+        found: bool,
     ) -> list[Match]:
         """The candidates whose sentences the embedder reads as on the topic (each sentence after
-        its practice's title, as the lookup reads them), near the best one."""
+        its practice's title, as the lookup reads them), near the best one. `found`: the
+        cross-encoder found the topic in some practice; if not, the embedder's best must be
+        clearly on it."""
         if self.meaning is None:
             return []
         texts = [f"{match.entry.title}: {s.text}" for _, match, sentences in candidates for s in sentences]
@@ -194,6 +204,8 @@ class CatalogEngine:
         for _, _, sentences in candidates:
             best.append(max(scores[position : position + len(sentences)]))
             position += len(sentences)
+        if not found and max(best) < MEANING_ALONE:
+            return []
         floor = max(MEANING_FLOOR, max(best) - MEANING_GAP)
         return [match for match, value in zip(judged, best, strict=True) if value >= floor]
 

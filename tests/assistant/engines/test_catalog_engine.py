@@ -129,3 +129,9 @@ def test_a_topic_said_in_other_words_is_kept_by_the_embedders_reading(invented) 
     assert ask(CatalogEngine(index, cross)) == {"Valley Craft Voucher"}
     both = ask(CatalogEngine(index, cross, meaning=meaning))
     assert both == {"Valley Craft Voucher", "Riverside Start-up Hub"}
+    # the embedder finds every topic somewhere: alone it decides the topic is there only when
+    # clearly on it
+    nowhere = _Scripted({}, -9.0)
+    vague = _Scripted({"craft firms": 1.5, "young companies": 1.0}, -2.0)
+    assert ask(CatalogEngine(index, nowhere, meaning=vague)) == set()
+    assert ask(CatalogEngine(index, nowhere, meaning=meaning)) == both
