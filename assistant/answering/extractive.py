@@ -354,14 +354,15 @@ class ExtractiveAnswerer:
         evidence = next((c.sentence for c in scored if not c.sentence.absence), None)
         return _Part(intent, [], evidence=evidence)
 
-    @staticmethod
-    def _overshadowed(intent: Intent, best: Scored, scored: list[Scored]) -> bool:
+    def _overshadowed(self, intent: Intent, best: Scored, scored: list[Scored]) -> bool:
         """Whether a sentence that does not state the asked kind is far more relevant than the best
         one that does ("which regions won the 2016 call?": the document says the call had three
         winners, not which): the document is about the question but does not state the detail,
         and a weaker sentence that happens to name a place would be a guess. On the
-        cross-encoder's scale only (English)."""
-        if intent.kind is None or intent.foreign:
+        cross-encoder's scale only (English questions; not the embedder's cosines, nor the
+        words-only scores of the tests' hashing embedder)."""
+        learned = self.relevance is not None and getattr(self.relevance, "name", "") != EmbedderRelevance.name
+        if intent.kind is None or intent.foreign or not learned:
             return False
         top = max((c.relevance for c in scored if not c.sentence.absence), default=best.relevance)
         return top - best.relevance > OVERSHADOW_MARGIN
