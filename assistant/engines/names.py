@@ -127,19 +127,28 @@ def _unique_proper(entry: Entry, toks: list[_Token], snapshot: Snapshot) -> bool
     return len(unique) >= 2
 
 
-def _leading_name(entry: Entry, toks: list[_Token], snapshot: Snapshot) -> _Token | None:
+def _leading_name(entry: Entry, toks: list[_Token], snapshot: Snapshot) -> list[_Token]:
     """The title's first word written as a proper name, when no other title has it: the name a
-    practice goes by ("Ohjaamo", "Buurtzorg"), enough on its own."""
+    practice goes by ("Ohjaamo", "Buurtzorg"), enough on its own; with the title's words that
+    follow it in the text ("Consolidation Plan")."""
     first = _WORD.search(entry.title)
     if first is None:
-        return None
+        return []
     lead = term_of(first.group(0))
     if len(lead) < 4 or snapshot.title_df[lead] != 1:
-        return None
+        return []
     # a place that names the practice ("Kalundborg Symbiosis"), when no other practice is there
     if lead in entry.places and any(lead in e.places for e in snapshot.entries if e is not entry):
-        return None
-    return next((t for t in toks if t.proper and t.term == lead), None)
+        return []
+    at = next((i for i, t in enumerate(toks) if t.proper and t.term == lead), None)
+    if at is None:
+        return []
+    named = [toks[at]]
+    for token in toks[at + 1 :]:
+        if token.term not in entry.title_words:
+            break
+        named.append(token)
+    return named
 
 
 def mentions(text: str, snapshot: Snapshot, *, min_share: float = MIN_SHARE) -> list[Mention]:
@@ -170,9 +179,9 @@ def mentions(text: str, snapshot: Snapshot, *, min_share: float = MIN_SHARE) -> 
         share, matched = best
         if share < min_share and not _unique_proper(entry, toks, snapshot):
             lead = _leading_name(entry, toks, snapshot)
-            if lead is None:
+            if not lead:
                 continue
-            share, matched = min_share, [lead]
+            share, matched = min_share, lead
         if not any(t.proper or t.term in entry.places for t in matched):
             continue
         named_by = [t for t in matched if t.term not in entry.places or t.term in entry.title_words]
