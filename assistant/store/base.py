@@ -33,6 +33,8 @@ from assistant.store.sessions import GENERATION, WriteSessions
 
 log = logging.getLogger(__name__)
 
+# pauses between the reads again of a read that failed while another process wrote the store
+REREAD_PAUSES_S = (0.05, 0.1, 0.2, 0.4, 0.8)
 PAGE_ROWS = 10_000  # rows per get() when reading a whole collection: bounded memory and payloads
 WRITE_ROWS = 64  # rows per write call: the embedded engine holds the interpreter while it writes
 MB = 1024 * 1024
@@ -42,8 +44,9 @@ Method = Callable[..., R]
 
 def guarded_read(fallback: Callable[[], Any] | None = None) -> Callable[[Method[R]], Method[R]]:
     """A guarded read: the store is brought up to date first (embedded), and a read that fails
-    because this process's view is stale is retried once on a reopened client; when it fails
-    again, `fallback()` is returned if given, else StoreUnavailable is raised."""
+    because this process's view is stale, or while another process wrote the store, is read again
+    on a reopened client (a few times, over about 1.5 s); when it still fails, `fallback()` is
+    returned if given, else StoreUnavailable is raised."""
 
     def decorate(method: Callable[..., R]) -> Callable[..., R]:
         @functools.wraps(method)
@@ -58,18 +61,24 @@ def guarded_read(fallback: Callable[[], Any] | None = None) -> Callable[[Method[
                     if not outermost or not (self._outdated(exc) or self._moved_on()):
                         raise
                     log.info("stale read, reopening collection=%s error=%s", self.name, exc)
-                self._reopen()
-                try:
-                    return method(self, *args, **kwargs)
-                except Exception as exc:
-                    if not self._outdated(exc):
-                        raise
-                    if fallback is not None:
-                        self._stale = True
-                        return fallback()
-                    raise StoreUnavailable(
-                        "the store changed under this process while it read; ask again", retry_after=1.0
-                    ) from exc
+                last: BaseException | None = None
+                # another process may be recreating the collections right now (`ingest
+                # --rebuild`): read again on a reopened client, a little later each time
+                for pause in REREAD_PAUSES_S:
+                    try:
+                        self._reopen()
+                        return method(self, *args, **kwargs)
+                    except Exception as exc:
+                        if not (self._outdated(exc) or self._moved_on()):
+                            raise
+                        last = exc
+                    time.sleep(pause)
+                if fallback is not None:
+                    self._stale = True
+                    return fallback()
+                raise StoreUnavailable(
+                    "the store changed under this process while it read; ask again", retry_after=1.0
+                ) from last
 
         return guarded
 

@@ -481,14 +481,16 @@ class ChromaStore(StoreBase):
             include=["documents", "metadatas", "distances"],
         )
 
-    @guarded_read()
+    @guarded_read(fallback=list)
     def query(
         self, vector: Sequence[float], *, k: int, where: dict[str, Any] | None = None
     ) -> list[ScoredChunk]:
         """Nearest chunks by cosine similarity (score = 1 - cosine distance).
 
         When another process (`praxis ingest --rebuild`, e.g. against a shared Chroma server) has
-        replaced the collections, this store reopens them instead of failing every query.
+        replaced the collections, this store reopens them instead of failing every query; while
+        that process has not yet written the new vector index, there are no nearest chunks (the
+        keyword side of hybrid retrieval still answers).
         """
         if not self._open(create=False):
             return []

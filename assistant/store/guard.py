@@ -51,7 +51,9 @@ _READ_ONLY = (
 _IO = ("disk i/o error", "(code: 10)", "error in compaction", "input/output error")
 _CORRUPT = ("file is not a database", "(code: 26)", "database disk image is malformed", "(code: 11)")
 # another process deleted what this process's engine still names, or is creating collections
-_STALE = ("error finding id", "missing metadata segment", "missing field")
+# ... and "nothing found on disk": another process recreated the collections and has not yet
+# written their vector index (a `--rebuild` in progress)
+_STALE = ("error finding id", "missing metadata segment", "missing field", "nothing found on disk")
 _UNREACHABLE = ("connection refused", "could not connect", "connection reset", "timed out", "broken pipe")
 
 
