@@ -172,10 +172,8 @@ class CatalogEngine:
         texts = [s.text for _, _, sentences in candidates for s in sentences]
         scores = self.relevance.score(question, texts)
         judged: list[Match] = []
-        position = 0
-        for _, match, sentences in candidates:
-            own = scores[position : position + len(sentences)]
-            position += len(sentences)
+        per_candidate = _split(scores, [sentences for _, _, sentences in candidates])
+        for (_, match, sentences), own in zip(candidates, per_candidate, strict=True):
             best = max(range(len(own)), key=lambda i: own[i])
             judged.append(Match(match.entry, sentences[best], own[best]))
         top = max(m.score for m in judged)
@@ -199,11 +197,7 @@ class CatalogEngine:
             return []
         texts = [f"{match.entry.title}: {s.text}" for _, match, sentences in candidates for s in sentences]
         scores = self.meaning.score(question, texts)
-        best: list[float] = []
-        position = 0
-        for _, _, sentences in candidates:
-            best.append(max(scores[position : position + len(sentences)]))
-            position += len(sentences)
+        best = [max(own) for own in _split(scores, [c[2] for c in candidates])]
         if not found and max(best) < MEANING_ALONE:
             return []
         floor = max(MEANING_FLOOR, max(best) - MEANING_GAP)
@@ -274,10 +268,7 @@ class CatalogEngine:
             return
         texts = [s.text for _, chosen in pending for s in chosen]
         scores = self.relevance.score(asked, texts)
-        position = 0
-        for match, chosen in pending:
-            own = scores[position : position + len(chosen)]
-            position += len(chosen)
+        for (match, chosen), own in zip(pending, _split(scores, [c for _, c in pending]), strict=True):
             order = sorted(range(len(own)), key=lambda i: -own[i])
             match.evidence = chosen[order[0]]
             # a question after figures ("..., and what are they?") gets a second sentence that
@@ -382,6 +373,16 @@ class CatalogEngine:
             text = ranked(question, scope, stated, missing, measure, citer, target, listing=listing)
         note = self.rates.note(converted, target)
         return text + (f"\n\n{note}" if note else "")
+
+
+def _split(scores: Sequence[float], groups: Sequence[Sequence[object]]) -> list[Sequence[float]]:
+    """A flat list of scores cut into one slice per group, in order (texts scored in one call)."""
+    slices: list[Sequence[float]] = []
+    position = 0
+    for group in groups:
+        slices.append(scores[position : position + len(group)])
+        position += len(group)
+    return slices
 
 
 def _by_words(terms: list[str], matches: list[Match]) -> list[tuple[float, Match, list[Sentence]]]:
