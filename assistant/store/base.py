@@ -34,7 +34,7 @@ from assistant.store.sessions import GENERATION, WriteSessions
 log = logging.getLogger(__name__)
 
 # pauses between the reads again of a read that failed while another process wrote the store
-REREAD_PAUSES_S = (0.05, 0.1, 0.2, 0.4, 0.8)
+REREAD_PAUSES_S = (0.0, 0.05, 0.1, 0.2, 0.4, 0.8)  # the first read again comes at once
 PAGE_ROWS = 10_000  # rows per get() when reading a whole collection: bounded memory and payloads
 WRITE_ROWS = 64  # rows per write call: the embedded engine holds the interpreter while it writes
 MB = 1024 * 1024
@@ -64,7 +64,9 @@ def guarded_read(fallback: Callable[[], Any] | None = None) -> Callable[[Method[
                 last: BaseException | None = None
                 # another process may be recreating the collections right now (`ingest
                 # --rebuild`): read again on a reopened client, a little later each time
-                for pause in REREAD_PAUSES_S:
+                for attempt, pause in enumerate(REREAD_PAUSES_S):
+                    if attempt:
+                        time.sleep(pause)
                     try:
                         self._reopen()
                         return method(self, *args, **kwargs)
@@ -72,7 +74,6 @@ def guarded_read(fallback: Callable[[], Any] | None = None) -> Callable[[Method[
                         if not (self._outdated(exc) or self._moved_on()):
                             raise
                         last = exc
-                    time.sleep(pause)
                 if fallback is not None:
                     self._stale = True
                     return fallback()
