@@ -19,6 +19,9 @@ from assistant.engines.scope import FORM_WORDS, Scope
 from assistant.vocabulary import fold
 
 LONG_LIST = 20  # rows beyond which a list leaves out the description sentence
+# rows a list or table shows in a chat answer (every practice of the 42 bundled ones); beyond, it
+# says how many more there are and how to narrow the question (10,000 rows are not read in a chat)
+SHOWN_ROWS = 50
 CORE_NOUNS = {"members": ("member", "memb", "membership"), "staff": ("staff", "employee", "team")}
 OUTSIDE_ROWS = 12  # practices outside a condition shown (those closest to it)
 NAMED_MISSING = 40  # practices without the figure named in full; more are counted
@@ -115,7 +118,7 @@ def listing(question: str, scope: Scope, matches: list[Match], citer: Citer, *, 
         head += f" ({described})"
     head += ":"
     lines = [head, ""]
-    for match in matches:
+    for match in matches[:SHOWN_ROWS]:
         entry = match.entry
         if match.evidence is not None and n <= LONG_LIST:
             said = sorted([match.evidence, *match.more], key=lambda s: s.start)
@@ -133,7 +136,19 @@ def listing(question: str, scope: Scope, matches: list[Match], citer: Citer, *, 
         else:
             citer.read(entry)
             lines.append(f"- {_row_label(entry)}")
+    lines += _more(n)
     return "\n".join(lines)
+
+
+def _more(n: int) -> list[str]:
+    """The line after a list or table cut at SHOWN_ROWS of its n rows (none when nothing was cut)."""
+    if n <= SHOWN_ROWS:
+        return []
+    return [
+        "",
+        f"… and {n - SHOWN_ROWS:,} more. Add a country, a theme or a figure to the question to narrow "
+        "the list.",
+    ]
 
 
 def _figure_cell(
@@ -280,7 +295,8 @@ def filtered(
     lines = []
     if inside:
         lines.append(f"{len(inside)} of the {pool} meet the condition ({condition.text}):")
-        lines += ["", table(header, _rows(inside, measure, target, citer))]
+        lines += ["", table(header, _rows(inside[:SHOWN_ROWS], measure, target, citer))]
+        lines += _more(len(inside))
     else:
         lines.append(f"None of the {pool} states a figure that meets the condition ({condition.text}).")
     if outside:
@@ -338,8 +354,9 @@ def ranked(
             rank_word = "earliest" if measure.low else "latest"
         lines.append(f"**{first.entry.title}** has the {rank_word} figure: {cell_text}.")
     if len(stated) > 1 or missing or listing:
-        rows = _rows(stated, measure, target, citer, listing=listing)
+        rows = _rows(stated[:SHOWN_ROWS], measure, target, citer, listing=listing)
         lines += ["", table(["Practice", measure.label, "Evidence", "Place"], rows)]
+        lines += _more(len(stated))
     note = _not_stated(missing, measure, citer, quote=True)
     if note:
         lines += ["", note]

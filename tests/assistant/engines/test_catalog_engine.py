@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from assistant.answering.citations import markers_in
 from assistant.pipeline import Assistant
 from assistant.store.chroma import ChromaStore
@@ -92,6 +94,26 @@ def test_a_threshold_in_a_unit_reads_the_quantity_in_the_sentences(routed: Assis
     assert _titles_in(matched) == {"Greenfield Wind Cooperative"} and "3.2 MW" in matched
 
 
+def test_long_lists_and_tables_show_the_first_rows_and_say_how_many_more(
+    routed: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.engines import catalog_answers
+
+    # at 10,000 practices a list of every match is megabytes; a chat answer shows SHOWN_ROWS
+    monkeypatch.setattr(catalog_answers, "SHOWN_ROWS", 1)
+    count = routed.ask("How many practices come from Austria?")
+    assert count.text.startswith("2 practices") and len(_titles_in(count.text)) == 1
+    assert "… and 1 more. Add a country, a theme or a figure to the question" in count.text
+    assert len({c.practice_id for c in count.citations}) == 1
+
+    monkeypatch.setattr(catalog_answers, "SHOWN_ROWS", 2)
+    matched = routed.ask("Which practices started after 2000?").text.partition("Outside the condition")[0]
+    assert matched.count("\n| **") == 2 and "… and " in matched
+    ranking = routed.ask("Which practice started earliest?").text
+    assert ranking.splitlines()[0].startswith("**Greenfield Wind Cooperative** has the earliest figure")
+    assert ranking.count("\n| **") == 2 and "… and " in ranking
+
+
 def test_a_national_capital_is_a_place(routed: Assistant) -> None:
     answer = routed.ask("Which practices were developed by a national capital?")
     assert _titles_in(answer.text) == {"Riverside Start-up Hub"}
@@ -135,3 +157,22 @@ def test_a_topic_said_in_other_words_is_kept_by_the_embedders_reading(invented) 
     vague = _Scripted({"craft firms": 1.5, "young companies": 1.0}, -2.0)
     assert ask(CatalogEngine(index, nowhere, meaning=vague)) == set()
     assert ask(CatalogEngine(index, nowhere, meaning=meaning)) == both
+
+
+def test_the_warm_up_leaves_what_it_loaded_out_of_full_garbage_collections(routed: Assistant) -> None:
+    import gc
+    import weakref
+
+    class Held:
+        pass
+
+    held = Held()
+    try:
+        routed.warm_up()
+        # a full collection no longer visits the practice index (0.75 s at 10,000 practices)
+        assert gc.get_freeze_count() > 0
+        gone = weakref.ref(held)
+        del held
+        assert gone() is None  # what is dropped later is still freed
+    finally:
+        gc.unfreeze()
