@@ -25,6 +25,7 @@ from assistant.engines.catalog import CatalogEngine  # noqa: E402
 from assistant.engines.index import PracticeIndex  # noqa: E402
 from assistant.engines.relevance import WordRelevance  # noqa: E402
 from assistant.evaluation.metrics import percentile  # noqa: E402
+from assistant.pipeline import settle_heap  # noqa: E402
 from assistant.practices.currency import DatedRates  # noqa: E402
 from assistant.practices.facts.model import FACTS_VERSION  # noqa: E402
 from assistant.practices.facts.rules import extract_facts  # noqa: E402
@@ -87,6 +88,7 @@ def main() -> None:
         indexed = time.perf_counter() - started
         started = time.perf_counter()
         engine.warm_up()
+        settle_heap()  # as Assistant.warm_up does after the engines' warm-up
         warmed = time.perf_counter() - started
         timings: list[float] = []
         first: dict[str, float] = {}

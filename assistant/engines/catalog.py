@@ -36,6 +36,7 @@ from assistant.engines.names import without_names
 from assistant.engines.relevance import Relevance, WordRelevance
 from assistant.engines.render import Citer
 from assistant.engines.scope import FORM_WORDS, KIND_WORDS, Scope, select
+from assistant.engines.scope import warm_up as warm_scope
 from assistant.practices.currency import DatedRates, UnknownCurrency
 from assistant.question import is_foreign
 from assistant.retrieval.base import Retriever
@@ -85,9 +86,9 @@ class CatalogEngine:
     meaning: Relevance | None = None  # the embedder's reading of the topic (English questions)
 
     def warm_up(self) -> None:
-        """Read the store's practices and make the per-practice figures of the key facts (for a
-        large store, what the first filter or ranking would otherwise wait for)."""
-        self.index.snapshot()
+        """Read the store's practices, their theme and region words and the per-practice figures
+        of the key facts (for a large store, what the first question would otherwise wait for)."""
+        warm_scope(self.index.snapshot())
         self.rates.warm_up()
         for dimension in (MONEY, YEAR, *COUNTED):
             self._fact_readings(Measure(dimension))

@@ -200,6 +200,13 @@ def _regions(snapshot: Snapshot) -> _Regions:
     return _Regions(by_term)
 
 
+def warm_up(snapshot: Snapshot) -> None:
+    """Read every practice's theme and region words now, so that no question waits for it (about
+    0.8 s at 10,000 practices)."""
+    snapshot.memo("themes", lambda: _themes(snapshot))
+    snapshot.memo("regions", lambda: _regions(snapshot))
+
+
 def region_matches(
     question: str, snapshot: Snapshot, exclude: set[str]
 ) -> tuple[list[Entry], list[str], set[str]]:
