@@ -64,6 +64,9 @@ OVERSHADOW_MARGIN = 1.5
 FILL_MARGIN = 4.0  # more sentences, while their score is within this of the part's best
 NAME_WEIGHT = 4.0  # choosing the practice: times the share of the question its title and place name
 RANK_WEIGHT = 0.5  # choosing the practice: retrieval's order, per place
+# choosing the practice: the sentences of each that the cross-encoder reads, the embedder's nearest
+# to the question (it reads every sentence of the practice chosen; pairs cost about 10 ms each)
+CHOICE_SENTENCES = 8
 COVERAGE_WEIGHT = 4.0  # choosing the practice: times the share of the question its text names
 ON_TOPIC_COVERAGE = 0.5  # a practice that names this share of the question is about it too
 # the embedder's cosine of two words from which one names the other's thing ("staff" ~ "employees"
@@ -114,6 +117,10 @@ class ExtractiveAnswerer:
         if relevance is None and self.vectors is not None and not words_only:
             relevance = EmbedderRelevance(self.vectors)
         self.relevance = relevance
+        # the embedder's cosine, to shortlist what the relevance model reads when it is another
+        self.nearest = (
+            EmbedderRelevance(self.vectors) if self.vectors is not None and not words_only else None
+        )
         self.max_sentences = max_sentences
         self.max_practices = max_practices
         self._synonyms: dict[tuple[str, str], bool] = {}
@@ -307,7 +314,7 @@ class ExtractiveAnswerer:
         values = {}
         for rank, (pid, passage) in enumerate(first.items()):
             own = [s for s in found if s.practice == pid]
-            scored = score(self.relevance, question, intent, own, weights)
+            scored = score(self.relevance, question, intent, self._shortlist(question, intent, own), weights)
             best = scored[0].relevance if scored else -100.0
             named = share(
                 terms, weights, frozenset(content_terms(passage.chunk.title)) | _place_terms(passage)
@@ -315,6 +322,15 @@ class ExtractiveAnswerer:
             covered = share(terms, weights, frozenset().union(*(s.terms for s in own)))
             values[pid] = best + NAME_WEIGHT * named + COVERAGE_WEIGHT * covered - RANK_WEIGHT * rank
         return first[max(values, key=lambda pid: values[pid])]
+
+    def _shortlist(self, question: str, intent: Intent, own: list[Sentence]) -> list[Sentence]:
+        """The CHOICE_SENTENCES sentences the embedder finds nearest the question, in their order
+        (all of them when the relevance signal is the embedder itself)."""
+        learned = self.relevance is not None and getattr(self.relevance, "name", "") != EmbedderRelevance.name
+        if self.nearest is None or not learned or intent.foreign or len(own) <= CHOICE_SENTENCES:
+            return own
+        cosines = self.nearest.scores(question, [in_context(s) for s in own])
+        return [own[i] for i in sorted(np.argsort(-cosines)[:CHOICE_SENTENCES])]
 
     def _answer_part(
         self, intent: Intent, scored: list[Scored], dominant: bool, names: frozenset[str]

@@ -244,3 +244,39 @@ def test_a_typed_answer_far_less_relevant_than_the_sentence_about_the_question_i
     near = Scripted({"shop": {"runs a shared stone mill": 3.0, "founded in 2009": 2.0}})
     reply = ExtractiveAnswerer(relevance=near).reply(question, mill())
     assert reply is not None and not reply.abstained and "2009" in reply.text
+
+
+class Reading:
+    """A cross-encoder stand-in that records the texts it reads: the fragment scores 6, all else -8."""
+
+    name = "cross-encoder"
+
+    def __init__(self, fragment: str) -> None:
+        self.fragment = fragment
+        self.read: list[str] = []
+
+    def scores(self, query: str, texts: Sequence[str], *, foreign: bool) -> np.ndarray:
+        self.read.extend(texts)
+        return np.array([6.0 if self.fragment in t else -8.0 for t in texts], dtype=np.float32)
+
+
+def test_choosing_the_practice_reads_the_embedders_nearest_sentences_of_each_then_all_of_the_chosen() -> None:
+    from assistant.answering import extractive
+    from assistant.embeddings import HashingEmbeddings
+
+    class Embedder(HashingEmbeddings):  # not the words-only test embedder: the shortlist applies
+        def __init__(self) -> None:
+            super().__init__()
+            self.model_name = "some-embedder"
+
+    filler = " ".join(f"The {w} committee met in spring." for w in "abcdefghijkl")
+    mill = passage("mill", "Ferndale Grain Cooperative", filler + " The mill employs 7 millers.")
+    farm = passage("farm", "Upland Dairy Farm", filler.replace("committee", "board"), score=0.7)
+    relevance = Reading("employs 7 millers")
+    answerer = ExtractiveAnswerer(Embedder(), relevance=relevance)  # type: ignore[arg-type]
+    reply = answerer.reply("How many millers does the mill employ?", [mill, farm])
+    assert reply is not None and "employs 7 millers" in reply.text
+    farm_read = [t for t in relevance.read if t.startswith("Upland Dairy Farm")]
+    assert 0 < len(set(farm_read)) <= extractive.CHOICE_SENTENCES  # 12 sentences, the nearest read
+    mill_read = {t for t in relevance.read if t.startswith("Ferndale")}
+    assert len(mill_read) == 13  # the chosen practice: every sentence
