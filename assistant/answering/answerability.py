@@ -114,7 +114,11 @@ def counts(text: str, counted: Sequence[str], close: Callable[[str, str], bool] 
     for after in counted_words(_MONEY_AMOUNT.sub(" ", text)):  # an amount of money counts nothing
         if any(stem(w) in wanted for w in after):
             return True
-        if close is not None and any(close(counted[-1], w) for w in after if len(w) > 2):
+        # a function word counts nothing, however close the embedder puts it ('450 professionals
+        # working in them': "them" ~ "people" 0.91)
+        if close is not None and any(
+            close(counted[-1], w) for w in after if len(w) > 2 and w not in STOPWORDS
+        ):
             return True
     return False
 
