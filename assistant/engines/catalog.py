@@ -127,12 +127,16 @@ class CatalogEngine:
             if len(matches) <= DESCRIBED and any(m.evidence is None for m in matches):
                 self._describe(question, matches, scope.consumed)
             text = listing(question, scope, matches, citer, counting=forms.counts(question))
+            said = bool(matches)
         else:
-            text = self._measured(question, plain, scope, matches, measure, citer)
+            text, said = self._measured(question, plain, scope, matches, measure, citer)
         yield TextDelta(text)
+        # no practice matches, or none states the figure: the documents do not say (the answer
+        # says which practices were read)
         yield Draft(
             text,
             citer.citations,
+            abstained=not said,
             passages=citer.passages,
             retrieve_ms=(selected - started) * 1000,
         )
@@ -328,7 +332,8 @@ class CatalogEngine:
 
     def _measured(
         self, question: str, plain: str, scope: Scope, matches: list[Match], measure: Measure, citer: Citer
-    ) -> str:
+    ) -> tuple[str, bool]:
+        """The answer, and whether any practice states the figure."""
         target = (measure.condition.currency if measure.condition else None) or "EUR"
         converted: set[str] = set()
 
@@ -373,7 +378,7 @@ class CatalogEngine:
             listing = not (forms.superlative(plain) or forms.comparative(plain))
             text = ranked(question, scope, stated, missing, measure, citer, target, listing=listing)
         note = self.rates.note(converted, target)
-        return text + (f"\n\n{note}" if note else "")
+        return text + (f"\n\n{note}" if note else ""), bool(stated)
 
 
 def _split(scores: Sequence[float], groups: Sequence[Sequence[object]]) -> list[Sequence[float]]:

@@ -74,6 +74,16 @@ def test_practices_without_the_figure_are_not_stated_and_never_counted(routed: A
     assert "Greenfield Wind Cooperative" in not_stated and "Valley Craft Voucher" in not_stated
 
 
+def test_when_no_practice_matches_or_states_the_figure_the_documents_do_not_say(routed: Assistant) -> None:
+    nowhere = routed.ask("Which practices come from Japan?")
+    assert nowhere.route == "catalog" and nowhere.abstained
+    assert nowhere.text.startswith("No practice in the collection matches")
+    unstated = routed.ask("Which practice has the most astronauts?")
+    assert unstated.route == "catalog" and unstated.abstained and "states a figure" in unstated.text
+    # figures are stated, none meets the condition: that is an answer
+    assert not routed.ask("Which practices have more than 30 staff?").abstained
+
+
 def test_a_topical_question_reads_every_practice_and_keeps_only_the_ones_on_topic(routed: Assistant) -> None:
     answer = routed.ask("Which practices involve district heating?")
     assert answer.route == "catalog"
