@@ -290,13 +290,29 @@ class Question:
         )
 
 
+# function words of the other languages users write in (German, French, Spanish, Italian,
+# Portuguese, Dutch, Polish, Lithuanian), folded; none is also a common English word
+_FOREIGN_FUNCTION_WORDS = frozenset(
+    """der das und ist sind wie viele welche welcher wer wann wo mit von fur zu im auf ein eine einen
+    nicht dem des le la les et est sont du une un quels quelle quelles combien qui quand ou avec pour
+    dans pas sur au aux el los las y es que cual cuales cuantos cuantas quien cuando donde con para
+    por del una il gli sono quale quali quanti quante chi dove nel della delle degli os e sao quantos
+    qual quais quem onde com da dos das uma het een en zijn hoeveel welke wanneer waar voor van w z
+    na jest sa jak ile ktore ktory kto kiedy gdzie dla sie nie czy ir yra kiek kokie kuris kas kada
+    kur su kaip ar""".split()
+)
+
+
 def is_foreign(question: str) -> bool:
-    """Hardly any English function words: the question is in another language."""
+    """Hardly any English function words, and more of another language's: the question is in
+    another language ("Summarise the latest Harry Potter book" has one English function word in
+    six, and none of another language: English)."""
     tokens = words(question)
     if len(tokens) < 3:
         return False
     english = sum(1 for t in tokens if t in STOPWORDS or t in QUESTION_WORDS)
-    return english / len(tokens) < 0.2
+    other = sum(1 for t in tokens if t in _FOREIGN_FUNCTION_WORDS)
+    return english / len(tokens) < 0.2 and (other > 0 or english == 0)
 
 
 def parts(question: str) -> list[str]:

@@ -101,3 +101,15 @@ def test_the_near_miss_says_what_is_missing_and_cites_what_is_stated() -> None:
         "The Ferndale Grain Cooperative document does not state the date asked for. "
         "What it states: It sells flour. [1]"
     )
+
+
+def test_a_question_is_read_as_another_language_by_its_function_words() -> None:
+    from assistant.question import is_foreign
+
+    assert is_foreign("Wie viele Mitglieder hat der Cluster?")
+    assert is_foreign("Kiek narių turi klasteris?")
+    assert is_foreign("Combien de membres compte le cluster ?")
+    assert is_foreign("Ilu członków liczy klaster?")  # no listed function word, and no English one
+    # a short English imperative has few English function words, and none of another language
+    assert not is_foreign("Summarise the latest Harry Potter book.")
+    assert not is_foreign("How many members does the cluster have?")
