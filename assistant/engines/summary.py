@@ -23,6 +23,7 @@ from assistant.engines.base import Asked, declined
 from assistant.engines.index import Entry, PracticeIndex, Sentence
 from assistant.engines.relevance import Relevance
 from assistant.engines.render import Citer, short_title
+from assistant.question import is_foreign
 from assistant.retrieval.base import Retriever
 from assistant.types import SECTION_NAMES, TextDelta
 from assistant.vocabulary import YEAR, content_terms, numbers
@@ -31,6 +32,11 @@ DEFAULT_POINTS = 4
 MAX_POINTS = 8
 POINT_CHARS = 420  # a point of two sentences stays under this
 MIN_RELEVANCE = 0.25  # retrieval score for a practice described rather than named
+# ... and the learned relevance of the question to one of its sentences (cross-encoder logits: about
+# -11 unrelated, 0 on topic; the catalog's topic floor): "Summarise the latest Harry Potter book"
+# finds some practice by retrieval (its best sentence -11), but is not about it
+ON_TOPIC = -4.0
+OPENING_SENTENCES = 5
 # (label, section) in the template's order; the order of importance is IMPORTANCE
 SECTIONS = (
     ("What it is", SECTION_NAMES[0]),
@@ -78,7 +84,9 @@ class SummaryEngine:
             passages = self.retriever.retrieve(asked.question.query, k=5)
             if passages and passages[0].score >= MIN_RELEVANCE:
                 top = passages[0].chunk.practice_id
-                if sum(p.chunk.practice_id == top for p in passages) >= 2:
+                if sum(p.chunk.practice_id == top for p in passages) >= 2 and self._about(
+                    asked.text, snapshot.get(top)
+                ):
                     ids = [top]
         entry = snapshot.get(ids[0]) if len(ids) == 1 else None
         if entry is None:
@@ -96,6 +104,19 @@ class SummaryEngine:
         text = "\n".join(lines)
         yield TextDelta(text)
         yield Draft(text, citer.citations, passages=citer.passages, retrieve_ms=(found - started) * 1000)
+
+    def _about(self, question: str, entry: Entry | None) -> bool:
+        """Whether the question describes this practice: the relevance signal finds one of its
+        sentences on the question's topic (English; in other languages retrieval decides alone)."""
+        if entry is None or self.relevance is None or is_foreign(question):
+            return entry is not None
+        texts = [f"{entry.title}: {s.text}" for s in entry.sentences()]
+        # the opening sentences say what it is; a description of another aspect ("the water
+        # metering scheme on the Greek island") may need the rest
+        for part in (texts[:OPENING_SENTENCES], texts[OPENING_SENTENCES:]):
+            if part and max(self.relevance.score(question, part)) >= ON_TOPIC:
+                return True
+        return False
 
 
 def _score(sentence: Sentence, common: Counter[str], position: int) -> float:

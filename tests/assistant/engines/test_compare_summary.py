@@ -66,6 +66,34 @@ def test_a_summary_has_the_asked_number_of_cited_points(routed: Assistant) -> No
     assert {c.section for c in answer.citations} >= {"About this good practice", "Evidence of success"}
 
 
+def test_a_described_practice_is_summarised_only_when_one_of_its_sentences_is_on_the_question(
+    invented,  # type: ignore[no-untyped-def]
+) -> None:
+    from assistant.engines.base import Asked
+    from assistant.engines.index import PracticeIndex
+    from assistant.engines.relevance import WordRelevance
+    from assistant.engines.summary import SummaryEngine
+    from assistant.question import Question
+    from assistant.types import ScoredChunk
+
+    _, store = invented
+    greenfield = [ScoredChunk(c, 0.9) for c in store.chunks_of("greenfield-wind-cooperative")]
+
+    class Finds:  # retrieval always finds some practice, here the cooperative, however far off
+        def retrieve(self, query, k=5, **_):  # type: ignore[no-untyped-def]
+            return greenfield[:k]
+
+    engine = SummaryEngine(PracticeIndex(store), Finds(), WordRelevance())  # type: ignore[arg-type]
+
+    def summary(question: str) -> str | None:
+        drafts = list(engine.stream(Asked(Question.analysed(question, (), question, k=5, filters={}))))
+        return None if drafts[-1].declined else drafts[-1].text
+
+    described = summary("Give me an overview of the parish cooperative that sells electricity to the grid.")
+    assert described is not None and described.startswith("**Greenfield Wind Cooperative**")
+    assert summary("Summarise the latest Harry Potter book.") is None  # left to the lookup: not stated
+
+
 def test_a_summary_asked_in_german_in_two_points(routed: Assistant) -> None:
     answer = routed.ask("Fassen Sie das Harbour Heat Network in zwei Punkten zusammen.")
     assert answer.route == "summary"
