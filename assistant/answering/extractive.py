@@ -41,10 +41,10 @@ from assistant.answering.base import Draft, lines_of
 from assistant.answering.citations import cite, supported_only, verify
 from assistant.answering.multi import answer_several, names_several
 from assistant.answering.relevance import EmbedderRelevance, Relevance, SentenceVectors
-from assistant.answering.scoring import Scored, idf, in_context, score, share
+from assistant.answering.scoring import Scored, idf, score, share
 from assistant.answering.sentences import Sentence, plain, quantities, sentences
 from assistant.question import DEMONYMS, TRANSFER, Intent, Question, analyse, parts
-from assistant.types import Chunk, Citation, ScoredChunk, TextDelta
+from assistant.types import Citation, ScoredChunk, TextDelta
 from assistant.vocabulary import QUESTION_WORDS, REFERS_BACK, STOPWORDS, WORD, YEAR, content_terms, fold, stem
 
 log = logging.getLogger(__name__)
@@ -64,8 +64,9 @@ OVERSHADOW_MARGIN = 1.5
 FILL_MARGIN = 4.0  # more sentences, while their score is within this of the part's best
 NAME_WEIGHT = 4.0  # choosing the practice: times the share of the question its title and place name
 RANK_WEIGHT = 0.5  # choosing the practice: retrieval's order, per place
-# choosing the practice: the sentences of each that the cross-encoder reads, the embedder's nearest
-# to the question (it reads every sentence of the practice chosen; pairs cost about 10 ms each)
+# choosing the practice: the sentences of each that the cross-encoder reads, those that share most
+# of the question's words (it reads every sentence of the practice chosen; a pair costs about
+# 10 ms; the embedder's nearest would cost more to embed, at the first question, than they save)
 CHOICE_SENTENCES = 8
 COVERAGE_WEIGHT = 4.0  # choosing the practice: times the share of the question its text names
 ON_TOPIC_COVERAGE = 0.5  # a practice that names this share of the question is about it too
@@ -117,10 +118,6 @@ class ExtractiveAnswerer:
         if relevance is None and self.vectors is not None and not words_only:
             relevance = EmbedderRelevance(self.vectors)
         self.relevance = relevance
-        # the embedder's cosine, to shortlist what the relevance model reads when it is another
-        self.nearest = (
-            EmbedderRelevance(self.vectors) if self.vectors is not None and not words_only else None
-        )
         self.max_sentences = max_sentences
         self.max_practices = max_practices
         self._synonyms: dict[tuple[str, str], bool] = {}
@@ -159,13 +156,6 @@ class ExtractiveAnswerer:
         load = getattr(getattr(self.relevance, "cross_encoder", None), "load", None)
         if load is not None:
             load()
-
-    def fill_cache(self, chunks: Sequence[Chunk]) -> int:
-        """Embed the sentences of these chunks as the answerer reads them, ahead of the first
-        question (after an ingest): the number of sentences embedded anew."""
-        if self.vectors is None:
-            return 0
-        return self.vectors.fill([in_context(s) for s in sentences([ScoredChunk(c, 0.0) for c in chunks])])
 
     # -- the reply -------------------------------------------------------------------------
 
@@ -314,7 +304,7 @@ class ExtractiveAnswerer:
         values = {}
         for rank, (pid, passage) in enumerate(first.items()):
             own = [s for s in found if s.practice == pid]
-            scored = score(self.relevance, question, intent, self._shortlist(question, intent, own), weights)
+            scored = score(self.relevance, question, intent, _shortlist(intent, own, weights), weights)
             best = scored[0].relevance if scored else -100.0
             named = share(
                 terms, weights, frozenset(content_terms(passage.chunk.title)) | _place_terms(passage)
@@ -322,15 +312,6 @@ class ExtractiveAnswerer:
             covered = share(terms, weights, frozenset().union(*(s.terms for s in own)))
             values[pid] = best + NAME_WEIGHT * named + COVERAGE_WEIGHT * covered - RANK_WEIGHT * rank
         return first[max(values, key=lambda pid: values[pid])]
-
-    def _shortlist(self, question: str, intent: Intent, own: list[Sentence]) -> list[Sentence]:
-        """The CHOICE_SENTENCES sentences the embedder finds nearest the question, in their order
-        (all of them when the relevance signal is the embedder itself)."""
-        learned = self.relevance is not None and getattr(self.relevance, "name", "") != EmbedderRelevance.name
-        if self.nearest is None or not learned or intent.foreign or len(own) <= CHOICE_SENTENCES:
-            return own
-        cosines = self.nearest.scores(question, [in_context(s) for s in own])
-        return [own[i] for i in sorted(np.argsort(-cosines)[:CHOICE_SENTENCES])]
 
     def _answer_part(
         self, intent: Intent, scored: list[Scored], dominant: bool, names: frozenset[str]
@@ -457,6 +438,17 @@ def _place_terms(passage: ScoredChunk) -> frozenset[str]:
     country = fold(meta.get("country", ""))
     terms |= {stem(demonym) for demonym, name in DEMONYMS.items() if name == country}
     return frozenset(terms)
+
+
+def _shortlist(intent: Intent, own: list[Sentence], weights: dict[str, float]) -> list[Sentence]:
+    """The CHOICE_SENTENCES sentences that share most of the question's (weighted) words, in
+    their order."""
+    if len(own) <= CHOICE_SENTENCES:
+        return own
+    terms = [t for t in intent.terms if t in weights]
+    shared = [share(terms, weights, s.terms) for s in own]
+    best = sorted(range(len(own)), key=lambda i: -shared[i])[:CHOICE_SENTENCES]
+    return [own[i] for i in sorted(best)]
 
 
 def _unique(chosen: list[Sentence]) -> list[Sentence]:
