@@ -200,15 +200,6 @@ def build_extractive(settings: Settings, embeddings: Embeddings) -> ExtractiveAn
     return answerer
 
 
-def fill_sentence_cache(settings: Settings, store: ChromaStore) -> int:
-    """Embed every stored sentence not yet in the answerer's vector cache (call after an ingest,
-    so that no question waits for it): the number embedded anew."""
-    answerer = build_extractive(settings, store.embeddings)
-    return answerer.fill_cache(
-        [chunk for practice in store.practices() for chunk in store.chunks_of(practice.id)]
-    )
-
-
 def build_assistant(
     settings: Settings,
     store: ChromaStore | None = None,

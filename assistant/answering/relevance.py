@@ -8,7 +8,7 @@ Two signals, routed by the question's language:
 - Other languages: the embedder (multilingual-e5 by default): the cosine of question and sentence,
   mapped to the logit scale by the embedder's usual band (COSINE_BANDS).
   Sentence vectors are cached by text hash, in memory and, given a path, in a SQLite file, so a
-  sentence is embedded once (`SentenceVectors.fill` does it ahead of the first question).
+  sentence is embedded once (`SentenceVectors.fill` can do it ahead of the first question).
 
 Both report on one scale (`Relevance.scores`): the cross-encoder's logit, or the cosine mapped
 linearly onto it. Thresholds are set in that one scale.
