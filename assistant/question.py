@@ -304,9 +304,9 @@ _FOREIGN_FUNCTION_WORDS = frozenset(
 
 
 def is_foreign(question: str) -> bool:
-    """Hardly any English function words, and more of another language's: the question is in
-    another language ("Summarise the latest Harry Potter book" has one English function word in
-    six, and none of another language: English)."""
+    """Hardly any English function words, and either some of another language's or no English
+    one at all: the question is in another language ("Summarise the latest Harry Potter book" has
+    one English function word in six and none of another language: English)."""
     tokens = words(question)
     if len(tokens) < 3:
         return False
