@@ -207,15 +207,19 @@ def _plain(value: float) -> str:
 
 
 def counts_in(entry: Entry, sentence: Sentence, noun: frozenset[str]) -> list[Figure]:
-    """Counts of the asked thing: a number followed, within four words, by one of `noun`."""
+    """Counts of the asked thing: a number followed, within four words, by one of `noun`. An
+    amount of money ("EUR 3,000 per company") and a rate ("3 per company") count no companies."""
     out = []
+    money = [m.span() for m in MONEY_RE.finditer(sentence.text)]
     for match in _COUNT.finditer(sentence.text):
         raw = match.group("num")
         if YEAR_RE.fullmatch(raw) and not match.group("mult"):
             continue
+        if any(a <= match.start("num") < b for a, b in money):
+            continue
         head = stems(match.group("noun"))
         hit = next((i for i, w in enumerate(head) if w in noun), None)
-        if hit is None:
+        if hit is None or any(w in ("per", "each") for w in match.group("noun").lower().split()[:hit]):
             continue
         value = parse_number(raw) * multiplier(match.group("mult"))
         words = match.group("noun").split()[: hit + 1]

@@ -270,6 +270,12 @@ _OPS = {
 }  # fmt: skip
 
 
+_TEMPORAL = {
+    "before", "prior to", "after", "since", "earlier than", "later than", "vor", "nach", "avant", "apres",
+    "antes de", "despues de", "prima del", "dopo il", "przed", "po", "iki",
+}  # fmt: skip
+
+
 def _threshold(question: str) -> tuple[Condition, str, str] | None:
     """The question's threshold: the condition, its dimension, and the words after the number."""
     folded = " ".join(fold(question).split())
@@ -278,7 +284,12 @@ def _threshold(question: str) -> tuple[Condition, str, str] | None:
         what = match.group("what") or match.group("what2")
         money = MONEY_RE.search(what)
         quantity = QUANTITY_RE.search(what)
-        year = YEAR_RE.fullmatch(what.split()[0]) if what.split() else None
+        first = what.split()[0] if what.split() else ""
+        # a year: of the last two centuries, or any four-digit number after a word of time
+        # ("started before 1850")
+        year = YEAR_RE.fullmatch(first) or (
+            re.fullmatch(r"(1\d\d\d)", first) if (match.group("op") or "") in _TEMPORAL else None
+        )
         if money and money.group("cur" if money.group("num") else "cur2"):
             num = money.group("num") or money.group("num2")
             mult = money.group("mult") or money.group("mult2")

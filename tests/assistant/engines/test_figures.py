@@ -63,3 +63,23 @@ def test_a_threshold_in_another_currency_keeps_its_currency() -> None:
         "GBP",
         "<",
     )
+
+
+def test_a_year_threshold_before_the_last_two_centuries_is_still_a_year() -> None:
+    measure = measure_of("Which practices started before 1850?")
+    assert measure is not None and measure.condition is not None
+    assert (measure.dimension, measure.condition.value, measure.condition.op) == (YEAR, 1850, "<")
+
+
+def test_an_amount_or_a_rate_per_company_counts_no_companies() -> None:
+    from assistant.engines.figures import counts_in
+    from assistant.engines.measures import stems
+
+    entry = _entry_of(
+        "Expenses of up to EUR 3,000 per company are covered, and 2 advisers per company. "
+        "More than 200 companies have taken part."
+    )
+    sentences = entry.sentences()
+    noun = frozenset(stems("companies"))
+    found = [f.display for s in sentences for f in counts_in(entry, s, noun)]
+    assert found == ["200 companies"]
