@@ -2,9 +2,12 @@
 groups ("the Baltic states") and national capitals. General geography, packaged as data
 (assistant/data/geography.json); nothing here knows the corpus.
 
-A word names a country when it starts with one of the country's name roots: the accent-folded
-name, less a common ending ("Latvija" -> "latvij" for "Latvijos", "Litauen" -> "litau" for
-"litauische"). English adjectives come from `question.DEMONYMS`.
+A word names a European country when it starts with one of the country's name roots: the
+accent-folded name, less a common ending ("Latvija" -> "latvij" for "Latvijos", "Litauen" ->
+"litau" for "litauische"), the rest of the word being an ending (a vowel first, or a genitive
+"s": "franchise" is not France). English adjectives come from `question.DEMONYMS`. The other
+countries are read by their whole English names ("Australia", "Australian"), so that no European
+root claims them ("austr" of Austria).
 """
 
 from __future__ import annotations
@@ -20,6 +23,11 @@ from assistant.vocabulary import fold
 
 GEOGRAPHY_FILE = "geography.json"
 MIN_ROOT = 4  # shorter roots ("pol", "est") match too many words
+# a country's name in some language that is a common English word: not read as the country
+# ("Island" is Iceland in German and the Nordic languages)
+_ENGLISH_WORDS = frozenset({"island"})
+# what may follow a whole name of a country outside Europe ("Australian", "Japanese", "Kenya's")
+_NAME_ENDINGS = ("", "n", "an", "ian", "ese", "i", "s")
 _ENDINGS = ("ija", "ien", "ia", "ie", "en", "land", "a", "e", "o", "y", "i")
 _CAPITAL_WORDS = re.compile(
     r"\b(capital|capitals|capital cities|hauptstadt|hauptstadte|capitale|capitales|capitali|"
@@ -55,6 +63,7 @@ class _Geography:
     roots: tuple[tuple[str, str], ...]  # (root, code), longest first
     groups: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]  # name, codes, words
     by_name: dict[str, str]  # folded name -> code
+    elsewhere: tuple[tuple[str, str], ...] = ()  # (folded whole name, code), longest first
 
 
 def _roots(name: str) -> set[str]:
@@ -88,8 +97,16 @@ def _geography() -> _Geography:
     groups = tuple(
         (g["name"], tuple(g["countries"]), tuple(fold(w) for w in g["words"])) for g in data["groups"]
     )
+    roots = {(root, code) for root, code in roots if root not in _ENGLISH_WORDS}
     ordered = tuple(sorted(roots, key=lambda item: -len(item[0])))
-    return _Geography(countries, ordered, groups, by_name)
+    elsewhere: set[tuple[str, str]] = set()
+    for row in data.get("elsewhere", ()):
+        countries[row["code"]] = Country(row["code"], row["names"][0], tuple(row["names"]), ())
+        for name in row["names"]:
+            by_name[fold(name)] = row["code"]
+            elsewhere.add((fold(name), row["code"]))
+    far = tuple(sorted(elsewhere, key=lambda item: -len(item[0])))
+    return _Geography(countries, ordered, groups, by_name, far)
 
 
 def country(code: str) -> Country:
@@ -127,6 +144,20 @@ def places(text: str) -> Places:
                 spans.append((match.start(), match.end()))
                 break
     tokens = _word_spans(folded)
+    for name, code in geo.elsewhere:
+        if " " in name or "-" in name:
+            match = re.search(r"\b" + re.escape(name) + r"\b", folded)
+            hits = [(match.start(), match.end())] if match else []
+        else:
+            hits = [
+                (a, b)
+                for token, a, b in tokens
+                if token.startswith(name) and token[len(name) :] in _NAME_ENDINGS
+            ]
+        for start, end in hits[:1]:
+            if code not in found and not any(a <= start < b for a, b in spans):
+                found.append(code)
+                spans.append((start, end))
     for root, code in geo.roots:
         if " " in root or "-" in root:
             match = re.search(r"\b" + re.escape(root) + r"\b", folded)
@@ -135,8 +166,11 @@ def places(text: str) -> Places:
                 spans.append((match.start(), match.end()))
             continue
         for token, start, end in tokens:
-            if token.startswith(root) and len(token) - len(root) <= 8 and code not in found:
-                if any(a <= start < b for a, b in spans):
+            rest = token[len(root) :]
+            if token.startswith(root) and len(rest) <= 8 and code not in found:
+                if any(a <= start < b for a, b in spans) or (
+                    rest and rest[0] not in "aeiouy" and rest != "s"
+                ):
                     continue
                 found.append(code)
                 spans.append((start, end))
