@@ -24,6 +24,7 @@ from assistant.engines.catalog_answers import (
     Match,
     filtered,
     listing,
+    predicate_of,
     ranked,
     related,
     sentence_terms,
@@ -176,6 +177,13 @@ class CatalogEngine:
             return []
         texts = [s.text for _, _, sentences in candidates for s in sentences]
         scores = self.relevance.score(question, texts)
+        # the cross-encoder reads "Which practices are on an island?" as asking for practices, which
+        # no sentence names (-9 for "Gotland, Sweden's largest island"); what is said of them
+        # alone, "are on an island", it reads as the topic (-3). Read so when the question finds
+        # no sentence on its topic.
+        predicate = predicate_of(question)
+        if predicate and predicate != question and max(scores) < self.topic_floor:
+            scores = [max(a, b) for a, b in zip(scores, self.relevance.score(predicate, texts), strict=True)]
         judged: list[Match] = []
         per_candidate = _split(scores, [sentences for _, _, sentences in candidates])
         for (_, match, sentences), own in zip(candidates, per_candidate, strict=True):

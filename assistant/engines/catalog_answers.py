@@ -78,7 +78,7 @@ def weights_of(terms: Sequence[str], entries: Sequence[Entry]) -> dict[str, floa
     return out
 
 
-def _predicate(question: str) -> str:
+def predicate_of(question: str) -> str:
     """What the question says of the practices: 'Which practices involve district heating?' ->
     'involve district heating'."""
     first = re.split(r"(?<=[?.!])\s", question.strip())[0].rstrip("?.! ")
@@ -108,7 +108,7 @@ def _row_label(entry: Entry) -> str:
 
 
 def listing(question: str, scope: Scope, matches: list[Match], citer: Citer, *, counting: bool) -> str:
-    predicate = _predicate(question) or scope.describe()
+    predicate = predicate_of(question) or scope.describe()
     n = len(matches)
     if n == 0:
         return f"No practice in the collection matches: {question.strip()}"

@@ -169,6 +169,36 @@ def test_a_topic_said_in_other_words_is_kept_by_the_embedders_reading(invented) 
     assert ask(CatalogEngine(index, nowhere, meaning=meaning)) == both
 
 
+def test_a_topic_the_framed_question_finds_nowhere_is_read_from_what_it_says_of_the_practices(
+    invented,  # type: ignore[no-untyped-def]
+) -> None:
+    from assistant.engines.base import Asked
+    from assistant.engines.catalog import CatalogEngine
+    from assistant.engines.index import PracticeIndex
+    from assistant.question import Question
+
+    class Framed:  # as the cross-encoder: "Which practices ..." finds no sentence about practices
+        def __init__(self) -> None:
+            self.queries: list[str] = []
+
+        def score(self, query: str, texts) -> list[float]:  # type: ignore[no-untyped-def]
+            self.queries.append(query)
+            if query.startswith("Which"):
+                return [-9.0] * len(texts)
+            return [2.0 if "upland parish" in t else -10.0 for t in texts]
+
+    _, store = invented
+    relevance = Framed()
+    question = "Which practices are run by farmers of an upland parish?"
+    drafts = list(
+        CatalogEngine(PracticeIndex(store), relevance).stream(
+            Asked(Question.analysed(question, (), question, k=5, filters={}))
+        )
+    )
+    assert _titles_in(drafts[-1].text) == {"Greenfield Wind Cooperative"}
+    assert "are run by farmers of an upland parish" in relevance.queries
+
+
 def test_the_warm_up_leaves_what_it_loaded_out_of_full_garbage_collections(routed: Assistant) -> None:
     import gc
     import weakref
