@@ -73,6 +73,10 @@ _ASKS_FIGURE = re.compile(
     r"numbers?|sizes?|values?|costs?)|and (what|how) (are|is|were|much|big|many)|how do the \w+ compare)\b"
 )
 
+# "how many practices ...": counts the practices, asks no figure of them ("How many practices are
+# about nuclear power plants?" is no question about power in MW)
+_COUNTS_PRACTICES = re.compile(r"\bhow many (?:[\w-]+ ){0,2}?(?:" + forms.KINDS + r")\b")
+
 
 @dataclass
 class CatalogEngine:
@@ -108,7 +112,7 @@ class CatalogEngine:
             measure.condition
             or forms.superlative(plain)
             or forms.comparative(plain)
-            or _ASKS_FIGURE.search(fold(plain))
+            or _ASKS_FIGURE.search(_COUNTS_PRACTICES.sub(" ", fold(plain)))
         ):
             measure = None
         scope = select(

@@ -84,6 +84,13 @@ def test_when_no_practice_matches_or_states_the_figure_the_documents_do_not_say(
     assert not routed.ask("Which practices have more than 30 staff?").abstained
 
 
+def test_how_many_practices_counts_practices_and_asks_no_figure_of_them(routed: Assistant) -> None:
+    answer = routed.ask("How many practices are about wind power?")
+    assert answer.route == "catalog" and answer.text.startswith("1 practice")
+    assert _titles_in(answer.text) == {"Greenfield Wind Cooperative"}
+    assert "about wind power" in answer.text.splitlines()[0] and "state a figure" not in answer.text
+
+
 def test_a_topical_question_reads_every_practice_and_keeps_only_the_ones_on_topic(routed: Assistant) -> None:
     answer = routed.ask("Which practices involve district heating?")
     assert answer.route == "catalog"
