@@ -89,6 +89,38 @@ def predicate_of(question: str) -> str:
     return rest
 
 
+# what may begin a predicate and takes no verb ending ("from Austria", "on an island")
+_NO_VERB = frozenset(
+    """about across after against along among around at before behind between by during for from in
+    inside into like near of on outside over since that through to under which who whose with within
+    without""".split()
+)
+_IRREGULAR = {"are": "is", "have": "has", "were": "was", "do": "does", "go": "goes"}
+# past forms that do not end in -ed: they agree with one practice as they are
+_PAST = frozenset(
+    """got made began went took ran won had did came grew built brought gave saw paid sold spent led met
+    kept held became found""".split()
+)
+
+
+def singular(predicate: str) -> str:
+    """The predicate of one practice: "are on an island" -> "is on an island", "involve district
+    heating" -> "involves district heating"; "from Austria" and "got started" stay."""
+    first, _, rest = predicate.partition(" ")
+    word = first.lower()
+    if word in _IRREGULAR:
+        verb = _IRREGULAR[word]
+    elif not word.isalpha() or word in _NO_VERB | _PAST or word.endswith(("ed", "s")) or len(word) < 2:
+        return predicate
+    elif word.endswith(("sh", "ch", "x", "z")):
+        verb = word + "es"
+    elif word.endswith("y") and word[-2:-1] not in "aeiou":
+        verb = word[:-1] + "ies"
+    else:
+        verb = word + "s"
+    return f"{verb} {rest}".strip()
+
+
 def _mentions_scope(predicate: str, scope: Scope) -> bool:
     folded = fold(predicate)
     words = [*scope.regions, *scope.themes]
@@ -112,7 +144,7 @@ def listing(question: str, scope: Scope, matches: list[Match], citer: Citer, *, 
     n = len(matches)
     if n == 0:
         return f"No practice in the collection matches: {question.strip()}"
-    head = f"{plural(n, 'practice')} {predicate}".strip()
+    head = f"{plural(n, 'practice')} {singular(predicate) if n == 1 else predicate}".strip()
     described = scope.describe()
     if described and described not in head and not _mentions_scope(predicate, scope):
         head += f" ({described})"

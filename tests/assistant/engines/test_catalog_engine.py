@@ -223,3 +223,13 @@ def test_the_warm_up_leaves_what_it_loaded_out_of_full_garbage_collections(route
         assert gone() is None  # what is dropped later is still freed
     finally:
         gc.unfreeze()
+
+
+def test_a_list_of_one_practice_says_its_verb_in_the_singular() -> None:
+    from assistant.engines.catalog_answers import singular
+
+    assert singular("are on an island") == "is on an island"
+    assert singular("involve district heating") == "involves district heating"
+    assert singular("reach young people") == "reaches young people"
+    assert singular("apply for EU funds") == "applies for EU funds"
+    assert singular("from Austria") == "from Austria" and singular("got started") == "got started"
