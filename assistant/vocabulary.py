@@ -14,6 +14,18 @@ import unicodedata
 WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 NUMBER = re.compile(r"\d[\d\s,.]*\d|\d")
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # a four-digit year of the last two centuries
+# a number as documents write it ("1,200", "26 000", "4.5", "3,5"), and an amount of money with its
+# currency before or after it ("EUR 1.2 million", "€500", "20,000 euros"): one pattern for every
+# part that reads amounts
+CURRENCY_CODES = r"EUR|GBP|USD|CZK|DKK|SEK|NOK|PLN|HUF|RON|CHF|BGN|ISK"
+NUM = r"\d{1,3}(?:[ ,\u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+MULT = r"(?:\s?(?P<mult>thousand|millions?|billion|bn|mio|mrd|mn|m|k)\b)?"
+MONEY_RE = re.compile(
+    r"(?P<cur>" + CURRENCY_CODES + r"|€|£|\$)\s?(?P<num>" + NUM + r")" + MULT
+    + r"|(?<![\w.,])(?P<num2>" + NUM + r")" + MULT.replace("mult", "mult2")
+    + r"\s?(?P<cur2>" + CURRENCY_CODES + r"|euros?|pounds|dollars|kronor|kroner|zloty|€)\b",
+    re.IGNORECASE,
+)  # fmt: skip
 MONTHS = tuple(  # the month names, lower-case
     "january february march april may june july august september october november december".split()
 )

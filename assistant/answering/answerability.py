@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from assistant.answering.sentences import DATE, Sentence, quantities
 from assistant.question import AGENT, COUNTRY_WORDS, NUMBER, ORGANISATION, PLACE, Intent, countable
 from assistant.question import DATE as DATE_KIND
-from assistant.vocabulary import STOPWORDS, YEAR, fold, normalise_numbers, stem
+from assistant.vocabulary import MONEY_RE, STOPWORDS, YEAR, fold, normalise_numbers, stem
 
 # A per-unit figure ("per cluster", "each"), which does not answer a question about a total.
 PER_UNIT = re.compile(
@@ -111,7 +111,7 @@ def counts(text: str, counted: Sequence[str], close: Callable[[str, str], bool] 
     if not counted:
         return True
     wanted = {stem(w) for w in counted}
-    for after in counted_words(_MONEY_AMOUNT.sub(" ", text)):  # an amount of money counts nothing
+    for after in counted_words(MONEY_RE.sub(" ", text)):  # an amount of money counts nothing
         if any(stem(w) in wanted for w in after):
             return True
         # a function word counts nothing, however close the embedder puts it ('450 professionals
@@ -123,19 +123,12 @@ def counts(text: str, counted: Sequence[str], close: Callable[[str, str], bool] 
     return False
 
 
-# an amount of money written with its currency: "EUR 1.2 million", "€500", "20,000 euros"
-_MONEY_AMOUNT = re.compile(
-    r"(?:[€$£¥]|\b[A-Z]{3})\s?\d[\d.,\s]*(?:\s?(?:million|billion|thousand|m|bn|k)\b)?|"
-    r"\d[\d.,]*\s?(?:million|billion|thousand|m|bn|k)?\s?(?:\b[A-Z]{3}\b|euros?\b|dollars?\b|pounds?\b)"
-)
-
-
 def counts_something_asked(text: str, counted: Sequence[str], terms: Sequence[str]) -> bool:
     """Whether a number of the text may count what "how many X" asks, said in other words: it is
     no amount of money and does not count another thing the question names ("how many young
     people have the centres helped": '30 centres' counts the centres, not the young people)."""
     others = set(terms) - {stem(w) for w in counted}
-    for after in counted_words(DATE.sub(" ", _MONEY_AMOUNT.sub(" ", text))):
+    for after in counted_words(DATE.sub(" ", MONEY_RE.sub(" ", text))):
         # the counted noun: the words up to the first plural ('2 part-time staff run ...'); a
         # number with none ('about 40 at the beginning of') counts nothing that can be told
         end = next((i for i, w in enumerate(after) if countable(w)), None)

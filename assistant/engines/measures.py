@@ -13,7 +13,18 @@ from dataclasses import dataclass
 from assistant.engines import forms
 from assistant.engines.lexicon import CONCEPTS, expand
 from assistant.practices.facts.numbers import CURRENCIES
-from assistant.vocabulary import NUMBER_WORDS, QUESTION_WORDS, STOPWORDS, content_terms, fold, stem
+from assistant.vocabulary import (
+    CURRENCY_CODES,
+    MONEY_RE,
+    MULT,
+    NUM,
+    NUMBER_WORDS,
+    QUESTION_WORDS,
+    STOPWORDS,
+    content_terms,
+    fold,
+    stem,
+)
 
 MONEY = "money"
 YEAR = "year"
@@ -36,21 +47,12 @@ UNITS: dict[str, dict[str, float]] = {
 BASE_UNIT = {"power": "MW", "energy": "GWh", "area": "m2", "length": "km", "mass": "tonnes", "percent": "%"}
 BASE_SCALE = {"power": 1e6, "energy": 1e9, "area": 1, "length": 1e3, "mass": 1e3, "percent": 1}
 _UNIT_WORDS = sorted({u for family in UNITS.values() for u in family}, key=len, reverse=True)
-_MULTIPLIERS = {
+MULTIPLIERS = {
     "thousand": 1e3, "k": 1e3, "million": 1e6, "millions": 1e6, "m": 1e6, "mio": 1e6, "mn": 1e6,
     "billion": 1e9, "bn": 1e9, "mrd": 1e9,
 }  # fmt: skip
-_CURRENCY_CODES = r"EUR|GBP|USD|CZK|DKK|SEK|NOK|PLN|HUF|RON|CHF|BGN|ISK"
-NUM = r"\d{1,3}(?:[ ,\u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
-_MULT = r"(?:\s?(?P<mult>thousand|millions?|billion|bn|mio|mrd|mn|m|k)\b)?"
-MONEY_RE = re.compile(
-    r"(?P<cur>" + _CURRENCY_CODES + r"|€|£|\$)\s?(?P<num>" + NUM + r")" + _MULT
-    + r"|(?<![\w.,])(?P<num2>" + NUM + r")" + _MULT.replace("mult", "mult2")
-    + r"\s?(?P<cur2>" + _CURRENCY_CODES + r"|euros?|pounds|dollars|kronor|kroner|zloty|€)\b",
-    re.IGNORECASE,
-)  # fmt: skip
 QUANTITY_RE = re.compile(
-    r"(?<![\w.,])(?P<num>" + NUM + r")" + _MULT
+    r"(?<![\w.,])(?P<num>" + NUM + r")" + MULT
     + r"\s?-?\s?(?P<unit>" + "|".join(re.escape(u) for u in _UNIT_WORDS) + r")(?![\w²])",
     re.IGNORECASE,
 )  # fmt: skip
@@ -77,7 +79,7 @@ def parse_number(raw: str) -> float:
 
 
 def multiplier(raw: str | None) -> float:
-    return _MULTIPLIERS.get((raw or "").strip().lower(), 1.0)
+    return MULTIPLIERS.get((raw or "").strip().lower(), 1.0)
 
 
 # -- measures ------------------------------------------------------------------------------------
@@ -247,10 +249,10 @@ _THRESHOLD = re.compile(
     r"before|after|since|earlier than|later than|prior to|mehr als|uber|weniger als|unter|vor|nach|plus de|"
     r"moins de|avant|apres|mas de|menos de|antes de|despues de|piu di|meno di|prima del|dopo il|wiecej niz|"
     r"ponad|mniej niz|przed|daugiau nei|daugiau kaip|maziau nei|maziau kaip|iki|po)\s+"
-    r"(?P<what>(?:[a-z]+\s+){0,2}?(?:" + _CURRENCY_CODES.lower() + r"|€|£|\$)?\s?(?:" + NUM + r"|"
+    r"(?P<what>(?:[a-z]+\s+){0,2}?(?:" + CURRENCY_CODES.lower() + r"|€|£|\$)?\s?(?:" + NUM + r"|"
     + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
     + r")(?:\s?(?:thousand|million|billion|bn|m|k)\b)?"
-    r"(?:\s?(?:" + "|".join(re.escape(u) for u in _UNIT_WORDS) + r"|" + _CURRENCY_CODES.lower()
+    r"(?:\s?(?:" + "|".join(re.escape(u) for u in _UNIT_WORDS) + r"|" + CURRENCY_CODES.lower()
     + r"|euros?)(?![\w²]))?(?:\s+[\w'’-]+){0,3})"
     r"|(?P<what2>(?:" + NUM + r"|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
     r"(?:\s+[\w'’-]+){0,2})\s+(?P<op2>or more|or fewer|or less|or over|or under|and more|and fewer)",
