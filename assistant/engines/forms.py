@@ -46,6 +46,7 @@ _COUNT = re.compile(
 _SUPERLATIVE = re.compile(
     r"\b(the )?(largest|biggest|most|highest|greatest|lowest|smallest|least|fewest|oldest|newest|"
     r"youngest|earliest|latest|longest|shortest|cheapest|priciest|widest|rank|ranking|top)\b"
+    r"|\b(start\w*|began|begun|found\w*|launch\w*|set up|establish\w*|creat\w*) (first|last)\b"
     r"|\b(am (meisten|grossten|hochsten|altesten|wenigsten|kleinsten|billigsten|langsten))\b"
     r"|\b(le|la|les) plus\b|\b(le|la|les) moins\b"
     r"|\b(el|la|los|las) (mas|menos)\b|\bmas (grande|antiguo|antigua)\b"
@@ -199,7 +200,7 @@ _LOW = re.compile(
 _YEAR_MEASURE = re.compile(
     r"\b(older|oldest|newer|newest|younger|youngest|earlier|earliest|later|latest|first|track record|"
     r"longer-running|longest-running|longer running|longest running|started|start|founded|set up|"
-    r"launched|alter|altesten|junger|jungste\w*|fruher|spater|ancien\w*|vieux|recent\w*|antigu\w*|"
+    r"launched|began|begun|established|alter|altesten|junger|jungste\w*|fruher|spater|ancien\w*|vieux|recent\w*|antigu\w*|"
     r"reciente\w*|vecch\w*|antic\w*|starsz\w*|mlodsz\w*|senesn\w*|seniausi\w*|jaunesn\w*|naujesn\w*)\b"
 )
 

@@ -117,3 +117,16 @@ def test_a_question_about_one_described_practice_is_not_a_ranking(question: str,
     from assistant.routing import TRANSFER, allowed_routes
 
     assert (TRANSFER in allowed_routes(question, Signals(0, 0))) is transfer
+
+
+def test_started_first_or_last_ranks_by_start_year() -> None:
+    from assistant.engines import forms
+    from assistant.engines.measures import YEAR, measure_of
+
+    for question, low in (
+        ("Which of the two programmes started first?", True),
+        ("Which practice began last?", False),
+    ):
+        measure = measure_of(question)
+        assert forms.superlative(question) and measure is not None
+        assert (measure.dimension, measure.low) == (YEAR, low)
