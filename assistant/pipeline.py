@@ -22,10 +22,10 @@ from typing import Any
 from assistant.answering.base import Answerer, Draft
 from assistant.conversation import condense, validate_history, validate_question
 from assistant.engines.base import Asked, Engine
-from assistant.engines.focus import Focus, focus_of
+from assistant.engines.focus import Focus, asks_its_own, focus_of
 from assistant.engines.index import PracticeIndex, Snapshot
 from assistant.engines.lookup import LookupEngine
-from assistant.engines.names import without_names
+from assistant.engines.names import restated, without_names
 from assistant.question import Question
 from assistant.retrieval.base import Retriever, validate_filters, validate_k
 from assistant.routing import LOOKUP, Route, Router, Signals
@@ -80,7 +80,12 @@ class Assistant:
         query, scoped = follow_up_query(text, focus, snapshot)
         if scoped and "practice_id" not in filters:
             filters = {**filters, "practice_id": scoped}
-        asked = Question.analysed(text, turns, query, k=k, filters=filters)
+        said = text
+        if focus.elliptic and focus.named and focus.previous and not asks_its_own(text):
+            # "And the Aragon cluster?": the previous question, asked of the practice it names, is
+            # what the engines read (its kind of answer, its parts)
+            said = query = restated(focus.previous, focus.named, snapshot)
+        asked = Question.analysed(said, turns, query, k=k, filters=filters)
         route = Route(LOOKUP, 1.0, by="default")
         if self.router is not None:
             route = self.router.route(text, Signals(len(focus.named), len(focus.carried)))

@@ -97,15 +97,52 @@ def answered_turns(history: Sequence[Message], snapshot: Snapshot) -> list[Turn]
         if not is_refusal(message.content):
             asked = tuple(m.practice_id for m in mentions(pending, snapshot))
             if not asked:
-                asked = tuple(dict.fromkeys(m.practice_id for m in mentions(message.content, snapshot)))
+                asked = _titled(message.content, snapshot) or tuple(
+                    dict.fromkeys(m.practice_id for m in mentions(message.content, snapshot))
+                )
             turns.append(Turn(pending, asked))
         pending = None
     return turns
 
 
+def _titled(reply: str, snapshot: Snapshot) -> tuple[str, ...]:
+    """The practices a reply gives by their full titles (the engines' replies always do), in the
+    order it gives them: a ranking's first is its winner."""
+    found = []
+    for entry in snapshot.entries:
+        at = reply.find(entry.title)
+        if at >= 0:
+            found.append((at, -len(entry.title), entry.id))
+    found.sort()
+    taken: list[str] = []
+    ends: list[tuple[int, int]] = []
+    for at, length, pid in found:
+        if any(a <= at < b for a, b in ends):  # a title inside a longer one
+            continue
+        ends.append((at, at - length))
+        taken.append(pid)
+    return tuple(taken)
+
+
 def refers_back(question: str) -> bool:
     folded = fold(question)
     return bool(_BACK.search(folded) or _OTHER.search(folded) or _WHAT_ABOUT.search(folded))
+
+
+_ONE = re.compile(r"\b(it|its|this practice|that practice|this one|that one)\b")
+_SEVERAL = re.compile(r"\b(?:the|these|those) (two|three|four)\b|\b(both)\b")
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "both": 2}
+
+
+def _how_many_meant(folded: str) -> int | None:
+    """How many practices an English back-reference means: "it" one, "the two" / "both" two;
+    None when it does not say ("they", "which one" picks among them)."""
+    several = _SEVERAL.search(folded)
+    if several:
+        return _COUNT_WORDS[several.group(1) or several.group(2)]
+    if _ONE.search(folded) and not re.search(r"\b(which|what) (one|of)\b", folded):
+        return 1
+    return None
 
 
 def _subject(folded: str) -> tuple[str, str]:
@@ -118,6 +155,12 @@ def _subject(folded: str) -> tuple[str, str]:
 
 def _asks_more(folded: str) -> bool:
     return bool(content_terms(_subject(folded)[1]))
+
+
+def asks_its_own(question: str) -> bool:
+    """'What about X - is any Slovenian place part of it?' asks its own question after naming X;
+    'And X?' asks the previous one."""
+    return _asks_more(fold(question))
 
 
 def _describes_another(folded: str) -> bool:
@@ -156,6 +199,15 @@ def focus_of(question: str, history: Sequence[Message], snapshot: Snapshot) -> F
     if last is None:
         return Focus((), (), True, previous, elliptic, tuple(turns))
     carried = last.practices
+    wanted = _how_many_meant(folded)
+    if wanted == 1 and len(carried) > 1 and not _OTHER.search(folded):
+        carried = carried[:1]  # "it" after a ranking or a list: the one given first
+    elif wanted and wanted > len(carried):  # "which of the two": this turn's and the ones before
+        for turn in reversed(turns):
+            carried = tuple(dict.fromkeys(carried + turn.practices))
+            if len(carried) >= wanted:
+                break
+        carried = carried[:wanted]
     if _OTHER.search(folded):
         wider = next((t for t in reversed(turns) if len(t.practices) > len(carried)), None)
         if wider is not None:

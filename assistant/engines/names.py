@@ -12,6 +12,7 @@ a kind of practice rather than one.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.engines.index import Entry, Snapshot, term_of
@@ -206,6 +207,30 @@ def without_names(text: str, snapshot: Snapshot) -> str:
     for start, end in spans:
         out = out[:start] + " " * (end - start) + out[end:]
     return out
+
+
+_PRONOUN = re.compile(
+    r"\b(its|it|this practice|that practice|this one|that one|they|them|their)\b", re.IGNORECASE
+)
+
+
+def restated(previous: str, subject: Sequence[str], snapshot: Snapshot) -> str:
+    """The previous question asked of another practice ("what about X?", "and X?"): the practices
+    it named, or its first pronoun, give way to the new subject's titles ("How many members does
+    LAuGEA have?" -> "How many members does Automotive and Mobility Cluster of Aragon (CAAR)
+    have?"); with neither, the titles follow its ask."""
+    titles = " and ".join(e.title for e in snapshot.ordered(subject))
+    spans = sorted({span for m in mentions(previous, snapshot) for span in m.spans})
+    if spans:
+        out = previous
+        for start, end in reversed(spans):
+            out = out[:start] + (titles if (start, end) == spans[0] else "") + out[end:]
+        return " ".join(out.split())
+    pronoun = _PRONOUN.search(previous)
+    if pronoun:
+        said = f"{titles}'s" if pronoun.group(0).lower() in ("its", "their") else titles
+        return previous[: pronoun.start()] + said + previous[pronoun.end() :]
+    return f"{previous.strip().rstrip('?')} ({titles})?"
 
 
 def named(text: str, snapshot: Snapshot) -> list[str]:

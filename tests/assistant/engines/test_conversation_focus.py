@@ -113,3 +113,46 @@ def test_two_practices_named_by_their_leading_words_are_compared(routed: Assista
     answer = routed.ask("Which started earlier, Greenfield or Riverside?")
     assert answer.route == "compare"
     assert answer.text.startswith("**Greenfield Wind Cooperative**"), answer.text
+
+
+MOUNTAIN = "mountain-bus-alliance"
+RANKED = [
+    Message("user", "Which practice started earliest?"),
+    Message(
+        "assistant",
+        "**Greenfield Wind Cooperative** has the earliest figure: 2004 [1].\n\n"
+        "| Practice | Start year |\n|---|---|\n| **Greenfield Wind Cooperative** | 2004 [1] |\n"
+        "| **Mountain Bus Alliance** | 2009 [2] |\n| **Harbour Heat Network (Nordby)** | 2011 [3] |",
+    ),
+]
+
+
+def test_a_reply_gives_its_practices_by_their_full_titles_in_its_order(invented) -> None:  # type: ignore[no-untyped-def]
+    focus = focus_of("Which of them has the most members?", RANKED, _snapshot(invented))
+    assert focus.carried == (GREENFIELD, MOUNTAIN, HARBOUR)
+
+
+def test_it_after_a_ranking_is_the_practice_given_first(invented) -> None:  # type: ignore[no-untyped-def]
+    assert focus_of("How many members does it have?", RANKED, _snapshot(invented)).carried == (GREENFIELD,)
+
+
+def test_the_two_are_the_practices_of_the_last_two_turns(routed: Assistant, invented) -> None:
+    history = [
+        Message("user", "How many members does the Greenfield Wind Cooperative have?"),
+        Message("assistant", "Greenfield Wind Cooperative: The cooperative now has 120 members. [1]"),
+        Message("user", "And the Harbour Heat Network?"),
+        Message("assistant", "Harbour Heat Network (Nordby): the utility has 40 members. [1]"),
+    ]
+    focus = focus_of("Which of the two is older?", history, _snapshot(invented))
+    assert set(focus.carried) == {GREENFIELD, HARBOUR}
+    answer = routed.ask("Which of the two is older?", history=history)
+    assert answer.route == "compare" and "Greenfield Wind Cooperative" in answer.text.splitlines()[0]
+
+
+def test_and_x_asks_the_previous_question_of_x_as_its_own_question(routed: Assistant) -> None:
+    history = [
+        Message("user", "How many members does the Greenfield Wind Cooperative have?"),
+        Message("assistant", "Greenfield Wind Cooperative: The cooperative now has 120 members. [1]"),
+    ]
+    asked = routed.prepare("And the Harbour Heat Network?", history=history)
+    assert asked.text == asked.query == "How many members does the Harbour Heat Network (Nordby) have?"
