@@ -28,17 +28,18 @@ _SECTION_CUES = {
         stem(fold(w))
         for w in """resource resources need needed financial finance financed funding funded budget cost
         costs spend spent money human staff personnel ressources ressourcen recursos zasoby ištekliai
-        finanzierung financement financiación finansowanie finansavimas""".split()
+        risorse finanzierung financement financiación finanziamento finansowanie finansavimas""".split()
     ),
     EVIDENCE: frozenset(
         stem(fold(w))
         for w in """evidence success successful result results outcome outcomes impact achieve achieved
-        résultats ergebnisse erfolg resultados éxito rezultaty wyniki sukces rezultatai""".split()
+        résultats ergebnisse erfolg resultados éxito risultati successo rezultaty wyniki sukces
+        rezultatai""".split()
     ),
     TRANSFER: frozenset(
         stem(fold(w))
         for w in """transfer transferable learning learn lesson lessons replicate adopt adapt copy
-        transfert übertragung transferencia transferowanie perkėlimas""".split()
+        transfert übertragung transferencia trasferimento trasferibilità transferowanie perkėlimas""".split()
     ),
 }
 

@@ -317,7 +317,16 @@ class ExtractiveAnswerer:
         self, intent: Intent, scored: list[Scored], dominant: bool, names: frozenset[str]
     ) -> _Part:
         """The part's best sentence of the asked kind, if relevant enough; else what the document
-        says it lacks, or the sentence for a near-miss."""
+        says it lacks, or the sentence for a near-miss. A question in another language about a
+        section of the practice retrieval clearly found ("Welche Ressourcen braucht ...?") is
+        answered from that section: the embedder's cosines that judge it tell sentences of one
+        practice apart less well than the template's sections do."""
+        if intent.foreign and dominant and intent.kind is None:
+            in_section = [
+                c for c in scored if c.sentence.section in intent.sections and not c.sentence.absence
+            ]
+            if in_section:
+                return _Part(intent, in_section[:1])
         best = next((c for c in scored if answers(intent, c.sentence, self._close, names)), None)
         if best is None and intent.counted:
             # the counted thing said in other words ("people" - "staff"): the learned signal
@@ -385,6 +394,12 @@ class ExtractiveAnswerer:
         if limit is None:
             limit = self.max_sentences + (1 if TRANSFER in intent.sections and intent.kind is None else 0)
         floor = max(c.score for c in chosen) - FILL_MARGIN
+        # a question in another language answered from the section it asks about stays in it
+        in_section = (
+            intent.foreign
+            and intent.kind is None
+            and all(c.sentence.section in intent.sections for c in chosen)
+        )
         result = list(chosen)
         for c in whole:
             if len(result) >= limit:
@@ -392,7 +407,7 @@ class ExtractiveAnswerer:
             # a question about a section (what it takes, whether it transfers) reads that section
             from_section = intent.kind is None and c.sentence.section in intent.sections
             relevant = c.score >= floor and c.relevance >= ANSWER_RELEVANCE
-            if c.sentence.absence or not (relevant or from_section):
+            if c.sentence.absence or not (relevant or from_section) or (in_section and not from_section):
                 continue
             if answers(intent, c.sentence, self._close, names) and all(
                 not c.sentence.overlaps(x.sentence) for x in result

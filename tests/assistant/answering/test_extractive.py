@@ -281,3 +281,16 @@ def test_choosing_the_practice_reads_the_sentences_nearest_in_words_of_each_then
     assert "Upland Dairy Farm: The farm mill is old." in farm_read  # the one sharing "mill"
     mill_read = {t for t in relevance.read if t.startswith("Ferndale")}
     assert len(mill_read) == 13  # the chosen practice: every sentence
+
+
+def test_a_section_question_in_another_language_is_answered_from_that_section_alone() -> None:
+    # the embedder (other languages) finds the cooperative's founding as close as its resources
+    cosines = Scripted(
+        {"ressourcen": {"founded in 2009": 3.0, "Two part-time staff": 2.0, "regional council": 1.5}}
+    )
+    reply = ExtractiveAnswerer(relevance=cosines).reply(
+        "Welche Ressourcen braucht die Getreidegenossenschaft?", mill()
+    )
+    assert reply is not None and not reply.abstained
+    assert "part-time staff" in reply.text and "founded in 2009" not in reply.text
+    assert {c.section for c in reply.citations} == {"Resources needed"}
