@@ -432,9 +432,8 @@ def reading(
         figures = [f for f in figures if f.currency]
         if measure.per_unit:
             figures = [f for f in figures if f.per_unit or f.kind == "grant"] or figures
-        else:
-            totals = [f for f in figures if not f.per_unit and f.kind != "grant"]
-            figures = totals or figures
+        else:  # a price per unit or a grant per firm is not what the practice costs or has
+            figures = [f for f in figures if not f.per_unit and f.kind != "grant"]
     if measure.dimension in (MEMBERS, STAFF):  # a key fact's count of something else ("450 households")
         named = [f for f in figures if _subject_matches(f, _nouns_of(measure.dimension))]
         figures = named or figures

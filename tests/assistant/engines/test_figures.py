@@ -83,3 +83,10 @@ def test_an_amount_or_a_rate_per_company_counts_no_companies() -> None:
     noun = frozenset(stems("companies"))
     found = [f.display for s in sentences for f in counts_in(entry, s, noun)]
     assert found == ["200 companies"]
+
+
+def test_a_price_per_unit_is_not_what_the_practice_costs() -> None:
+    entry = _entry_of("The card started in 2012.", "Guests buy a mobility card for EUR 10 per stay.")
+    assert reading(entry, Measure(MONEY)).best is None  # not stated: the card's price is no budget
+    per_stay = reading(entry, Measure(MONEY, per_unit=True))
+    assert per_stay.best is not None and per_stay.best.value == 10
