@@ -326,7 +326,8 @@ def filtered(
     header = ["Practice", measure.label, "Evidence", "Place"]
     lines = []
     if inside:
-        lines.append(f"{len(inside)} of the {pool} meet the condition ({condition.text}):")
+        verb = "meets" if len(inside) == 1 else "meet"
+        lines.append(f"{len(inside)} of the {pool} {verb} the condition ({condition.text}):")
         lines += ["", table(header, _rows(inside[:SHOWN_ROWS], measure, target, citer))]
         lines += _more(len(inside))
     else:
