@@ -112,14 +112,14 @@ def _titled(reply: str, snapshot: Snapshot) -> tuple[str, ...]:
     for entry in snapshot.entries:
         at = reply.find(entry.title)
         if at >= 0:
-            found.append((at, -len(entry.title), entry.id))
-    found.sort()
+            found.append((at, at + len(entry.title), entry.id))
+    found.sort(key=lambda item: (item[0], -item[1]))  # by position, the longer title first
     taken: list[str] = []
-    ends: list[tuple[int, int]] = []
-    for at, length, pid in found:
-        if any(a <= at < b for a, b in ends):  # a title inside a longer one
+    spans: list[tuple[int, int]] = []
+    for start, end, pid in found:
+        if any(a <= start < b for a, b in spans):  # a title inside a longer one
             continue
-        ends.append((at, at - length))
+        spans.append((start, end))
         taken.append(pid)
     return tuple(taken)
 
