@@ -321,12 +321,13 @@ class ExtractiveAnswerer:
         section of the practice retrieval clearly found ("Welche Ressourcen braucht ...?") is
         answered from that section: the embedder's cosines that judge it tell sentences of one
         practice apart less well than the template's sections do."""
-        if intent.foreign and dominant and intent.kind is None:
-            in_section = [
-                c for c in scored if c.sentence.section in intent.sections and not c.sentence.absence
-            ]
-            if in_section:
-                return _Part(intent, in_section[:1])
+        in_section = (
+            [c for c in scored if c.sentence.section in intent.sections and not c.sentence.absence]
+            if dominant and intent.kind is None  # "what resources does it need": its section says
+            else []
+        )
+        if intent.foreign and in_section:
+            return _Part(intent, in_section[:1])
         best = next((c for c in scored if answers(intent, c.sentence, self._close, names)), None)
         if best is None and intent.counted:
             # the counted thing said in other words ("people" - "staff"): the learned signal
@@ -351,12 +352,8 @@ class ExtractiveAnswerer:
             and not self._overshadowed(intent, best, scored)
         ):
             return _Part(intent, [best])
-        if dominant and intent.kind is None:  # "what resources does it need": its section says
-            in_section = [
-                c for c in scored if c.sentence.section in intent.sections and not c.sentence.absence
-            ]
-            if in_section:
-                return _Part(intent, in_section[:1])
+        if in_section:
+            return _Part(intent, in_section[:1])
         evidence = next((c.sentence for c in scored if not c.sentence.absence), None)
         return _Part(intent, [], evidence=evidence)
 
