@@ -47,7 +47,7 @@ UNITS: dict[str, dict[str, float]] = {
 BASE_UNIT = {"power": "MW", "energy": "GWh", "area": "m2", "length": "km", "mass": "tonnes", "percent": "%"}
 BASE_SCALE = {"power": 1e6, "energy": 1e9, "area": 1, "length": 1e3, "mass": 1e3, "percent": 1}
 _UNIT_WORDS = sorted({u for family in UNITS.values() for u in family}, key=len, reverse=True)
-MULTIPLIERS = {
+_MULTIPLIERS = {
     "thousand": 1e3, "k": 1e3, "million": 1e6, "millions": 1e6, "m": 1e6, "mio": 1e6, "mn": 1e6,
     "billion": 1e9, "bn": 1e9, "mrd": 1e9,
 }  # fmt: skip
@@ -79,7 +79,7 @@ def parse_number(raw: str) -> float:
 
 
 def multiplier(raw: str | None) -> float:
-    return MULTIPLIERS.get((raw or "").strip().lower(), 1.0)
+    return _MULTIPLIERS.get((raw or "").strip().lower(), 1.0)
 
 
 # -- measures ------------------------------------------------------------------------------------
