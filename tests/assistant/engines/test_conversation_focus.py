@@ -25,6 +25,12 @@ ABOUT_GREENFIELD = [
 ]
 
 
+GREENFIELD_MEMBERS = [
+    Message("user", "How many members does the Greenfield Wind Cooperative have?"),
+    Message("assistant", "Greenfield Wind Cooperative: The cooperative now has 120 members. [1]"),
+]
+
+
 def test_it_refers_to_the_practice_of_the_last_turn(routed: Assistant, invented) -> None:
     focus = focus_of("How many members does it have?", ABOUT_GREENFIELD, _snapshot(invented))
     assert focus.carried == (GREENFIELD,) and not focus.fresh
@@ -59,18 +65,14 @@ def test_the_other_one_is_the_practice_the_last_turn_left_out(invented) -> None:
     history = [
         Message("user", "Compare the Greenfield Wind Cooperative and the Harbour Heat Network."),
         Message("assistant", "Side by side: ..."),
-        Message("user", "How many members does the Greenfield Wind Cooperative have?"),
-        Message("assistant", "Greenfield Wind Cooperative: The cooperative now has 120 members. [1]"),
+        *GREENFIELD_MEMBERS,
     ]
     focus = focus_of("What about the other one?", history, _snapshot(invented))
     assert focus.carried == (HARBOUR,)
 
 
 def test_what_about_x_asks_the_previous_question_of_x(routed: Assistant, invented) -> None:
-    history = [
-        Message("user", "How many members does the Greenfield Wind Cooperative have?"),
-        Message("assistant", "Greenfield Wind Cooperative: The cooperative now has 120 members. [1]"),
-    ]
+    history = GREENFIELD_MEMBERS
     asked = routed.prepare("What about the Harbour Heat Network?", history=history)
     assert "members" in asked.query and "Greenfield" not in asked.query
     answer = routed.ask("What about the Harbour Heat Network?", history=history)
@@ -138,8 +140,7 @@ def test_it_after_a_ranking_is_the_practice_given_first(invented) -> None:  # ty
 
 def test_the_two_are_the_practices_of_the_last_two_turns(routed: Assistant, invented) -> None:
     history = [
-        Message("user", "How many members does the Greenfield Wind Cooperative have?"),
-        Message("assistant", "Greenfield Wind Cooperative: The cooperative now has 120 members. [1]"),
+        *GREENFIELD_MEMBERS,
         Message("user", "And the Harbour Heat Network?"),
         Message("assistant", "Harbour Heat Network (Nordby): the utility has 40 members. [1]"),
     ]
@@ -150,9 +151,6 @@ def test_the_two_are_the_practices_of_the_last_two_turns(routed: Assistant, inve
 
 
 def test_and_x_asks_the_previous_question_of_x_as_its_own_question(routed: Assistant) -> None:
-    history = [
-        Message("user", "How many members does the Greenfield Wind Cooperative have?"),
-        Message("assistant", "Greenfield Wind Cooperative: The cooperative now has 120 members. [1]"),
-    ]
+    history = GREENFIELD_MEMBERS
     asked = routed.prepare("And the Harbour Heat Network?", history=history)
     assert asked.text == asked.query == "How many members does the Harbour Heat Network (Nordby) have?"
