@@ -158,6 +158,10 @@ class CatalogEngine:
         wording: "developed by a national capital for its own area")."""
         if is_foreign(question) or not matches:
             return self._by_retrieval(question, matches) or matches
+        # the place already chose the practices; the relevance signal judges the rest of the
+        # question (it scores any sentence that names the place as near "tourist attractions in
+        # Estonia")
+        question = _without_spans(question, scope.places.spans)
         large = len(matches) > SCAN_LIMIT
         retrieved = self.retriever.retrieve(question, k=RETRIEVED) if large and self.retriever else []
         if large:
@@ -170,7 +174,7 @@ class CatalogEngine:
             retrieved = self.retriever.retrieve(question, k=RETRIEVED)
             kept = self._judge_topic(question, _by_meaning(retrieved, matches, taken))
         if not kept:  # on no practice's topic; unless place or theme already say what is meant
-            return matches if scope.restricted else []
+            return matches if scope.themes or scope.named else []
         return kept
 
     def _judge_topic(
@@ -391,6 +395,12 @@ class CatalogEngine:
             text = ranked(question, scope, stated, missing, measure, citer, target, listing=listing)
         note = self.rates.note(converted, target)
         return text + (f"\n\n{note}" if note else ""), bool(stated)
+
+
+def _without_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    for a, b in sorted(spans, reverse=True):
+        text = text[:a] + text[b:]
+    return " ".join(text.split())
 
 
 def _split(scores: Sequence[float], groups: Sequence[Sequence[object]]) -> list[Sequence[float]]:

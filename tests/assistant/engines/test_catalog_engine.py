@@ -206,6 +206,34 @@ def test_a_topic_the_framed_question_finds_nowhere_is_read_from_what_it_says_of_
     assert "are run by farmers of an upland parish" in relevance.queries
 
 
+def test_the_topic_is_judged_without_the_place_that_already_chose_the_practices(
+    invented,  # type: ignore[no-untyped-def]
+) -> None:
+    from assistant.engines.base import Asked
+    from assistant.engines.catalog import CatalogEngine
+    from assistant.engines.index import PracticeIndex
+    from assistant.question import Question
+
+    class PlaceStruck:  # as the cross-encoder: any sentence seems near a question naming its place
+        def __init__(self) -> None:
+            self.queries: list[str] = []
+
+        def score(self, query: str, texts) -> list[float]:  # type: ignore[no-untyped-def]
+            self.queries.append(query)
+            return [6.0 if "shared bus" in t else (0.0 if "Austria" in query else -9.0) for t in texts]
+
+    _, store = invented
+    relevance = PlaceStruck()
+    question = "Which practices from Austria deal with shared buses?"
+    drafts = list(
+        CatalogEngine(PracticeIndex(store), relevance).stream(
+            Asked(Question.analysed(question, (), question, k=5, filters={}))
+        )
+    )
+    assert _titles_in(drafts[-1].text) == {"Mountain Bus Alliance"}
+    assert relevance.queries and all("Austria" not in q for q in relevance.queries)
+
+
 def test_the_warm_up_leaves_what_it_loaded_out_of_full_garbage_collections(routed: Assistant) -> None:
     import gc
     import weakref
