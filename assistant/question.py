@@ -89,6 +89,14 @@ _MONEY = re.compile(
     r"invest|invests|invested|investment|worth|money|grants?|euros?|subsid(y|ies))\b",
     re.IGNORECASE,
 )
+# "what percentage / share of ...": the number asked for is a share (in the languages users write in)
+_SHARE = re.compile(
+    r"\b((what|which|by what|how large an?|how big an?) ((is|was|are|were) (the|its|their) )?(\w+ )?"
+    r"(percentage|share|proportion|fraction|per ?cent)|how many (percent|per cent)|"
+    r"wie viel prozent|welche[nrs]? anteil|quel(le)? (pourcentage|part|proportion)|"
+    r"qu[eé] (porcentaje|proporci[oó]n)|jaki (procent|odsetek)|quale percentuale|kiek procent\w*)\b",
+    re.IGNORECASE,
+)
 _AGGREGATE = re.compile(
     r"\b(total|overall|altogether|in all|across all|combined|all together)\b", re.IGNORECASE
 )
@@ -135,8 +143,16 @@ DATE = "date"  # when / which year
 AGENT = "agent"  # who: a person or an organisation
 ORGANISATION = "organisation"  # which organisation / company / institution
 PLACE = "place"  # where / which country / city / region
+PERSON = "person"  # who holds a role: "who is the president", "the name of its director"
 _AGENT = re.compile(
     r"^\W*(\w+\W+){0,2}(who|whom)\b|\b(by whom|kas|wer|qui|qui[eé]n(es)?|kto)\b", re.IGNORECASE
+)
+# a role only a person holds, asked by "who is ..." or "the name of ..." (general English nouns)
+_PERSON = re.compile(
+    r"\b(who (is|was|are|were|has been)|names? of) (the |its |their |his |her )?([\w'’-]+ ){0,4}?"
+    r"(president|director|chair|chairman|chairwoman|chairperson|mayor|manager|head|leader|coordinator|"
+    r"ceo|founder|minister|secretary|spokesperson|author|initiator|governor|rector|dean)s?\b",
+    re.IGNORECASE,
 )
 _ORGANISATION = re.compile(
     r"\b(which|what) (\w+ )?(organi[sz]ations?|compan(y|ies)|institutions?|agenc(y|ies)|bod(y|ies)|"
@@ -155,13 +171,14 @@ class Intent:
     """What one question asks for."""
 
     terms: tuple[str, ...]  # content terms, stemmed, in order
-    kind: str | None = None  # the kind of answer asked for: NUMBER, DATE, AGENT, ORGANISATION, PLACE
+    kind: str | None = None  # the kind of answer asked for: NUMBER, DATE, AGENT, PERSON, ORGANISATION, PLACE
     counted: tuple[str, ...] = ()  # "how many young people": the words of what is counted
     qualifiers: tuple[frozenset[str], ...] = ()  # "how many German firms": a name the practice must use
     sections: frozenset[str] = field(default_factory=frozenset)  # sections that usually answer it
     multi: bool = False  # about several practices (comparison, "which practices ...")
     aggregate: bool = False  # asks for a total, not a per-unit figure
     money: bool = False  # the number asked for is an amount of money (a cost, a fee, a budget)
+    share: bool = False  # the number asked for is a share ("what percentage of ...")
     foreign: bool = False  # not written in English: word matching cannot judge it
 
     @property
@@ -218,12 +235,21 @@ def answer_kind(question: str) -> str | None:
     how many members has it?" asks for a DATE (its parts are analysed one by one)."""
     folded = fold(question)
     found = []
-    for kind, pattern in ((NUMBER, _QUANTITY), (DATE, _YEAR), (ORGANISATION, _ORGANISATION), (PLACE, _PLACE)):
+    for kind, pattern in (
+        (NUMBER, _QUANTITY),
+        (NUMBER, _SHARE),
+        (DATE, _YEAR),
+        (ORGANISATION, _ORGANISATION),
+        (PLACE, _PLACE),
+    ):
         match = pattern.search(folded)
         if match:
             found.append((match.start(), kind))
+    person = _PERSON.search(folded)
+    if person:
+        found.append((person.start(), PERSON))
     agent = _AGENT.search(folded)
-    if agent and not any(kind == ORGANISATION for _, kind in found):
+    if agent and not any(kind in (ORGANISATION, PERSON) for _, kind in found):
         found.append((agent.start(), AGENT))
     return min(found)[1] if found else None
 
@@ -259,6 +285,7 @@ def analyse(question: str) -> Intent:
         multi=bool(_MULTI.search(folded)),
         aggregate=bool(_AGGREGATE.search(folded)),
         money=bool(_MONEY.search(folded)),
+        share=bool(_SHARE.search(folded)),
         foreign=is_foreign(question),
     )
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from assistant.answering.sentences import DATE, Sentence, quantities
-from assistant.question import AGENT, COUNTRY_WORDS, NUMBER, ORGANISATION, PLACE, Intent, countable
+from assistant.answering.sentences import DATE, MONTH, Sentence, quantities
+from assistant.question import AGENT, COUNTRY_WORDS, NUMBER, ORGANISATION, PERSON, PLACE, Intent, countable
 from assistant.question import DATE as DATE_KIND
 from assistant.vocabulary import MONEY_RE, STOPWORDS, YEAR, fold, normalise_numbers, stem
 
@@ -33,6 +33,12 @@ _ORGANISATION_WORDS = re.compile(
     r"companies|cooperative|co-operative|department|office|chamber|government|commission|bank|fund|"
     r"consortium|partnership|centre|center|society|trust|federation|union|board|committee|"
     r"organi[sz]ations?|enterprises?|firms?|operator|owner|owners|GmbH|Ltd|plc|AG|SA|Oy|AB)\b",
+    re.IGNORECASE,
+)
+# ... and the general words that make a capitalised name a group's, not a person's
+_GROUP_WORDS = re.compile(
+    r"\b(network|cluster|group|alliance|programme|program|project|initiative|platform|scheme|network|"
+    r"european|national|regional|international|city|region|county|state|republic)s?\b",
     re.IGNORECASE,
 )
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z&]*[A-Z][A-Za-z&]*\b")  # "EU", "ADEME", "SMEs"
@@ -52,6 +58,10 @@ MONEY_WORDS = re.compile(
     r"grants?|salar(y|ies)|amount|subsid(y|ies)|spen[dt]\w*)\b",
     re.IGNORECASE,
 )
+# a share as it is written: a percentage, or a fraction in words ("about half of")
+SHARE_STATED = re.compile(
+    r"\d\s?%|\b(per ?cent|percent|percentage|half|thirds?|quarters?|fifths?|tenths?)\b", re.IGNORECASE
+)
 _RAW_NAME = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 COUNT_WINDOW = 4  # the counted word follows its number within this many words ("126 new member firms")
 
@@ -60,6 +70,7 @@ _MISSING = {
     NUMBER: "the figure asked for",
     DATE_KIND: "the date asked for",
     AGENT: "who it was",
+    PERSON: "the person asked for",
     ORGANISATION: "the organisation asked for",
     PLACE: "the place asked for",
 }
@@ -81,6 +92,14 @@ def states(kind: str | None, text: str) -> bool:
                 or _ACRONYM.search(body)
                 or _NAME_PAIR.search(body)
                 or _HONORIFIC.search(text)
+            )
+        case "person":  # a person's name: not an organisation's, not a place's
+            return bool(_HONORIFIC.search(text)) or any(
+                not _ORGANISATION_WORDS.search(name)
+                and not _GROUP_WORDS.search(name)
+                and not {stem(fold(w)) for w in name.split()} & COUNTRY_WORDS
+                and not _ACRONYM.search(name)
+                for name in _NAME_PAIR.findall(text[1:])
             )
         case "place":
             terms = {stem(w) for w in re.findall(r"[^\W\d_]+", fold(text))}
@@ -142,7 +161,12 @@ def other_names(question: str, context: frozenset[str]) -> frozenset[str]:
     Alpha Foundation give to <practice>?" -> {"alpha", "foundat"}. Capitalised words after the
     first, and years. (Not for other languages, which capitalise other words.)"""
     words = _RAW_NAME.findall(question)[1:]
-    names = {stem(fold(w)) for w in words if w[:1].isupper() and fold(w) not in STOPWORDS}
+    # a month is part of a date, checked by its year ("by June 2019")
+    names = {
+        stem(fold(w))
+        for w in words
+        if w[:1].isupper() and fold(w) not in STOPWORDS and not MONTH.fullmatch(w)
+    }
     names -= COUNTRY_WORDS  # "the Danish symbiosis": a place the practice has, said another way
     names |= set(YEAR.findall(question))
     return frozenset(names - context)
@@ -164,9 +188,13 @@ def answers(
         return False
     if intent.kind == NUMBER and not counts(sentence.text, intent.counted, close):
         return False
+    share = intent.share and bool(SHARE_STATED.search(sentence.text))
+    if intent.kind == NUMBER and intent.share and not intent.money and not share:
+        return False  # "what percentage of trips ...": '30 centres' is no share
     if (
         intent.kind == NUMBER
         and intent.money
+        and not share  # "what share of the cost does it cover": '85%' (or "EUR 2 million of 4.3")
         and not (MONEY.search(sentence.text) or MONEY_WORDS.search(sentence.text))
     ):
         return False  # "what fee does it charge": '21 members' is no amount of money

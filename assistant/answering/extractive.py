@@ -434,7 +434,9 @@ def topic_of(part: str) -> str:
 def _part_intent(part: str, about: str) -> Intent:
     """A part's own kind of answer, with the words of what it refers back to."""
     own, context = analyse(part), analyse(about)
-    return replace(context, kind=own.kind, counted=own.counted, aggregate=own.aggregate, money=own.money)
+    return replace(
+        context, kind=own.kind, counted=own.counted, aggregate=own.aggregate, money=own.money, share=own.share
+    )
 
 
 def _dominant(passages: Sequence[ScoredChunk], practice: str) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.types import ScoredChunk
-from assistant.vocabulary import content_terms, normalise_numbers, numbers, sentence_spans, stem, words
+from assistant.vocabulary import YEAR, content_terms, normalise_numbers, numbers, sentence_spans, stem, words
 
 # The document says it does not have the fact (general English).
 ABSENCE = re.compile(
@@ -26,11 +26,18 @@ LIST_UNIT_CHARS = 900  # a lead sentence and its bullets, up to this long, are o
 _REFERENCE = re.compile(
     r"^\s*(source|sources|see|website|web|url|link|organisation|contact)\s*:|https?://", re.IGNORECASE
 )
+# a sentence that dates itself by the one before ("By June 2019 ... At that date the society had")
+_THAT_TIME = re.compile(
+    r"^\W*((at|by|in|from|until|since) (that|this|the same) (date|time|point|year|moment)|by then|"
+    r"at the time|that year|then)\b",
+    re.IGNORECASE,
+)
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z]*[A-Z][A-Za-z]*)\)")  # "(ABC)", "(AbCD)" in a title
 _MONTH = (
     r"(january|february|march|april|may|june|july|august|september|october|november|december|"
     r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
 )
+MONTH = re.compile(_MONTH, re.IGNORECASE)
 _ENUMERATOR = re.compile(r"\(\d{1,2}\)|^\s*\d{1,2}[.)]\s")
 DATE = re.compile(
     rf"\b\d{{1,2}}(st|nd|rd|th)? {_MONTH}\b|\b{_MONTH} \d{{1,2}}\b|\b(19|20)\d\d\b", re.IGNORECASE
@@ -87,13 +94,16 @@ def sentences(passages: Sequence[ScoredChunk]) -> list[Sentence]:
                 frozenset(content_terms(chunk.title)),
             )
         acronym_term, title = title_terms[chunk.practice_id]
+        before = ""  # the unit before, whose date "at that date" refers to
         for a, b in _units(chunk.text):
-            text = chunk.text[a:b]
+            text, before, prior = chunk.text[a:b], chunk.text[a:b], before
             key = (chunk.practice_id, chunk.start + a, chunk.start + b)
             if key in seen or len(words(text)) < 4 or _REFERENCE.match(text):
                 continue
             seen.add(key)
             terms = set(content_terms(normalise_numbers(text)) + content_terms(text))
+            if _THAT_TIME.match(text):  # "By June 2019 ... At that date the society had 77 members"
+                terms |= set(YEAR.findall(prior))
             if acronym_term and acronym_term in terms:
                 terms |= title  # "ABC receives" names the practice "Alpha Beta City (ABC)"
             out.append(

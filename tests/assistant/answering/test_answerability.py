@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from assistant.answering.answerability import counts, counts_something_asked, near_miss, other_names, states
-from assistant.question import AGENT, DATE, NUMBER, ORGANISATION, PLACE, analyse, answer_kind, parts
+from assistant.answering.answerability import (
+    answers,
+    counts,
+    counts_something_asked,
+    near_miss,
+    other_names,
+    states,
+)
+from assistant.answering.sentences import sentences
+from assistant.question import AGENT, DATE, NUMBER, ORGANISATION, PERSON, PLACE, analyse, answer_kind, parts
+from assistant.types import Chunk, ScoredChunk
 from assistant.vocabulary import content_terms
 
 
@@ -113,3 +122,54 @@ def test_a_question_is_read_as_another_language_by_its_function_words() -> None:
     # a short English imperative has few English function words, and none of another language
     assert not is_foreign("Summarise the latest Harry Potter book.")
     assert not is_foreign("How many members does the cluster have?")
+
+
+def _sentences(text: str) -> list:
+    chunk = Chunk(
+        "mill", "Ferndale Grain Cooperative", "Evidence of success", 0, text, 0, len(text), "mill.txt", {}
+    )
+    return sentences([ScoredChunk(chunk, 0.8)])
+
+
+def test_a_share_is_answered_only_by_a_share() -> None:
+    asked = analyse("What percentage of the flour goes to local bakeries?")
+    assert asked.kind == NUMBER and asked.share
+    assert analyse("What share of the farms sell to bakeries?").share
+    assert analyse("Wie viel Prozent der Höfe liefern an Bäckereien?").share
+    assert not analyse("How many farms sell to bakeries?").share
+    said = _sentences("The mill sells 300 tonnes to 12 bakeries. About 40% of the flour goes to bakeries.")
+    assert not answers(asked, said[0])  # counts tonnes and bakeries, gives no share
+    assert answers(asked, said[1])
+    # a share of money may be given as a share or as amounts
+    money = analyse("What share of the building cost did the council pay?")
+    assert money.share and money.money
+    assert answers(money, _sentences("The council covered 85% of the building.")[0])
+    assert answers(money, _sentences("The council paid EUR 2 million of the EUR 4 million.")[0])
+
+
+def test_who_holds_a_role_asks_for_a_person_by_name() -> None:
+    assert answer_kind("Who is the president of the grain cooperative?") == PERSON
+    assert answer_kind("What is the name of the mill's manager?") == PERSON
+    assert answer_kind("Who runs the mill?") == AGENT
+    assert states(PERSON, "The cooperative is chaired by Anna Weber, a farmer.")
+    assert states(PERSON, "It was opened by Dr Smith.")
+    # an organisation, a network or a place is no person
+    assert not states(PERSON, "The mill's manager was elected president of the European Grain Network.")
+    assert not states(PERSON, "The association is run from its office in Ferndale, Ruritania.")
+    assert not states(PERSON, "The Regional Council appoints the manager.")
+
+
+def test_a_month_in_the_question_is_part_of_its_date_not_a_name() -> None:
+    context = frozenset(content_terms("Ferndale Grain Cooperative"))
+    assert other_names("How many farms had joined by June 2015?", context) == {"2015"}
+
+
+def test_a_sentence_dated_by_the_one_before_it_answers_for_that_date() -> None:
+    said = _sentences(
+        "By June 2015 the mill had ground 900 tonnes. At that date the cooperative had 64 farms."
+    )
+    asked = analyse("How many farms did the cooperative have by June 2015?")
+    context = frozenset(content_terms("Ferndale Grain Cooperative"))
+    names = other_names("How many farms did the cooperative have by June 2015?", context)
+    assert answers(asked, said[1], names=names)
+    assert not answers(asked, _sentences("In 2019 the cooperative had 70 farms.")[0], names=names)
