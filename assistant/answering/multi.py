@@ -92,4 +92,8 @@ def _named(question: str, order: list[str], titles: dict[str, str]) -> list[str]
     words = {pid: {w.lower() for w in WORD.findall(titles[pid])} for pid in order}
     names = {w for w in capitalised if 1 <= sum(1 for pid in order if w in words[pid]) <= 2}
     named = [pid for pid in order if names & words[pid]]
+    # each by a word of its own: in "the Cluj IT Cluster", "Cluster" names no second practice
+    named = [
+        pid for pid in named if (names & words[pid]) - set().union(*(words[o] for o in named if o != pid))
+    ]
     return named if len(named) >= 2 else []

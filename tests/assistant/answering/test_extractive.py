@@ -294,3 +294,15 @@ def test_a_section_question_in_another_language_is_answered_from_that_section_al
     assert reply is not None and not reply.abstained
     assert "part-time staff" in reply.text and "founded in 2009" not in reply.text
     assert {c.section for c in reply.citations} == {"Resources needed"}
+
+
+def test_a_word_two_titles_share_names_neither_when_one_is_named_by_its_own_words() -> None:
+    from assistant.answering.multi import names_several
+    from assistant.answering.sentences import sentences
+
+    found = sentences(
+        [*mill(), well(), passage("co", "Oakby Grain Cooperative", "It bakes bread for the school.")]
+    )
+    # "Cooperative" is in both titles; only the Ferndale practice is named by a word of its own
+    assert not names_several("When did the Ferndale Grain Cooperative open its mill?", found)
+    assert names_several("Do the Ferndale Cooperative and the Oakby Cooperative both sell flour?", found)
