@@ -31,6 +31,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.engines import forms
+from assistant.engines.scope import names_only_a_place
 from assistant.vocabulary import fold
 
 log = logging.getLogger(__name__)
@@ -266,6 +267,8 @@ def by_form(question: str, signals: Signals) -> str | None:
         return COMPARE  # practices named by description: the compare engine looks them up
     if named <= 1 and signals.in_focus == 0 and forms.about_collection(question):
         return CATALOG
+    if named == 0 and signals.in_focus == 0 and names_only_a_place(question):
+        return CATALOG  # "How many come from Finland?"
     if named == 0 and signals.in_focus == 0:
         one = describes_one(question)
         if not one and (forms.selects(question) or forms.superlative(question) or forms.threshold(question)):

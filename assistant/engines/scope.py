@@ -48,6 +48,21 @@ KIND_WORDS = frozenset(
 )
 
 
+def names_only_a_place(question: str) -> bool:
+    """Says nothing but a place and how it asks ("How many come from Finland?", "What do you have
+    from Denmark?", "Anything from Sweden?"): it asks for that place's practices."""
+    found = places(question)
+    if not found:
+        return False
+    rest = question
+    for a, b in sorted(found.spans, reverse=True):
+        rest = rest[:a] + " " + rest[b:]
+    return all(t in FORM_WORDS or t in KIND_WORDS or t in _ANY for t in content_terms(rest))
+
+
+_ANY = frozenset(stem(w) for w in "anything something everything else more".split())
+
+
 FORM_NORMS = frozenset(_n[:-1] if _n.endswith(("y", "i")) and len(_n) > 4 else _n for _n in FORM_WORDS)
 KIND_NORMS = frozenset(_n[:-1] if _n.endswith(("y", "i")) and len(_n) > 4 else _n for _n in KIND_WORDS)
 # a topical condition, rather than wording, when the scope is already narrowed by place or theme

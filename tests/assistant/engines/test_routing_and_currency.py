@@ -33,6 +33,10 @@ FORMS = [
         Signals(),
         "transfer",
     ),
+    # a place and how it asks, nothing else: that place's practices
+    ("How many come from Finland?", Signals(), "catalog"),
+    ("Anything from Sweden?", Signals(), "catalog"),
+    ("What is the population of Sweden?", Signals(), None),
     ("Kiek narių turi klasteris?", Signals(named=1), "lookup"),
     ("How many members does it have?", Signals(in_focus=1), None),
 ]
