@@ -43,7 +43,8 @@ from assistant.answering.multi import answer_several, names_several
 from assistant.answering.relevance import EmbedderRelevance, Relevance, SentenceVectors
 from assistant.answering.scoring import Scored, idf, score, share
 from assistant.answering.sentences import Sentence, plain, quantities, sentences
-from assistant.question import DEMONYMS, TRANSFER, Intent, Question, analyse, parts
+from assistant.engines.measures import states_unit, unit_families
+from assistant.question import DEMONYMS, NUMBER, TRANSFER, Intent, Question, analyse, parts
 from assistant.types import Citation, ScoredChunk, TextDelta
 from assistant.vocabulary import QUESTION_WORDS, REFERS_BACK, STOPWORDS, WORD, YEAR, content_terms, fold, stem
 
@@ -257,6 +258,7 @@ class ExtractiveAnswerer:
             return self._abstain(title, answered[0].intent, whole)
         if len(pieces) == 1:
             chosen = self._fill(intent, whole, chosen, names)
+            chosen = self._units_asked(question, intent, whole, chosen)
         else:  # each answered part may add its runner-up, within the same budget
             for done, scored in zip(answered, per_part, strict=True):
                 if done.chosen and len(chosen) < self.max_sentences:
@@ -356,6 +358,34 @@ class ExtractiveAnswerer:
             return _Part(intent, in_section[:1])
         evidence = next((c.sentence for c in scored if not c.sentence.absence), None)
         return _Part(intent, [], evidence=evidence)
+
+    def _units_asked(
+        self, question: str, intent: Intent, whole: list[Scored], chosen: list[Scored]
+    ) -> list[Scored]:
+        """A figure asked by what it measures ("the capacity and annual output"): for each unit
+        family the question names and no chosen sentence states, the practice's best on-topic
+        sentence that states it ("4.6 MW"), within the sentence budget. The relevance model does
+        not read "capacity" as asking for megawatts."""
+        if intent.kind != NUMBER:
+            return chosen
+        result = list(chosen)
+        for family in sorted(unit_families(question)):
+            if len(result) >= self.max_sentences or any(states_unit(c.sentence.text, family) for c in result):
+                continue
+            extra = next(
+                (
+                    c
+                    for c in whole
+                    if c.relevance >= ON_TOPIC_RELEVANCE
+                    and not c.sentence.absence
+                    and states_unit(c.sentence.text, family)
+                    and all(not c.sentence.overlaps(x.sentence) for x in result)
+                ),
+                None,
+            )
+            if extra is not None:
+                result.append(extra)
+        return result
 
     def _overshadowed(self, intent: Intent, best: Scored, scored: list[Scored]) -> bool:
         """Whether a sentence that does not state the asked kind is far more relevant than the best

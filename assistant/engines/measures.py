@@ -237,6 +237,18 @@ def stems(text: str) -> list[str]:
     return [stem(w) for w in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", fold(text))]
 
 
+def unit_families(question: str) -> frozenset[str]:
+    """The unit families a question names what it measures by: "capacity" -> power, "annual
+    output" -> energy, "how large an area" -> area (a share is read by answerability)."""
+    words = stems(question)
+    return frozenset(f for f, cues in _FAMILY_WORDS.items() if f != "percent" and has_prefix(words, cues))
+
+
+def states_unit(text: str, family: str) -> bool:
+    """The text states an amount in a unit of the family ("4.6 MW" for power)."""
+    return any(m.group("unit").lower() in UNITS[family] for m in QUANTITY_RE.finditer(text))
+
+
 def has_prefix(stems: Iterable[str], prefixes: Iterable[str]) -> bool:
     """A word begins with one of the prefixes, or (stemmed short: 'memb') begins one of them."""
     return any(s.startswith(p) or (len(s) >= 4 and p.startswith(s)) for s in stems for p in prefixes)

@@ -306,3 +306,13 @@ def test_a_word_two_titles_share_names_neither_when_one_is_named_by_its_own_word
     # "Cooperative" is in both titles; only the Ferndale practice is named by a word of its own
     assert not names_several("When did the Ferndale Grain Cooperative open its mill?", found)
     assert names_several("Do the Ferndale Cooperative and the Oakby Cooperative both sell flour?", found)
+
+
+def test_a_figure_asked_by_what_it_measures_is_answered_by_a_sentence_in_its_unit() -> None:
+    text = "The two turbines total 4.6 MW and cost EUR 6 million. The farm produces 15 GWh a year."
+    wind = [passage("wind", "Ashby Wind Farm", text)]
+    # the relevance model reads "capacity" as asking for the output, and hardly for megawatts
+    reads = ExtractiveAnswerer(relevance=Scripted({"capacity": {"15 GWh": 5.0, "4.6 MW": -2.0}}))
+    reply = reads.reply("What is the capacity and annual output of the Ashby wind farm?", wind)
+    assert reply is not None and not reply.abstained
+    assert "4.6 MW" in reply.text and "15 GWh" in reply.text
