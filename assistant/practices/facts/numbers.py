@@ -43,8 +43,13 @@ _CURRENCY_AFTER = r"\s?(?P<cur2>EUR|euros?|Euros?|GBP|pounds|USD|dollars|CZK|DKK
 # normalises figures for comparison: the lexer needs each figure's exact extent and value, and a
 # comma here only ever groups thousands.
 _DIGITS = r"\d{1,3}(?:[ ,\u00a0]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_MULT = r"(?:\s?(?P<mult>million|billion|thousand|bn)\b)?"
-MULTIPLIERS = {"million": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3}
+# a decimal comma, as much of Europe writes it, before a multiplier: "1,5 million euros"
+_DECIMAL_COMMA = r"\d{1,3},\d{1,2}(?=\s?(?:million|billion|thousand|mln|mn|bn|m)\b)"
+# a multiplier after the figure: a word, or an abbreviation written against it ("€4.8m", "£80k")
+_MULT = r"(?:\s?(?P<mult>million|billion|thousand|mln|mn|bn)\b|(?P<short>m|k|bn)\b)?"
+MULTIPLIERS = {
+    "million": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3, "mln": 1e6, "mn": 1e6, "m": 1e6, "k": 1e3,
+}  # fmt: skip
 
 # numbers written as one word; "zero" is never a count a fact states
 WORD_NUMBERS = {w: n for w, n in NUMBER_WORDS.items() if n and " " not in w} | {"hundred": 100}
@@ -54,8 +59,10 @@ _NUMBER = re.compile(
     r"(?:"
     + _CURRENCY_BEFORE
     + r")?(?<![\w.,/-])(?P<num>"
+    + _DECIMAL_COMMA
+    + r"|"
     + _DIGITS
-    + r")(?![\w/])"
+    + r")(?:(?![\w/])|(?=(?:m|k|bn)\b))"
     + _MULT
     + r"(?:"
     + _CURRENCY_AFTER
@@ -134,6 +141,8 @@ class Mention:
 
 
 def _parse_digits(raw: str, mult: str | None) -> float:
+    if mult and re.fullmatch(r"\d{1,3},\d{1,2}", raw):  # a decimal comma: "1,5 million"
+        raw = raw.replace(",", ".")
     value = float(re.sub(r"[ ,\u00a0]", "", raw))
     if mult:
         value *= MULTIPLIERS[mult.strip().lower()]
@@ -208,7 +217,7 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             currency = None
             is_word = True
         else:
-            value = _parse_digits(m.group("num"), m.group("mult"))
+            value = _parse_digits(m.group("num"), m.group("mult") or m.group("short"))
             raw_currency = m.group("cur") or m.group("cur2")
             currency = CURRENCIES.get(raw_currency.lower()) if raw_currency else None
             is_word = False
@@ -225,6 +234,7 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             not is_word
             and currency is None
             and m.group("mult") is None
+            and m.group("short") is None
             and YEAR.fullmatch(m.group("num") or "") is not None
         )
         mentions.append(

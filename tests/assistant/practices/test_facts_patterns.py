@@ -113,3 +113,23 @@ def test_what_a_named_thing_has_is_not_who_pays_for_it() -> None:
 def test_membership_fees_are_a_funding_source() -> None:
     facts = _facts(resources="Half of the budget comes from membership fees.")
     assert _sources(facts) == ["membership fees"]
+
+
+def test_amounts_written_with_a_short_multiplier_or_a_decimal_comma_keep_their_size() -> None:
+    """'€4.8m', '£80k', '£3.4bn' and '1,5 million euros' (a decimal comma) were read as 4, nothing, 3
+    and 1."""
+    from assistant.practices.facts.numbers import find_mentions
+
+    def read(text: str) -> list[tuple[float, str | None]]:
+        return [(m.value, m.currency) for m in find_mentions(text, 0, len(text))]
+
+    assert read("The renovation cost €4.8m.") == [(4_800_000, "EUR")]
+    assert read("It received £80k from the agency.") == [(80_000, "GBP")]
+    assert read("The link cost £3.4bn.") == [(3_400_000_000, "GBP")]
+    assert read("The first phase cost 1,5 million euros.") == [(1_500_000, "EUR")]
+    assert read("It costs EUR 2 mln a year.") == [(2_000_000, "EUR")]
+    # a comma that groups thousands, and a unit that is no multiplier, are read as before
+    assert read("Some 1,200 households and 26,000 people.") == [(1200, None), (26000, None)]
+    assert read("A 5 m wide path.") == [(5, None)]
+    budget = _facts(resources="The renovation cost €4.8m, financed by the city.")
+    assert [(f.kind, f.value) for f in budget if f.kind == "budget"] == [("budget", 4_800_000)]
