@@ -20,7 +20,7 @@ THRESHOLD_REACH = 40
 STAFF_NOUNS = frozenset("employee employees staff person-years fte ftes workers full-time".split())
 # people who are the practice's staff only when the sentence speaks of employing them
 STAFF_SOFT_NOUNS = frozenset(
-    "people persons experts nurses trainers advisers advisors consultants coaches officers".split()
+    "people persons experts nurses trainers advisers advisors consultants coaches officers volunteers".split()
 )
 MEMBER_NOUNS = frozenset("member members founders shareholders partners stakeholders".split())
 # organisations and places that can be members or beneficiaries
@@ -28,7 +28,7 @@ ORG_NOUNS = frozenset(
     """companies company firms smes enterprises organisations organizations institutions
     municipalities villages owners start-ups startups actors entities manufacturers universities
     associations clusters consortia cooperatives businesses producers suppliers centres centers
-    laboratories libraries schools cities regions towns communes""".split()
+    laboratories libraries schools cities regions towns communes shops retailers""".split()
 )
 # people and households
 PEOPLE_NOUNS = frozenset(
@@ -47,7 +47,8 @@ ENUMERATION_NOUNS = frozenset(
 
 _MEMBER_CONTEXT = re.compile(
     r"\b(members?|membership|founders?|founding|founded|set up|joined|consists? of|owned by|"
-    r"stakeholders|brings together|partners)\b",
+    r"stakeholders|brings together|partners|consortium|partnership|coalition|alliance|"
+    r"(?:run|delivered|led|managed|formed) by)\b",
     re.IGNORECASE,
 )
 _BENEFICIARY_CONTEXT = re.compile(
@@ -66,7 +67,8 @@ _EMPLOYING = re.compile(r"\b(employ\w*|team|relies on)\b", re.IGNORECASE)
 # practice represents) or the count is a size limit ("firms with fewer than 50 employees")
 _STAFF_VETO = re.compile(
     r"\b(members|member companies|ecosystem|sector|industry|industries|economy|it represents|"
-    r"they represent|fewer than|less than|with more than|companies with|firms with)\b",
+    r"they represent|fewer than|less than|with more than|companies with|firms with|"
+    r"(?:companies|businesses|firms|tenants)(?:\s+\w+)?\s+employ)\b",
     re.IGNORECASE,
 )
 _THRESHOLD = re.compile(
@@ -81,6 +83,12 @@ _RESULT_VERBS = re.compile(
     re.IGNORECASE,
 )
 _ORDINAL_BEFORE = re.compile(r"\b(first|last|next|previous|past|other)\s+$", re.IGNORECASE)
+_TEAM_OF = re.compile(r"\b(?:a |the |its |our )?(?:team|staff|workforce) of\s+$", re.IGNORECASE)
+# a breakdown of the count before it: "26 members: 23 shops and 3 carriers", "11 people, including
+# 4 ecologists"
+_BREAKDOWN_BEFORE = re.compile(
+    r"(:|\bincluding|\bamong them)\s+(?:[\w-]+\s+){0,3}$|,\s+(?:[\w-]+\s+){0,3}$|\band\s+$"
+)
 _OF_THEM = re.compile(r"^\s+of (them|which|these|those)\b")
 _OF_WHICH_BEFORE = re.compile(r"\b(of which|of whom|among them)\s+(\w+\s+){0,2}$")
 # "grown from 17 towns to 27 places": the later figure counts what the earlier one did
@@ -115,6 +123,10 @@ def read_count(
     """
     words = noun_phrase(m.after)
     subject = " ".join(w.strip(QUOTES) for w in words).rstrip(".") or None
+    if not words and _TEAM_OF.search(m.before) and not _STAFF_VETO.search(m.before[-STAFF_VETO_REACH:]):
+        m.kind, m.subject = "staff", "staff"  # "managed by a team of 6"
+        value = int(m.value) if m.value == int(m.value) else m.value
+        return CountReading("staff", value, m.end, "staff")
     phrase_end = m.end
     if words:
         last = m.after.find(words[-1])
@@ -145,6 +157,16 @@ def read_count(
             and found in ("result", None)
         ):
             found = "members"  # "435 members: 222 SMEs, 160 large companies, ..."
+        if (
+            previous is not None
+            and previous.kind in ("members", "staff")
+            and (found not in ("members", "staff") or (previous.kind, found) == ("staff", "members"))
+            and _BREAKDOWN_BEFORE.search(m.before)
+            and previous.end > m.start - len(m.before)
+        ):
+            # "26 members: 23 independent shops and 3 parcel carriers", "employs 11 people,
+            # including 4 ecologists", "a team of 4: a manager, two business coaches and ..."
+            found = previous.kind
         if found in ("result", None) and _BECAME_MEMBERS.match(m.after[phrase_end - m.end :]):
             found = "members"
         if found is None:
@@ -190,6 +212,8 @@ def _count_kind(section: str, sentence: str, before: str, noun: str, m: Mention)
             return "members"
         if _BENEFICIARY_CONTEXT.search(sentence):
             return "beneficiaries"
+        if noun in PEOPLE_NOUNS - {"homes"} and noun not in STAFF_SOFT_NOUNS and section == EVIDENCE_SECTION:
+            return "beneficiaries"  # "7,400 pupils eat zero-kilometre meals": the people it serves
         if m.is_word and (section != EVIDENCE_SECTION or _ORDINAL_BEFORE.search(before)):
             return None
         return "result" if _is_result_context(section, sentence) else None

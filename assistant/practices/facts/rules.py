@@ -58,7 +58,9 @@ _NOT_A_COUNT_AFTER = re.compile(
 _DURATION = re.compile(r"^\s?-?\s?(?P<unit>years?|months?|weeks?|days?)\b", re.IGNORECASE)
 _MONTHS_PER_UNIT = {"year": 12, "month": 1, "week": 12 / 52, "day": 12 / 365}
 _DURATION_BEFORE = re.compile(
-    r"\b(for|lasting|in|during)\s+(up to\s+|a maximum of\s+|at least\s+)?$", re.IGNORECASE
+    r"\b(for|lasting|lasts|lasted|last|took|takes|spans|spanned|in|during)\s+"
+    r"(up to\s+|a maximum of\s+|at least\s+)?$",
+    re.IGNORECASE,
 )
 _DURATION_VETO_BEFORE = re.compile(
     r"\b(within|first|last|previous|past|next|valid for)\s+(\w+\s+)?$", re.IGNORECASE

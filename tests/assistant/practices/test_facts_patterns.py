@@ -133,3 +133,52 @@ def test_amounts_written_with_a_short_multiplier_or_a_decimal_comma_keep_their_s
     assert read("A 5 m wide path.") == [(5, None)]
     budget = _facts(resources="The renovation cost €4.8m, financed by the city.")
     assert [(f.kind, f.value) for f in budget if f.kind == "budget"] == [("budget", 4_800_000)]
+
+
+def _kinds_of(facts: list[Fact]) -> set[tuple[str, float]]:
+    return {
+        (f.kind, f.value)
+        for f in facts
+        if f.kind in ("staff", "members", "beneficiaries", "duration", "result")
+    }
+
+
+def test_a_team_of_n_and_the_breakdown_of_a_count_take_its_kind() -> None:
+    facts = _facts(
+        about="The hub is managed by a team of 6 employed by the city. The cooperative has 26 members: "
+        "23 independent shops and 3 parcel carriers.",
+        resources="The partnership employs 11 people, including 4 ecologists and a hydrologist.",
+    )
+    kinds = _kinds_of(facts)
+    assert ("staff", 6) in kinds and ("staff", 11) in kinds and ("staff", 4) in kinds
+    assert {("members", 26), ("members", 23), ("members", 3)} <= kinds
+
+
+def test_partners_that_run_the_practice_are_its_members() -> None:
+    facts = _facts(
+        about="The project is run by a consortium of 5 partners: the city, the county and three schools."
+    )
+    assert ("members", 5) in _kinds_of(facts)
+
+
+def test_people_employed_by_other_businesses_are_not_its_staff() -> None:
+    facts = _facts(evidence="The tenant businesses together employ about 95 people, most of them under 35.")
+    assert not any(f.kind == "staff" for f in facts)
+
+
+def test_people_counted_as_evidence_are_the_people_it_serves() -> None:
+    facts = _facts(
+        evidence="Around 7,400 pupils in 41 schools eat local meals. It makes enough for 3,500 homes."
+    )
+    kinds = _kinds_of(facts)
+    assert ("beneficiaries", 7400) in kinds
+    assert ("beneficiaries", 3500) not in kinds  # homes are dwellings, not people served
+
+
+def test_a_length_of_time_after_a_verb_of_lasting_is_a_duration() -> None:
+    facts = _facts(
+        about="The programme lasts 6 months. The works took 26 months. It saved EUR 4 million over 15 years."
+    )
+    kinds = _kinds_of(facts)
+    assert ("duration", 6) in kinds and ("duration", 26) in kinds
+    assert ("duration", 180) not in kinds
