@@ -19,21 +19,32 @@ MAX_FUNDER_WORDS = 6
 FUNDED_OBJECT_REACH = 80
 
 _FUNDING_BY = re.compile(
-    r"\b(?:co-?financed|co-?funded|financed|funded|sponsored|paid for|supported financially)"
+    r"\b(?:co-?financed|co-?funded|financed|funded|sponsored|paid for|supported financially|self-financ\w*|"
+    r"(?:is|are|was|were)\s+(?:provided|covered))"
     r"(?:\s+(?:directly|mainly|mostly|largely|jointly|partly|entirely|fully|primarily))?\s+(?:by|from)\s+"
     r"(?P<source>[^.;:()]{1,200})",
     re.IGNORECASE,
 )
 _FUNDING_FROM = re.compile(
-    r"\b(?:funds?|funding|money|financing|co-financing|support)\s+(?:comes?|came|is provided|are provided)"
-    r"\s+from\s+(?P<source>[^.;:()]{1,200})",
+    r"\b(?:(?:funds?|funding|money|financing|co-financing|\d+\s?%|most|part|half|the rest|the remainder)"
+    r"(?:\s+of\s+(?:it|this|them|the \w+))?\s+(?:(?:comes?|came|is provided|are provided|was provided)\s+)?"
+    r"|support\s+(?:comes?|came|is provided|are provided|was provided)\s+)"
+    r"from\s+(?P<source>[^.;:()]{1,200})",
     re.IGNORECASE,
 )
+# after a funding phrase, the sources coordinated with it: "funded by A (...) and by B", "comes from
+# A, from B and from C"
+_COORDINATED = re.compile(
+    r"(?:,\s+|\s+and\s+)(?:also\s+)?(?:from|by)\s+(?P<source>(?:the|a|an|its|their|[A-Z])[^.;:()]{1,150})",
+    re.IGNORECASE,
+)
+# a list of sources inside one phrase: "the City of Ghent, the regional call and an EU project"
+_LIST_SPLIT = re.compile(r",\s+(?=(?:the|a|an|its|their)\s)|\s+and\s+(?=(?:the|a|an|its|their)\s)")
 _MONEY_FROM = re.compile(r"^\s*(?:[^.;:,]{0,40}?)\bfrom\s+(?P<source>(?:the\s+)?[^.;:,]+)", re.IGNORECASE)
 _TO_OR_BETWEEN = re.compile(r"^\s*(?:to|between)\b")
 _FUNDER_VERB = re.compile(
     r"(?:^|,\s+|;\s+)(?P<source>(?:the\s+)?[A-Za-z][A-Za-z' -]{2,60}?)\s+(?:dedicated|spent|invested|"
-    r"contributed|financed|funded|provided|pays into|pay into|pay)\b",
+    r"contributed|financed|funded|funds|finances|provided|pays into|pay into|pay)\b",
     re.IGNORECASE,
 )
 _PRONOUNS = frozenset({"it", "this", "which", "that"})
@@ -56,7 +67,7 @@ _NAME_FUNDING = re.compile(
     r"(?:\s+" + _MODIFIER + r"){0,2}\s+(?:funds|funding|money|grants?|financing|co-financing))\b"
 )
 # ... or the members' own fees
-_FEES = re.compile(r"\b(?P<source>(?:membership|member|members['’]) fees)\b", re.IGNORECASE)
+_FEES = re.compile(r"\b(?P<source>(?:membership|member|members['’]) fees?)\b", re.IGNORECASE)
 _FUNDING_CONTEXT = re.compile(
     r"\b(fund\w*|financ\w*|co-financ\w*|support|grant|budget|paid|pay)\b", re.IGNORECASE
 )
@@ -80,7 +91,7 @@ def funding_sources(
     `mentions` are its numbers (a money figure "from X" names X)."""
     sentence = text[s_start:s_end]
     found: list[tuple[int, int]] = []
-    for a, b in _candidates(sentence, s_start, mentions):
+    for a, b in _pieces(sentence, _candidates(sentence, s_start, mentions)):
         raw = sentence[a:b]
         cleaned = _clean_source(raw)
         if not cleaned or len(cleaned) < MIN_SOURCE_CHARS:
@@ -109,6 +120,9 @@ def _candidates(sentence: str, s_start: int, mentions: Sequence[Mention]) -> lis
     spans = []
     for pattern in (_FUNDING_BY, _FUNDING_FROM, _WHICH_FUNDING):
         spans += [(match.start("source"), match.end("source")) for match in pattern.finditer(sentence)]
+    if spans:  # what is coordinated with the first funding phrase
+        first = min(a for a, _ in spans)
+        spans += [(m.start("source"), m.end("source")) for m in _COORDINATED.finditer(sentence, first)]
     for mention in mentions:
         if mention.currency is None:
             continue
@@ -121,6 +135,19 @@ def _candidates(sentence: str, s_start: int, mentions: Sequence[Mention]) -> lis
         for pattern in (_NAMED_FUND, _NAME_FUNDING, _FEES):
             spans += [_without_opening_word(match) for match in pattern.finditer(sentence)]
     return spans
+
+
+def _pieces(sentence: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Each span, and each source of a list in it ("the City, the regional call and an EU project")."""
+    out = []
+    for a, b in spans:
+        out.append((a, b))
+        cuts = [m for m in _LIST_SPLIT.finditer(sentence, a, b)]
+        if cuts:
+            starts = [a] + [m.end() for m in cuts]
+            ends = [m.start() for m in cuts] + [b]
+            out += list(zip(starts, ends, strict=True))
+    return out
 
 
 def _without_opening_word(match: re.Match[str]) -> tuple[int, int]:
@@ -143,7 +170,7 @@ def _is_funder(match: re.Match[str]) -> bool:
     if verb in ("pay", "pays into", "pay into") and "member" not in source.lower():
         return False
     rest = sentence[match.end() : match.end() + FUNDED_OBJECT_REACH]
-    if verb in ("provided", "financed", "funded") and not _FUNDED_OBJECT.match(rest):
+    if verb in ("provided", "financed", "funded", "funds", "finances") and not _FUNDED_OBJECT.match(rest):
         return False
     return not (verb in ("dedicated", "spent", "invested", "contributed") and not _SPENT_MONEY.match(rest))
 

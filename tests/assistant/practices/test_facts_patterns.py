@@ -182,3 +182,29 @@ def test_a_length_of_time_after_a_verb_of_lasting_is_a_duration() -> None:
     kinds = _kinds_of(facts)
     assert ("duration", 6) in kinds and ("duration", 26) in kinds
     assert ("duration", 180) not in kinds
+
+
+def test_each_source_of_a_list_or_a_coordination_is_a_funding_source() -> None:
+    facts = _facts(
+        resources="It was financed by the City of Ashby, the regional transport call and an EU project. "
+        "The money comes from the Rural Development Programme (EAFRD), from the member towns and from "
+        "the Oakby Foundation. 85% came from the ERDF and the rest from the town's own budget."
+    )
+    sources = _sources(facts)
+    for expected in (
+        "the City of Ashby",
+        "the regional transport call",
+        "an EU project",
+        "the member towns",
+        "the Oakby Foundation",
+        "the ERDF",
+        "the town's own budget",
+    ):
+        assert any(expected in source for source in sources), (expected, sources)
+
+
+def test_who_funds_the_practice_in_the_present_tense_is_a_funding_source() -> None:
+    facts = _facts(resources="The municipality funds the core scheme with about EUR 95,000 per year.")
+    assert any("municipality" in source for source in _sources(facts))
+    # support from someone is help, not money
+    assert _sources(_facts(about="It had advisory support from a forestry body.")) == []
