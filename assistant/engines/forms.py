@@ -173,8 +173,8 @@ _POINT_WORDS = {
     "du": 2, "dviem": 2, "trys": 3, "trimis": 3, "keturi": 4, "keturiais": 4, "penki": 5, "penkiais": 5,
 }  # fmt: skip
 _POINTS = re.compile(
-    r"\b(\d{1,2}|" + "|".join(sorted(_POINT_WORDS, key=len, reverse=True)) + r")\s+(\w+\s+)?"
-    r"(points|bullet|bullets|sentences|lines|items|takeaways|punkten|punkte|points|puntos|punti|"
+    r"\b(\d{1,2}|" + "|".join(sorted(_POINT_WORDS, key=len, reverse=True)) + r")(?:\s+|-)(\w+\s+)?"
+    r"(points?|bullet|bullets|sentences|lines|items|takeaways|punkten|punkte|points|puntos|punti|"
     r"punktach|punkty|punktais|punktai|saetzen|satzen|phrases|frases|frasi|zdaniach|sakiniais)\b"
 )
 

@@ -64,6 +64,9 @@ def test_a_summary_has_the_asked_number_of_cited_points(routed: Assistant) -> No
     assert all(re.search(r"\[\d+\]$", p) for p in points)
     assert "2004" in points[0] and "EUR 4.5 million" in points[1] and "120 members" in answer.text
     assert {c.section for c in answer.citations} >= {"About this good practice", "Evidence of success"}
+    # "a two-point summary" asks for two points
+    two = routed.ask("Give me a two-point summary of the Greenfield Wind Cooperative.")
+    assert len([line for line in two.text.splitlines() if line.startswith("- ")]) == 2
 
 
 def test_a_described_practice_is_summarised_only_when_one_of_its_sentences_is_on_the_question(
