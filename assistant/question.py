@@ -47,7 +47,9 @@ _SECTION_CUES = {
 _QUANTITY = re.compile(
     r"\b(how (many|much|big|large|long|fast|often|high)|"
     r"what (is|was|are|were) the (\w+ )?(number|amount|size|value|budget|cost|score|capacity|share|"
-    r"percentage)|percentage|(\w+ )?(figures|statistics)|amounts?|maximum|numbers? of|fees?|prices?|"
+    r"percentage|age|rate)|percentage|(\w+ )?(figures|statistics)|amounts?|maximum|numbers? of|fees?|prices?|"
+    r"average|median|compensation|salar(y|ies)|wages?|rents?|tariffs?|"
+    r"per (hectare|head|capita|inhabitant|household|person|pupil|student|member|unit)|"
     r"kiek|kiekis|wie (viele|viel|hoch|"
     r"gro(ss|ß))|combien|cu[aá]nt[oa]s?|ile|ilu|quant[oiae]|hoeveel)\b",
     re.IGNORECASE,
@@ -86,7 +88,8 @@ _KINDS = re.compile(
 # general English words by which a question asks for an amount of money
 _MONEY = re.compile(
     r"\b(cost|costs|costing|spend|spends|spent|spending|budgets?|fees?|prices?|paid|pay|pays|funding|"
-    r"invest|invests|invested|investment|worth|money|grants?|euros?|subsid(y|ies))\b",
+    r"invest|invests|invested|investment|worth|money|grants?|euros?|subsid(y|ies)|compensation|rents?|"
+    r"salar(y|ies)|wages?)\b",
     re.IGNORECASE,
 )
 # "what percentage / share of ...": the number asked for is a share (in the languages users write in)

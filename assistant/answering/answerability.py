@@ -62,6 +62,7 @@ MONEY_WORDS = re.compile(
 SHARE_STATED = re.compile(
     r"\d\s?%|\b(per ?cent|percent|percentage|half|thirds?|quarters?|fifths?|tenths?)\b", re.IGNORECASE
 )
+_LOCATED = re.compile(r"\b(?:in|on|at|near|around)\s+([A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*)(?!\s+[A-Z])")
 _RAW_NAME = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 COUNT_WINDOW = 4  # the counted word follows its number within this many words ("126 new member firms")
 
@@ -160,12 +161,14 @@ def other_names(question: str, context: frozenset[str]) -> frozenset[str]:
     """The names a question gives besides its practice's own (title, place): "How much did the
     Alpha Foundation give to <practice>?" -> {"alpha", "foundat"}. Capitalised words after the
     first, and years. (Not for other languages, which capitalise other words.)"""
+    # a name right after a preposition of place locates the practice ("the lab on Naxos"), and a
+    # month is part of a date, checked by its year ("by June 2019")
+    located = {m.group(1) for m in _LOCATED.finditer(question)}
     words = _RAW_NAME.findall(question)[1:]
-    # a month is part of a date, checked by its year ("by June 2019")
     names = {
         stem(fold(w))
         for w in words
-        if w[:1].isupper() and fold(w) not in STOPWORDS and not MONTH.fullmatch(w)
+        if w[:1].isupper() and fold(w) not in STOPWORDS and not MONTH.fullmatch(w) and w not in located
     }
     names -= COUNTRY_WORDS  # "the Danish symbiosis": a place the practice has, said another way
     names |= set(YEAR.findall(question))

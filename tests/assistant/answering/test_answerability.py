@@ -173,3 +173,16 @@ def test_a_sentence_dated_by_the_one_before_it_answers_for_that_date() -> None:
     names = other_names("How many farms did the cooperative have by June 2015?", context)
     assert answers(asked, said[1], names=names)
     assert not answers(asked, _sentences("In 2019 the cooperative had 70 farms.")[0], names=names)
+
+
+def test_a_place_that_locates_the_practice_is_no_name_the_answer_must_repeat() -> None:
+    context = frozenset(content_terms("Ferndale Grain Cooperative"))
+    assert other_names("What grant can a farm get from the cooperative on Oakby?", context) == frozenset()
+    assert other_names("How much did the Oakby Fund give to the cooperative?", context) == {"oakby", "fund"}
+
+
+def test_an_average_a_rate_or_an_amount_per_unit_asks_for_a_number() -> None:
+    assert answer_kind("What is the average age of the farmers?") == NUMBER
+    assert answer_kind("What compensation per hectare do farmers receive?") == NUMBER
+    assert analyse("What compensation per hectare do farmers receive?").money
+    assert answer_kind("What does the cooperative offer young farmers?") is None
