@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.answering.base import Draft
 from assistant.engines import forms
@@ -52,7 +52,11 @@ class CompareEngine:
             yield declined()
             return
         plain = without_names(asked.text, snapshot)
-        measures = _measures(plain)
+        # the words that describe the practices ("the Šibenik tobacco warehouse conversion") do
+        # not also describe the figure: only the measure's own words choose its sentences
+        named = frozenset(t for part in forms.alternatives(asked.text) for t in content_terms(part))
+        named |= frozenset().union(*(e.title_words | e.places for e in entries))
+        measures = [replace(m, words=m.words - named) for m in _measures(plain)]
         found = time.perf_counter()
         citer = Citer()
         converted: set[str] = set()

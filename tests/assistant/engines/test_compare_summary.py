@@ -28,6 +28,15 @@ def test_a_comparison_of_money_converts_the_other_currency(routed: Assistant) ->
     )
 
 
+def test_the_words_that_describe_the_practices_do_not_choose_the_figure(routed: Assistant) -> None:
+    answer = routed.ask(
+        "Which costs more: the Harbour Heat Network of the old port district or the Greenfield Wind "
+        "Cooperative of the upland farmers?"
+    )
+    assert answer.route == "compare" and not answer.abstained
+    assert answer.text.startswith("**Greenfield Wind Cooperative** has more money")
+
+
 def test_no_verdict_when_a_document_does_not_state_the_measure_is_an_abstention(routed: Assistant) -> None:
     # the hub states its staff, the cooperative does not: what is stated is cited, no verdict
     answer = routed.ask(
