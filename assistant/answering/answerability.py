@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from assistant.answering.sentences import DATE, MONTH, Sentence, quantities
+from assistant.practices.facts.counts import PEOPLE_NOUNS, STAFF_NOUNS, STAFF_SOFT_NOUNS
 from assistant.question import AGENT, COUNTRY_WORDS, NUMBER, ORGANISATION, PERSON, PLACE, Intent, countable
 from assistant.question import DATE as DATE_KIND
 from assistant.vocabulary import MONEY_RE, STOPWORDS, YEAR, fold, normalise_numbers, stem
@@ -63,6 +64,10 @@ SHARE_STATED = re.compile(
     r"\d\s?%|\b(per ?cent|percent|percentage|half|thirds?|quarters?|fifths?|tenths?)\b", re.IGNORECASE
 )
 _LOCATED = re.compile(r"\b(?:in|on|at|near|around)\s+([A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*)(?!\s+[A-Z])")
+# nouns for persons (general English: assistant.practices.facts.counts), and plural nouns of people
+# by what they do ("technicians", "scientists")
+PERSON_NOUNS = (PEOPLE_NOUNS | STAFF_NOUNS | STAFF_SOFT_NOUNS) - {"homes", "households"}
+_AGENT_PLURAL = re.compile(r"[a-z]{3,}(?:ians|ists)")
 _RAW_NAME = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 COUNT_WINDOW = 4  # the counted word follows its number within this many words ("126 new member firms")
 
@@ -144,15 +149,21 @@ def counts(text: str, counted: Sequence[str], close: Callable[[str, str], bool] 
 
 
 def counts_something_asked(text: str, counted: Sequence[str], terms: Sequence[str]) -> bool:
-    """Whether a number of the text may count what "how many X" asks, said in other words: it is
-    no amount of money and does not count another thing the question names ("how many young
-    people have the centres helped": '30 centres' counts the centres, not the young people)."""
+    """Whether a number of the text may count what "how many people" asks, said in other words
+    ('2 full-time staff', '8,000 nurses'): only people asked without a qualifier may be counted
+    by another noun for persons ("how many young people have the centres helped": neither '30
+    centres' nor '450 professionals working in them' counts them), never money, and never
+    another thing the question names."""
+    if tuple(counted) not in (("people",), ("persons",)):
+        return False
     others = set(terms) - {stem(w) for w in counted}
     for after in counted_words(DATE.sub(" ", MONEY_RE.sub(" ", text))):
         # the counted noun: the words up to the first plural ('2 part-time staff run ...'); a
         # number with none ('about 40 at the beginning of') counts nothing that can be told
         end = next((i for i, w in enumerate(after) if countable(w)), None)
-        if end is not None and not any(stem(w) in others for w in after[: end + 1]):
+        if end is None or any(stem(w) in others for w in after[: end + 1]):
+            continue
+        if after[end] in PERSON_NOUNS or _AGENT_PLURAL.fullmatch(after[end]):
             return True
     return False
 

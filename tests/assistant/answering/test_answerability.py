@@ -83,8 +83,8 @@ def test_an_amount_of_money_counts_nothing() -> None:
 
 
 def test_a_count_in_other_words_must_not_count_another_thing_the_question_names() -> None:
-    asked = analyse("How many young people have the guidance centres helped?")
-    # '30 centres' counts the centres the question names, not the young people
+    asked = analyse("How many people have the guidance centres helped?")
+    # '30 centres' counts the centres the question names, not the people
     assert not counts_something_asked("There were 30 centres by 2015.", asked.counted, asked.terms)
     assert not counts_something_asked(
         "It returns EUR 1.2 million a year to people.", asked.counted, asked.terms
@@ -93,6 +93,17 @@ def test_a_count_in_other_words_must_not_count_another_thing_the_question_names(
     # a verb of the question after the counted noun is no other thing: '2 part-time staff run'
     run = analyse("How many people run the mill?")
     assert counts_something_asked("Two part-time staff run the mill.", run.counted, run.terms)
+
+
+def test_only_people_asked_without_a_qualifier_may_be_counted_in_other_words() -> None:
+    # "young people" are not any persons: '450 professionals' work there, they were not helped
+    young = analyse("How many young people have the guidance centres helped?")
+    assert not counts_something_asked("About 450 professionals work in them.", young.counted, young.terms)
+    # nor are parcels bikes, or member entities people
+    bikes = analyse("How many cargo bikes does the hub run?")
+    assert not counts_something_asked("It delivered 310,000 parcels.", bikes.counted, bikes.terms)
+    people = analyse("How many people are employed by the member firms?")
+    assert not counts_something_asked("It has 160 member entities.", people.counted, people.terms)
 
 
 def test_names_besides_the_practice_must_be_in_the_answer() -> None:
