@@ -105,8 +105,15 @@ _COLLECTION = re.compile(
 )
 
 
+# "older people", "younger workers": a group of people, not a comparison of practices' ages
+_AGE_GROUP = re.compile(
+    r"\b(older|younger|oldest|youngest)\s+(?=(people|persons|adults|residents|citizens|patients|workers|"
+    r"women|men|generations?|pupils|children|users|members of)\b)"
+)
+
+
 def _folded(question: str) -> str:
-    return " ".join(fold(question).replace("’", "'").split())
+    return _AGE_GROUP.sub("", " ".join(fold(question).replace("’", "'").split()))
 
 
 def selects(question: str) -> bool:
