@@ -169,6 +169,14 @@ class CatalogEngine:
             matches = [m for m in matches if m.entry.id in found]
         candidates = _by_words(list(scope.topic), matches)
         kept = self._judge_topic(question, candidates)
+        # every practice in scope that says the topic (the candidates are the best few by words)
+        stating = _stating(
+            list(scope.topic), [(0.0, m, [s for s, _ in sentence_terms(m.entry)]) for m in matches]
+        )
+        if not kept or _INVOLVES.search(fold(question)):
+            # "Which practices involve universities?": every practice that says so, however
+            # briefly (the relevance signal keeps those near the best one)
+            kept += [m for m in stating if m.entry.id not in {k.entry.id for k in kept}]
         if not kept and not large and self.retriever is not None:
             taken = {match.entry.id for _, match, _ in candidates}
             retrieved = self.retriever.retrieve(question, k=RETRIEVED)
@@ -184,14 +192,11 @@ class CatalogEngine:
         if not candidates:
             return []
         texts = [s.text for _, _, sentences in candidates for s in sentences]
-        scores = self.relevance.score(question, texts)
         # the cross-encoder reads "Which practices are on an island?" as asking for practices, which
         # no sentence names (-9 for "Gotland, Sweden's largest island"); what is said of them
-        # alone, "are on an island", it reads as the topic (-3). Read so when the question finds
-        # no sentence on its topic.
+        # alone, "are on an island", it reads as the topic (-3): it reads that when there is one
         predicate = predicate_of(question)
-        if predicate and predicate != question and max(scores) < self.topic_floor:
-            scores = [max(a, b) for a, b in zip(scores, self.relevance.score(predicate, texts), strict=True)]
+        scores = self.relevance.score(predicate if predicate else question, texts)
         judged: list[Match] = []
         per_candidate = _split(scores, [sentences for _, _, sentences in candidates])
         for (_, match, sentences), own in zip(candidates, per_candidate, strict=True):
@@ -411,6 +416,37 @@ def _split(scores: Sequence[float], groups: Sequence[Sequence[object]]) -> list[
         slices.append(scores[position : position + len(group)])
         position += len(group)
     return slices
+
+
+# a question that asks which practices involve something, not which are about it
+_INVOLVES = re.compile(r"\b(involv\w*|mention\w*|includ\w*|use|uses|using|work\w* with|cooperat\w* with)\b")
+
+
+def _stating(terms: list[str], candidates: list[tuple[float, Match, list[Sentence]]]) -> list[Match]:
+    """The candidates with a sentence that says the topic in the question's own words ("Which
+    practices involve farmers?": 'Farmers whose land is flooded are compensated ...'; a topic of
+    several words as one phrase: "public transport"), where the relevance signal found no
+    sentence on it (the cross-encoder reads such a question as asking for practices, which no
+    sentence names)."""
+    if not terms:
+        return []
+    if len(terms) == 1:
+
+        def says(sentence: Sentence, have: frozenset[str]) -> bool:
+            return related(terms[0], have)
+    else:
+        phrase = re.compile(r"\b" + r"\w*\W+".join(re.escape(t) for t in terms) + r"\w*")
+
+        def says(sentence: Sentence, have: frozenset[str]) -> bool:
+            return bool(phrase.search(fold(sentence.text)))
+
+    out = []
+    for _, match, sentences in candidates:
+        have = dict(sentence_terms(match.entry))
+        stated = next((s for s in sentences if says(s, have.get(s, frozenset()))), None)
+        if stated is not None:
+            out.append(Match(match.entry, stated, 0.0))
+    return out
 
 
 def _by_words(terms: list[str], matches: list[Match]) -> list[tuple[float, Match, list[Sentence]]]:

@@ -234,6 +234,47 @@ def test_the_topic_is_judged_without_the_place_that_already_chose_the_practices(
     assert relevance.queries and all("Austria" not in q for q in relevance.queries)
 
 
+def test_practices_that_say_the_topic_are_kept_where_the_relevance_signal_finds_none_on_it(
+    invented,  # type: ignore[no-untyped-def]
+) -> None:
+    from assistant.engines.base import Asked
+    from assistant.engines.catalog import CatalogEngine
+    from assistant.engines.index import PracticeIndex
+    from assistant.question import Question
+
+    _, store = invented
+
+    def ask(question: str, relevance) -> set[str]:  # type: ignore[no-untyped-def]
+        asked = Asked(Question.analysed(question, (), question, k=5, filters={}))
+        return _titles_in(list(CatalogEngine(PracticeIndex(store), relevance).stream(asked))[-1].text)
+
+    # the cross-encoder finds no sentence on "involve farmers"; one practice says "farmers"
+    blind = _Scripted({}, -9.0)
+    assert ask("Which practices involve farmers?", blind) == {"Greenfield Wind Cooperative"}
+    # a topic of several words is said as one phrase, not word by word
+    assert ask("Which practices involve district heating?", blind) == {"Harbour Heat Network (Nordby)"}
+    assert ask("Which practices involve heating farmers?", blind) == set()
+    # asked which practices involve something, every practice that says it is kept, however far
+    # below the best one the relevance signal puts it
+    keen = _Scripted({"district heating network": 9.0}, -9.0)
+    assert "Harbour Heat Network (Nordby)" in ask("Which practices involve district heating?", keen)
+    services = _Scripted({"design and digital services": 9.0}, -9.0)
+    assert ask("Which practices involve services?", services) == {
+        "Valley Craft Voucher",
+        "Mountain Bus Alliance",
+    }
+    # asked what practices are about, the relevance signal alone decides
+    assert ask("Which practices are about services?", services) == {"Valley Craft Voucher"}
+
+
+def test_older_people_are_a_group_not_a_comparison_of_ages() -> None:
+    from assistant.engines import forms
+
+    assert not forms.comparative("Which practices help older people?")
+    assert not forms.asks_age("Which practices help older people?")
+    assert forms.comparative("Which is older, the wind cooperative or the heat network?")
+
+
 def test_the_warm_up_leaves_what_it_loaded_out_of_full_garbage_collections(routed: Assistant) -> None:
     import gc
     import weakref
