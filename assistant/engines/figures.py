@@ -66,7 +66,11 @@ _PER_UNIT = re.compile(
 _START_CUE = re.compile(
     r"\b(founded|established|set up|created|launched|started|began|begun|introduced|incorporated|"
     r"inaugurated|initiated|commissioned|kicked off|was born|came into being|since|adopted|"
-    r"developed|designed|conceived)\b",
+    r"developed|designed|conceived)\b"
+    # a sentence that opens with the full date of what it says ("On 1 January 2013 Tallinn became
+    # the first capital to offer free public transport")
+    r"|^\W*on \d{1,2}(?:st|nd|rd|th)? (?:january|february|march|april|may|june|july|august|september|"
+    r"october|november|december) (?:19|20)\d\d\b",
     re.IGNORECASE,
 )
 

@@ -90,3 +90,13 @@ def test_a_price_per_unit_is_not_what_the_practice_costs() -> None:
     assert reading(entry, Measure(MONEY)).best is None  # not stated: the card's price is no budget
     per_stay = reading(entry, Measure(MONEY, per_unit=True))
     assert per_stay.best is not None and per_stay.best.value == 10
+
+
+def test_a_sentence_that_opens_with_the_full_date_of_what_it_says_dates_the_start() -> None:
+    entry = _entry_of("On 1 January 2013 Ferndale became the first town to offer free buses.")
+    found = reading(entry, Measure(YEAR))
+    assert found.best is not None and found.best.value == 2013
+    # a date inside a sentence about something else starts nothing
+    assert (
+        reading(_entry_of("Ticket sales fell on 1 January 2013 after a strike."), Measure(YEAR)).best is None
+    )
