@@ -85,10 +85,13 @@ class Assistant:
             # "And the Aragon cluster?": the previous question, asked of the practice it names, is
             # what the engines read (its kind of answer, its parts)
             said = query = restated(focus.previous, focus.named, snapshot)
+        elif focus.elliptic and not focus.carried and focus.previous and not asks_its_own(text):
+            said = query  # "What about the one in Ireland?": with the previous question's ask
         asked = Question.analysed(said, turns, query, k=k, filters=filters)
         route = Route(LOOKUP, 1.0, by="default")
         if self.router is not None:
-            route = self.router.route(text, Signals(len(focus.named), len(focus.carried)))
+            # "What about the one in Estonia?": routed as the previous question asked of it
+            route = self.router.route(said, Signals(len(focus.named), len(focus.carried)))
         return Asked(asked, focus, route)
 
     def ask(

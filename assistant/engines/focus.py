@@ -191,7 +191,8 @@ def focus_of(question: str, history: Sequence[Message], snapshot: Snapshot) -> F
         # ... with the previous question's ask unless it asks its own ("... - is X part of it?")
         return Focus((), (), True, previous, not _asks_more(folded), tuple(turns))
     short = len(content_terms(question)) <= SHORT_TERMS
-    if new_scope(question) and not refers_back(question):
+    # "What about the one in Estonia?": a place names a new subject, even said as "the one"
+    if new_scope(question) and (elliptic or not refers_back(question)):
         return Focus((), (), True, previous, elliptic, tuple(turns))
     if not (refers_back(question) or short):
         return Focus((), (), True, previous, False, tuple(turns))

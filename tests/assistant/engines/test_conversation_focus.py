@@ -6,6 +6,7 @@ from __future__ import annotations
 from assistant.engines.focus import focus_of
 from assistant.engines.index import PracticeIndex
 from assistant.pipeline import Assistant
+from assistant.question import analyse, parts
 from assistant.types import Message
 
 GREENFIELD = "greenfield-wind-cooperative"
@@ -154,3 +155,19 @@ def test_and_x_asks_the_previous_question_of_x_as_its_own_question(routed: Assis
     history = GREENFIELD_MEMBERS
     asked = routed.prepare("And the Harbour Heat Network?", history=history)
     assert asked.text == asked.query == "How many members does the Harbour Heat Network (Nordby) have?"
+
+
+def test_what_about_the_one_in_a_place_asks_the_previous_question_there(routed: Assistant, invented) -> None:
+    founded = [
+        Message("user", "When was the Harbour Heat Network founded?"),
+        Message("assistant", "Harbour Heat Network (Nordby): It started in 2011. [1]"),
+    ]
+    focus = focus_of("What about the one in Ireland?", founded, _snapshot(invented))
+    assert focus.fresh and not focus.carried and focus.elliptic
+    # the engines read the previous question's ask, without the practice it named
+    asked = routed.prepare("What about the one in Ireland?", history=founded)
+    assert asked.text.startswith("What about the one in Ireland?") and "founded" in asked.text
+    assert "Harbour" not in asked.text and analyse(parts(asked.text)[-1]).kind == "date"
+    # a place alone would be a list of that place's practices; here it is the previous question
+    answer = routed.ask("What about the one in Ireland?", history=founded)
+    assert answer.route == "lookup"
