@@ -25,6 +25,17 @@ def _check_citations(answer, store: ChromaStore) -> None:  # type: ignore[no-unt
         assert practice is not None and practice.text[citation.start : citation.end] == citation.text
 
 
+def _catalog_titles(store: ChromaStore, relevance, question: str) -> set[str]:  # type: ignore[no-untyped-def]
+    """The titles a catalog engine with this relevance signal answers the question with."""
+    from assistant.engines.base import Asked
+    from assistant.engines.catalog import CatalogEngine
+    from assistant.engines.index import PracticeIndex
+    from assistant.question import Question
+
+    asked = Asked(Question.analysed(question, (), question, k=5, filters={}))
+    return _titles_in(list(CatalogEngine(PracticeIndex(store), relevance).stream(asked))[-1].text)
+
+
 def test_a_count_by_country_lists_exactly_the_practices_of_that_country(routed: Assistant, invented) -> None:
     answer = routed.ask("How many practices come from Austria?")
     assert answer.route == "catalog" and not answer.abstained
@@ -179,10 +190,6 @@ def test_a_topic_said_in_other_words_is_kept_by_the_embedders_reading(invented) 
 def test_a_topic_the_framed_question_finds_nowhere_is_read_from_what_it_says_of_the_practices(
     invented,  # type: ignore[no-untyped-def]
 ) -> None:
-    from assistant.engines.base import Asked
-    from assistant.engines.catalog import CatalogEngine
-    from assistant.engines.index import PracticeIndex
-    from assistant.question import Question
 
     class Framed:  # as the cross-encoder: "Which practices ..." finds no sentence about practices
         def __init__(self) -> None:
@@ -197,22 +204,13 @@ def test_a_topic_the_framed_question_finds_nowhere_is_read_from_what_it_says_of_
     _, store = invented
     relevance = Framed()
     question = "Which practices are run by farmers of an upland parish?"
-    drafts = list(
-        CatalogEngine(PracticeIndex(store), relevance).stream(
-            Asked(Question.analysed(question, (), question, k=5, filters={}))
-        )
-    )
-    assert _titles_in(drafts[-1].text) == {"Greenfield Wind Cooperative"}
+    assert _catalog_titles(store, relevance, question) == {"Greenfield Wind Cooperative"}
     assert "are run by farmers of an upland parish" in relevance.queries
 
 
 def test_the_topic_is_judged_without_the_place_that_already_chose_the_practices(
     invented,  # type: ignore[no-untyped-def]
 ) -> None:
-    from assistant.engines.base import Asked
-    from assistant.engines.catalog import CatalogEngine
-    from assistant.engines.index import PracticeIndex
-    from assistant.question import Question
 
     class PlaceStruck:  # as the cross-encoder: any sentence seems near a question naming its place
         def __init__(self) -> None:
@@ -225,28 +223,18 @@ def test_the_topic_is_judged_without_the_place_that_already_chose_the_practices(
     _, store = invented
     relevance = PlaceStruck()
     question = "Which practices from Austria deal with shared buses?"
-    drafts = list(
-        CatalogEngine(PracticeIndex(store), relevance).stream(
-            Asked(Question.analysed(question, (), question, k=5, filters={}))
-        )
-    )
-    assert _titles_in(drafts[-1].text) == {"Mountain Bus Alliance"}
+    assert _catalog_titles(store, relevance, question) == {"Mountain Bus Alliance"}
     assert relevance.queries and all("Austria" not in q for q in relevance.queries)
 
 
 def test_practices_that_say_the_topic_are_kept_where_the_relevance_signal_finds_none_on_it(
     invented,  # type: ignore[no-untyped-def]
 ) -> None:
-    from assistant.engines.base import Asked
-    from assistant.engines.catalog import CatalogEngine
-    from assistant.engines.index import PracticeIndex
-    from assistant.question import Question
 
     _, store = invented
 
     def ask(question: str, relevance) -> set[str]:  # type: ignore[no-untyped-def]
-        asked = Asked(Question.analysed(question, (), question, k=5, filters={}))
-        return _titles_in(list(CatalogEngine(PracticeIndex(store), relevance).stream(asked))[-1].text)
+        return _catalog_titles(store, relevance, question)
 
     # the cross-encoder finds no sentence on "involve farmers"; one practice says "farmers"
     blind = _Scripted({}, -9.0)
