@@ -287,6 +287,10 @@ _FACT_KINDS = {
 }
 
 
+# the words of a question about what a practice costs (stems)
+_COSTS = frozenset({"budget", "cost", "costs", "spend", "spent", "expens", "cheap", "cheapest", "cheaper"})
+
+
 def figures_of(entry: Entry, measure: Measure, *, scan: bool = True) -> list[Figure]:
     """Every figure of the practice for the measure, each scored by how well its sentence
     matches the question's measure words. Without `scan`, only what its key facts give (a
@@ -438,9 +442,15 @@ def reading(
             figures = [f for f in figures if f.per_unit or f.kind == "grant"] or figures
         else:  # a price per unit or a grant per firm is not what the practice costs or has
             figures = [f for f in figures if not f.per_unit and f.kind != "grant"]
-    if measure.dimension in (MEMBERS, STAFF):  # a key fact's count of something else ("450 households")
+            if _COSTS.intersection(measure.words):
+                # nor, asked what it costs, money the key facts read as another amount (turnover of
+                # its members, sales, savings, a price)
+                figures = [f for f in figures if f.kind != "amount"]
+    if measure.dimension in (MEMBERS, STAFF):
+        # a count of "members" (or staff) itself, else what the key facts read as its members ("55
+        # forest owners"); never a count of something else ("340,000 SMEs are eligible")
         named = [f for f in figures if _subject_matches(f, _nouns_of(measure.dimension))]
-        figures = named or figures
+        figures = named or [f for f in figures if f.kind == measure.dimension]
     if not figures:
         return Reading(entry, None, [])
     if measure.dimension == YEAR:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from assistant.engines.figures import reading
 from assistant.engines.index import _entry
-from assistant.engines.measures import MONEY, YEAR, Measure, measure_of, parse_number
+from assistant.engines.measures import MEMBERS, MONEY, YEAR, Measure, measure_of, parse_number
 from assistant.practices.facts.rules import extract_facts
 from assistant.types import Practice, Section
 
@@ -100,3 +100,29 @@ def test_a_sentence_that_opens_with_the_full_date_of_what_it_says_dates_the_star
     assert (
         reading(_entry_of("Ticket sales fell on 1 January 2013 after a strike."), Measure(YEAR)).best is None
     )
+
+
+def test_asked_what_it_costs_the_turnover_of_its_members_is_no_budget() -> None:
+    entry = _entry_of(
+        "The cluster represents firms with an annual turnover of around EUR 900 million.",
+        "The cluster office has a budget of EUR 400,000 a year.",
+    )
+    found = reading(entry, measure_of("Which cluster has the biggest budget?"))  # type: ignore[arg-type]
+    assert found.best is not None and found.best.value == 400_000
+    only_turnover = _entry_of(
+        "The cluster represents firms with an annual turnover of around EUR 900 million."
+    )
+    assert reading(only_turnover, measure_of("Which cluster has the biggest budget?")).best is None  # type: ignore[arg-type]
+    # asked for money in general, an amount of another kind may answer
+    money = reading(only_turnover, Measure(MONEY))
+    assert money.best is not None and money.best.value == 900_000_000
+
+
+def test_a_count_of_something_else_is_not_its_members() -> None:
+    asked = measure_of("Which practices have more than 50 members?")
+    assert asked is not None and asked.dimension == MEMBERS
+    entry = _entry_of("About 340,000 SMEs are eligible for the programme.")
+    assert reading(entry, asked).best is None
+    members = _entry_of("The cluster has 120 members. About 340,000 SMEs are eligible.")
+    found = reading(members, asked)
+    assert found.best is not None and found.best.value == 120
