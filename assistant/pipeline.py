@@ -22,7 +22,7 @@ from typing import Any
 from assistant.answering.base import Answerer, Draft
 from assistant.conversation import condense, validate_history, validate_question
 from assistant.engines.base import Asked, Engine
-from assistant.engines.focus import Focus, asks_its_own, focus_of
+from assistant.engines.focus import Focus, asks_its_own, focus_of, new_scope
 from assistant.engines.index import PracticeIndex, Snapshot
 from assistant.engines.lookup import LookupEngine
 from assistant.engines.names import restated, without_names
@@ -85,13 +85,20 @@ class Assistant:
             # "And the Aragon cluster?": the previous question, asked of the practice it names, is
             # what the engines read (its kind of answer, its parts)
             said = query = restated(focus.previous, focus.named, snapshot)
-        elif focus.elliptic and not focus.carried and focus.previous and not asks_its_own(text):
+        elif (
+            focus.elliptic
+            and not focus.carried
+            and focus.previous
+            and new_scope(text)
+            and not asks_its_own(text)
+        ):
             said = query  # "What about the one in Ireland?": with the previous question's ask
         asked = Question.analysed(said, turns, query, k=k, filters=filters)
         route = Route(LOOKUP, 1.0, by="default")
         if self.router is not None:
             # "What about the one in Estonia?": routed as the previous question asked of it
-            route = self.router.route(said, Signals(len(focus.named), len(focus.carried)))
+            routed = said if said == query and not focus.named else text
+            route = self.router.route(routed, Signals(len(focus.named), len(focus.carried)))
         return Asked(asked, focus, route)
 
     def ask(
