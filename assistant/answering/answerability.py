@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from assistant.answering.sentences import DATE, MONTH, Sentence, quantities
-from assistant.practices.facts.counts import PEOPLE_NOUNS, STAFF_NOUNS, STAFF_SOFT_NOUNS
+from assistant.practices.facts.counts import AGENT_PLURAL, PEOPLE_NOUNS, STAFF_NOUNS, STAFF_SOFT_NOUNS
 from assistant.question import AGENT, COUNTRY_WORDS, NUMBER, ORGANISATION, PERSON, PLACE, Intent, countable
 from assistant.question import DATE as DATE_KIND
 from assistant.vocabulary import MONEY_RE, STOPWORDS, YEAR, fold, normalise_numbers, stem
@@ -38,7 +38,7 @@ _ORGANISATION_WORDS = re.compile(
 )
 # ... and the general words that make a capitalised name a group's, not a person's
 _GROUP_WORDS = re.compile(
-    r"\b(network|cluster|group|alliance|programme|program|project|initiative|platform|scheme|network|"
+    r"\b(network|cluster|group|alliance|programme|program|project|initiative|platform|scheme|"
     r"european|national|regional|international|city|region|county|state|republic)s?\b",
     re.IGNORECASE,
 )
@@ -64,10 +64,9 @@ SHARE_STATED = re.compile(
     r"\d\s?%|\b(per ?cent|percent|percentage|half|thirds?|quarters?|fifths?|tenths?)\b", re.IGNORECASE
 )
 _LOCATED = re.compile(r"\b(?:in|on|at|near|around)\s+([A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*)(?!\s+[A-Z])")
-# nouns for persons (general English: assistant.practices.facts.counts), and plural nouns of people
-# by what they do ("technicians", "scientists")
+# nouns for persons (general English: assistant.practices.facts.counts, with its plural nouns of
+# people by what they do, AGENT_PLURAL: "technicians", "scientists")
 PERSON_NOUNS = (PEOPLE_NOUNS | STAFF_NOUNS | STAFF_SOFT_NOUNS) - {"homes", "households"}
-_AGENT_PLURAL = re.compile(r"[a-z]{3,}(?:ians|ists)")
 _RAW_NAME = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 COUNT_WINDOW = 4  # the counted word follows its number within this many words ("126 new member firms")
 
@@ -163,7 +162,7 @@ def counts_something_asked(text: str, counted: Sequence[str], terms: Sequence[st
         end = next((i for i, w in enumerate(after) if countable(w)), None)
         if end is None or any(stem(w) in others for w in after[: end + 1]):
             continue
-        if after[end] in PERSON_NOUNS or _AGENT_PLURAL.fullmatch(after[end]):
+        if after[end] in PERSON_NOUNS or AGENT_PLURAL.fullmatch(after[end]):
             return True
     return False
 

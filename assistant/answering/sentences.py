@@ -96,7 +96,8 @@ def sentences(passages: Sequence[ScoredChunk]) -> list[Sentence]:
         acronym_term, title = title_terms[chunk.practice_id]
         before = ""  # the unit before, whose date "at that date" refers to
         for a, b in _units(chunk.text):
-            text, before, prior = chunk.text[a:b], chunk.text[a:b], before
+            text = chunk.text[a:b]
+            prior, before = before, text
             key = (chunk.practice_id, chunk.start + a, chunk.start + b)
             if key in seen or len(words(text)) < 4 or _REFERENCE.match(text):
                 continue

@@ -37,7 +37,7 @@ PEOPLE_NOUNS = frozenset(
     learners jobseekers clients customers homes young""".split()
 )
 # plural nouns of people by what they do ("technicians", "scientists"), beyond the lists
-_AGENT_PLURAL = re.compile(r"[a-z]{3,}(?:ians|ists)")
+AGENT_PLURAL = re.compile(r"[a-z]{3,}(?:ians|ists)")
 # heads that are never a count of something
 NOT_COUNTED = frozenset("euros euro times percent cent fold".split())
 # parts of a design, not outcomes, when written as a word ("three pillars", "two rounds")
@@ -125,8 +125,7 @@ def read_count(
     subject = " ".join(w.strip(QUOTES) for w in words).rstrip(".") or None
     if not words and _TEAM_OF.search(m.before) and not _STAFF_VETO.search(m.before[-STAFF_VETO_REACH:]):
         m.kind, m.subject = "staff", "staff"  # "managed by a team of 6"
-        value = int(m.value) if m.value == int(m.value) else m.value
-        return CountReading("staff", value, m.end, "staff")
+        return CountReading("staff", _whole(m.value), m.end, "staff")
     phrase_end = m.end
     if words:
         last = m.after.find(words[-1])
@@ -175,8 +174,12 @@ def read_count(
     m.kind, m.subject = kind, subject
     if _is_condition(m, kind):
         return None
-    value = int(m.value) if m.value == int(m.value) else m.value
-    return CountReading(kind, value, phrase_end, subject)
+    return CountReading(kind, _whole(m.value), phrase_end, subject)
+
+
+def _whole(value: float) -> float | int:
+    """A count as an int when it is one ("21", not "21.0")."""
+    return int(value) if value == int(value) else value
 
 
 def _is_condition(m: Mention, kind: str) -> bool:
@@ -229,7 +232,7 @@ def _people_or_organisations(noun: str) -> bool:
     return (
         noun in ORG_NOUNS
         or noun in PEOPLE_NOUNS
-        or (_AGENT_PLURAL.fullmatch(noun) is not None and not noun.endswith("lists"))
+        or (AGENT_PLURAL.fullmatch(noun) is not None and not noun.endswith("lists"))
     )
 
 
