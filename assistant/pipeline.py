@@ -80,7 +80,7 @@ class Assistant:
         query, scoped = follow_up_query(text, focus, snapshot)
         if scoped and "practice_id" not in filters:
             filters = {**filters, "practice_id": scoped}
-        said = text
+        said = routed = text
         if focus.elliptic and focus.named and focus.previous and not asks_its_own(text):
             # "And the Aragon cluster?": the previous question, asked of the practice it names, is
             # what the engines read (its kind of answer, its parts)
@@ -92,12 +92,11 @@ class Assistant:
             and new_scope(text)
             and not asks_its_own(text)
         ):
-            said = query  # "What about the one in Ireland?": with the previous question's ask
+            # "What about the one in Ireland?": read and routed with the previous question's ask
+            said = routed = query
         asked = Question.analysed(said, turns, query, k=k, filters=filters)
         route = Route(LOOKUP, 1.0, by="default")
         if self.router is not None:
-            # "What about the one in Estonia?": routed as the previous question asked of it
-            routed = said if said == query and not focus.named else text
             route = self.router.route(routed, Signals(len(focus.named), len(focus.carried)))
         return Asked(asked, focus, route)
 

@@ -36,7 +36,7 @@ from assistant.engines.measures import MONEY, YEAR, Measure, measure_of
 from assistant.engines.names import without_names
 from assistant.engines.relevance import Relevance, WordRelevance
 from assistant.engines.render import Citer
-from assistant.engines.scope import FORM_WORDS, KIND_WORDS, Scope, select
+from assistant.engines.scope import FORM_WORDS, KIND_WORDS, Scope, select, without_spans
 from assistant.engines.scope import warm_up as warm_scope
 from assistant.practices.currency import DatedRates, UnknownCurrency
 from assistant.question import is_foreign
@@ -161,7 +161,7 @@ class CatalogEngine:
         # the place already chose the practices; the relevance signal judges the rest of the
         # question (it scores any sentence that names the place as near "tourist attractions in
         # Estonia")
-        question = _without_spans(question, scope.places.spans)
+        question = without_spans(question, scope.places.spans)
         large = len(matches) > SCAN_LIMIT
         retrieved = self.retriever.retrieve(question, k=RETRIEVED) if large and self.retriever else []
         if large:
@@ -170,9 +170,7 @@ class CatalogEngine:
         candidates = _by_words(list(scope.topic), matches)
         kept = self._judge_topic(question, candidates)
         # every practice in scope that says the topic (the candidates are the best few by words)
-        stating = _stating(
-            list(scope.topic), [(0.0, m, [s for s, _ in sentence_terms(m.entry)]) for m in matches]
-        )
+        stating = _stating(list(scope.topic), matches)
         if not kept or _INVOLVES.search(fold(question)):
             # "Which practices involve universities?": every practice that says so, however
             # briefly (the relevance signal keeps those near the best one)
@@ -402,12 +400,6 @@ class CatalogEngine:
         return text + (f"\n\n{note}" if note else ""), bool(stated)
 
 
-def _without_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    for a, b in sorted(spans, reverse=True):
-        text = text[:a] + text[b:]
-    return " ".join(text.split())
-
-
 def _split(scores: Sequence[float], groups: Sequence[Sequence[object]]) -> list[Sequence[float]]:
     """A flat list of scores cut into one slice per group, in order (texts scored in one call)."""
     slices: list[Sequence[float]] = []
@@ -422,12 +414,10 @@ def _split(scores: Sequence[float], groups: Sequence[Sequence[object]]) -> list[
 _INVOLVES = re.compile(r"\b(involv\w*|mention\w*|includ\w*|use|uses|using|work\w* with|cooperat\w* with)\b")
 
 
-def _stating(terms: list[str], candidates: list[tuple[float, Match, list[Sentence]]]) -> list[Match]:
-    """The candidates with a sentence that says the topic in the question's own words ("Which
+def _stating(terms: list[str], matches: list[Match]) -> list[Match]:
+    """The practices with a sentence that says the topic in the question's own words ("Which
     practices involve farmers?": 'Farmers whose land is flooded are compensated ...'; a topic of
-    several words as one phrase: "public transport"), where the relevance signal found no
-    sentence on it (the cross-encoder reads such a question as asking for practices, which no
-    sentence names)."""
+    several words as one phrase: "public transport"), each with the first such sentence."""
     if not terms:
         return []
     if len(terms) == 1:
@@ -441,9 +431,8 @@ def _stating(terms: list[str], candidates: list[tuple[float, Match, list[Sentenc
             return bool(phrase.search(fold(sentence.text)))
 
     out = []
-    for _, match, sentences in candidates:
-        have = dict(sentence_terms(match.entry))
-        stated = next((s for s in sentences if says(s, have.get(s, frozenset()))), None)
+    for match in matches:
+        stated = next((s for s, have in sentence_terms(match.entry) if says(s, have)), None)
         if stated is not None:
             out.append(Match(match.entry, stated, 0.0))
     return out

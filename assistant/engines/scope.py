@@ -54,10 +54,15 @@ def names_only_a_place(question: str) -> bool:
     found = places(question)
     if not found:
         return False
-    rest = question
-    for a, b in sorted(found.spans, reverse=True):
-        rest = rest[:a] + " " + rest[b:]
+    rest = without_spans(question, found.spans)
     return all(t in FORM_WORDS or t in KIND_WORDS or t in _ANY for t in content_terms(rest))
+
+
+def without_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The text without these spans (the places a question names)."""
+    for a, b in sorted(spans, reverse=True):
+        text = text[:a] + " " + text[b:]
+    return " ".join(text.split())
 
 
 _ANY = frozenset(stem(w) for w in "anything something everything else more".split())
