@@ -1,4 +1,5 @@
-"""The shared vocabulary: how words, numbers, years, names and citation markers are recognised.
+"""The shared vocabulary: how words, numbers, amounts with their units, years, names and citation
+markers are recognised.
 
 Every module that reads words or numbers takes them from here, so that retrieval, answering,
 facts and evaluation agree on what a word, a number or a marker is. General English and the
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # a word: letters and digits, with inner hyphens and apostrophes ("car-parts", "member's")
 WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
@@ -189,3 +191,77 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         if b > a:
             trimmed.append((a, b))
     return trimmed
+
+
+# -- quantities with a unit: how they are written, and the words by which a question asks for them --
+
+UNITS: dict[str, dict[str, float]] = {
+    "power": {"w": 1, "kw": 1e3, "kwp": 1e3, "mw": 1e6, "mwp": 1e6, "gw": 1e9},
+    "energy": {"wh": 1, "kwh": 1e3, "mwh": 1e6, "gwh": 1e9, "twh": 1e12},
+    "area": {
+        "m2": 1, "m²": 1, "sq m": 1, "square metres": 1, "square meters": 1, "ha": 1e4, "hectares": 1e4,
+        "hectare": 1e4, "km2": 1e6, "km²": 1e6, "square kilometres": 1e6, "square kilometers": 1e6,
+    },
+    "length": {"km": 1e3, "kilometres": 1e3, "kilometers": 1e3},
+    "mass": {"tonnes": 1e3, "tonne": 1e3, "tons": 1e3, "t": 1e3, "kg": 1, "kilotonnes": 1e6},
+    "percent": {"%": 1, "per cent": 1, "percent": 1},
+}  # fmt: skip
+UNIT_WORDS = sorted({u for family in UNITS.values() for u in family}, key=len, reverse=True)
+QUANTITY_RE = re.compile(
+    r"(?<![\w.,])(?P<num>" + NUM + r")" + MULT
+    + r"\s?-?\s?(?P<unit>" + "|".join(re.escape(u) for u in UNIT_WORDS) + r")(?![\w²])",
+    re.IGNORECASE,
+)  # fmt: skip
+FAMILY_WORDS: dict[str, tuple[str, ...]] = {
+    "power": (
+        "capacity",
+        "mw",
+        "kw",
+        "gw",
+        "power",
+        "installed",
+        "leistung",
+        "puissance",
+        "potencia",
+        "potenza",
+        "moc",
+        "galia",
+    ),
+    "energy": ("gwh", "mwh", "kwh", "twh", "output", "electricity", "produce", "produc", "generat"),
+    "area": (
+        "area",
+        "hectare",
+        "m2",
+        "square",
+        "space",
+        "flach",
+        "surface",
+        "superficie",
+        "powierzchni",
+        "plot",
+    ),
+    "length": ("kilometre", "kilometer", "km", "length", "long network"),
+    "mass": ("tonne", "ton", "co2", "emission", "kg"),
+    "percent": ("percent", "share", "%", "proportion", "rate"),
+}
+
+
+def stems(text: str) -> list[str]:
+    return [stem(w) for w in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", fold(text))]
+
+
+def unit_families(question: str) -> frozenset[str]:
+    """The unit families a question names what it measures by: "capacity" -> power, "annual
+    output" -> energy, "how large an area" -> area (a share is read by answerability)."""
+    words = stems(question)
+    return frozenset(f for f, cues in FAMILY_WORDS.items() if f != "percent" and has_prefix(words, cues))
+
+
+def states_unit(text: str, family: str) -> bool:
+    """The text states an amount in a unit of the family ("4.6 MW" for power)."""
+    return any(m.group("unit").lower() in UNITS[family] for m in QUANTITY_RE.finditer(text))
+
+
+def has_prefix(stems: Iterable[str], prefixes: Iterable[str]) -> bool:
+    """A word begins with one of the prefixes, or (stemmed short: 'memb') begins one of them."""
+    return any(s.startswith(p) or (len(s) >= 4 and p.startswith(s)) for s in stems for p in prefixes)

@@ -43,10 +43,20 @@ from assistant.answering.multi import answer_several, names_several
 from assistant.answering.relevance import EmbedderRelevance, Relevance, SentenceVectors
 from assistant.answering.scoring import Scored, idf, score, share
 from assistant.answering.sentences import Sentence, plain, quantities, sentences
-from assistant.engines.measures import states_unit, unit_families
 from assistant.question import DEMONYMS, NUMBER, TRANSFER, Intent, Question, analyse, parts
 from assistant.types import Citation, ScoredChunk, TextDelta
-from assistant.vocabulary import QUESTION_WORDS, REFERS_BACK, STOPWORDS, WORD, YEAR, content_terms, fold, stem
+from assistant.vocabulary import (
+    QUESTION_WORDS,
+    REFERS_BACK,
+    STOPWORDS,
+    WORD,
+    YEAR,
+    content_terms,
+    fold,
+    states_unit,
+    stem,
+    unit_families,
+)
 
 log = logging.getLogger(__name__)
 

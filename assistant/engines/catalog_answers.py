@@ -13,10 +13,10 @@ from assistant.engines.figures import Figure, Reading
 from assistant.engines.geography import places
 from assistant.engines.index import Entry, Sentence
 from assistant.engines.lexicon import expand
-from assistant.engines.measures import BASE_UNIT, MONEY, UNITS, YEAR, Condition, Measure
+from assistant.engines.measures import BASE_UNIT, MONEY, YEAR, Condition, Measure
 from assistant.engines.render import Citer, excerpt, place_of, plural, table
 from assistant.engines.scope import FORM_WORDS, Scope
-from assistant.vocabulary import fold
+from assistant.vocabulary import UNITS, fold
 
 LONG_LIST = 20  # rows beyond which a list leaves out the description sentence
 # rows a list or table shows in a chat answer (every practice of the 42 bundled ones); beyond, it

@@ -29,19 +29,16 @@ from assistant.engines.measures import (
     MONEY,
     MONEY_RE,
     NUM,
-    QUANTITY_RE,
     STAFF,
-    UNITS,
     YEAR,
     YEAR_RE,
     Measure,
     multiplier,
     parse_number,
-    stems,
 )
 from assistant.practices.facts.model import Fact
 from assistant.practices.facts.numbers import CURRENCIES
-from assistant.vocabulary import NUMBER_WORDS, stem
+from assistant.vocabulary import NUMBER_WORDS, QUANTITY_RE, UNITS, stem, stems
 
 _COUNT = re.compile(
     r"(?<![\w.,€£$-])(?P<num>" + NUM + r"|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"

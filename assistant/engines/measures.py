@@ -1,13 +1,14 @@
 """What a question measures practices by: a threshold with its unit ("more than 1 MW", "under
 EUR 250,000", "before 2010", "ten people or fewer") or the measure words of a ranking or
 comparison ("the most members", "cheaper", "older", "the largest area"), in the supported
-languages; and how numbers, money and units are read (shared with assistant.engines.figures).
+languages; and how numbers and money are read (shared with assistant.engines.figures). Amounts
+with a unit, and the words that ask for each unit family, are in assistant.vocabulary (the lookup
+answerer reads them too).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from assistant.engines import forms
@@ -15,15 +16,20 @@ from assistant.engines.lexicon import CONCEPTS, expand
 from assistant.practices.facts.numbers import CURRENCIES
 from assistant.vocabulary import (
     CURRENCY_CODES,
+    FAMILY_WORDS,
     MONEY_RE,
-    MULT,
     NUM,
     NUMBER_WORDS,
+    QUANTITY_RE,
     QUESTION_WORDS,
     STOPWORDS,
+    UNIT_WORDS,
+    UNITS,
     content_terms,
     fold,
+    has_prefix,
     stem,
+    stems,
 )
 
 MONEY = "money"
@@ -33,29 +39,12 @@ STAFF = "staff"
 BENEFICIARIES = "beneficiaries"
 COUNT = "count"  # a count of a named thing ("business-to-business meetings")
 
-UNITS: dict[str, dict[str, float]] = {
-    "power": {"w": 1, "kw": 1e3, "kwp": 1e3, "mw": 1e6, "mwp": 1e6, "gw": 1e9},
-    "energy": {"wh": 1, "kwh": 1e3, "mwh": 1e6, "gwh": 1e9, "twh": 1e12},
-    "area": {
-        "m2": 1, "m²": 1, "sq m": 1, "square metres": 1, "square meters": 1, "ha": 1e4, "hectares": 1e4,
-        "hectare": 1e4, "km2": 1e6, "km²": 1e6, "square kilometres": 1e6, "square kilometers": 1e6,
-    },
-    "length": {"km": 1e3, "kilometres": 1e3, "kilometers": 1e3},
-    "mass": {"tonnes": 1e3, "tonne": 1e3, "tons": 1e3, "t": 1e3, "kg": 1, "kilotonnes": 1e6},
-    "percent": {"%": 1, "per cent": 1, "percent": 1},
-}  # fmt: skip
 BASE_UNIT = {"power": "MW", "energy": "GWh", "area": "m2", "length": "km", "mass": "tonnes", "percent": "%"}
 BASE_SCALE = {"power": 1e6, "energy": 1e9, "area": 1, "length": 1e3, "mass": 1e3, "percent": 1}
-_UNIT_WORDS = sorted({u for family in UNITS.values() for u in family}, key=len, reverse=True)
 _MULTIPLIERS = {
     "thousand": 1e3, "k": 1e3, "million": 1e6, "millions": 1e6, "m": 1e6, "mio": 1e6, "mn": 1e6,
     "billion": 1e9, "bn": 1e9, "mrd": 1e9,
 }  # fmt: skip
-QUANTITY_RE = re.compile(
-    r"(?<![\w.,])(?P<num>" + NUM + r")" + MULT
-    + r"\s?-?\s?(?P<unit>" + "|".join(re.escape(u) for u in _UNIT_WORDS) + r")(?![\w²])",
-    re.IGNORECASE,
-)  # fmt: skip
 YEAR_RE = re.compile(r"(?<![\w.,-])((?:19|20)\d\d)(?![\w.,]\d)")
 CURRENCY_WORDS = {
     "euro": "EUR", "euros": "EUR", "pounds": "GBP", "dollars": "USD", "kronor": "SEK", "kroner": "DKK",
@@ -155,38 +144,6 @@ MEASURE_WORDS: dict[str, tuple[str, ...]] = {
         "served",
     ),
 }
-_FAMILY_WORDS: dict[str, tuple[str, ...]] = {
-    "power": (
-        "capacity",
-        "mw",
-        "kw",
-        "gw",
-        "power",
-        "installed",
-        "leistung",
-        "puissance",
-        "potencia",
-        "potenza",
-        "moc",
-        "galia",
-    ),
-    "energy": ("gwh", "mwh", "kwh", "twh", "output", "electricity", "produce", "produc", "generat"),
-    "area": (
-        "area",
-        "hectare",
-        "m2",
-        "square",
-        "space",
-        "flach",
-        "surface",
-        "superficie",
-        "powierzchni",
-        "plot",
-    ),
-    "length": ("kilometre", "kilometer", "km", "length", "long network"),
-    "mass": ("tonne", "ton", "co2", "emission", "kg"),
-    "percent": ("percent", "share", "%", "proportion", "rate"),
-}
 # nouns that count practices themselves, not something the practices did
 _SET_NOUNS = frozenset(
     stem(w)
@@ -233,27 +190,6 @@ class Measure:
         return labels.get(self.dimension) or f"{self.dimension.capitalize()} ({BASE_UNIT[self.dimension]})"
 
 
-def stems(text: str) -> list[str]:
-    return [stem(w) for w in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", fold(text))]
-
-
-def unit_families(question: str) -> frozenset[str]:
-    """The unit families a question names what it measures by: "capacity" -> power, "annual
-    output" -> energy, "how large an area" -> area (a share is read by answerability)."""
-    words = stems(question)
-    return frozenset(f for f, cues in _FAMILY_WORDS.items() if f != "percent" and has_prefix(words, cues))
-
-
-def states_unit(text: str, family: str) -> bool:
-    """The text states an amount in a unit of the family ("4.6 MW" for power)."""
-    return any(m.group("unit").lower() in UNITS[family] for m in QUANTITY_RE.finditer(text))
-
-
-def has_prefix(stems: Iterable[str], prefixes: Iterable[str]) -> bool:
-    """A word begins with one of the prefixes, or (stemmed short: 'memb') begins one of them."""
-    return any(s.startswith(p) or (len(s) >= 4 and p.startswith(s)) for s in stems for p in prefixes)
-
-
 _THRESHOLD = re.compile(
     r"(?P<op>more than|greater than|larger than|bigger than|higher than|over|above|exceeding|in excess of|"
     r"at least|a minimum of|less than|fewer than|smaller than|lower than|under|below|at most|up to|"
@@ -264,7 +200,7 @@ _THRESHOLD = re.compile(
     r"(?P<what>(?:[a-z]+\s+){0,2}?(?:" + CURRENCY_CODES.lower() + r"|€|£|\$)?\s?(?:" + NUM + r"|"
     + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
     + r")(?:\s?(?:thousand|million|billion|bn|m|k)\b)?"
-    r"(?:\s?(?:" + "|".join(re.escape(u) for u in _UNIT_WORDS) + r"|" + CURRENCY_CODES.lower()
+    r"(?:\s?(?:" + "|".join(re.escape(u) for u in UNIT_WORDS) + r"|" + CURRENCY_CODES.lower()
     + r"|euros?)(?![\w²]))?(?:\s+[\w'’-]+){0,3})"
     r"|(?P<what2>(?:" + NUM + r"|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
     r"(?:\s+[\w'’-]+){0,2})\s+(?P<op2>or more|or fewer|or less|or over|or under|and more|and fewer)",
@@ -355,7 +291,7 @@ def _superlative_object(question: str) -> str | None:
     for dimension in (MEMBERS, STAFF, MONEY):
         if has_prefix(words[:1], MEASURE_WORDS[dimension]):
             return dimension
-    for family, cues in _FAMILY_WORDS.items():
+    for family, cues in FAMILY_WORDS.items():
         if has_prefix(words[:1], cues):
             return family
     return None
@@ -401,7 +337,7 @@ def measure_of(question: str) -> Measure | None:
                 )
             ),
         )
-    for family, cues in _FAMILY_WORDS.items():
+    for family, cues in FAMILY_WORDS.items():
         if has_prefix(words, cues):
             return Measure(family, words_set, low=low)
     counted = re.search(r"\b(?:number of|most|fewest|how many)\s+((?:[\w'’-]+\s*){1,4})", fold(question))

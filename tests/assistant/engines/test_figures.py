@@ -73,7 +73,7 @@ def test_a_year_threshold_before_the_last_two_centuries_is_still_a_year() -> Non
 
 def test_an_amount_or_a_rate_per_company_counts_no_companies() -> None:
     from assistant.engines.figures import counts_in
-    from assistant.engines.measures import stems
+    from assistant.vocabulary import stems
 
     entry = _entry_of(
         "Expenses of up to EUR 3,000 per company are covered, and 2 advisers per company. "
