@@ -69,7 +69,9 @@ _COMPARATIVE = re.compile(
 _CHOICE = re.compile(r"\b(or|oder|ou|o|czy|ar|between|zwischen|entre|tra|fra|pomiedzy|tarp)\b|\bvs\b|,")
 _SUMMARY = re.compile(
     r"\b(summar\w*|summeri[sz]e|sum (it |this |that |them )?up|overview|outline|nutshell|gist|essentials|"
-    r"key points|main points|briefly|in brief|in short)\b"
+    r"key points|main points|briefly|in brief|in short|highlights|at a glance|recap|tl;?dr|"
+    r"(key|main|most important) (facts|things|features|aspects|elements|takeaways)|"
+    r"what (should|do) (i|we) (need to )?know about)\b"
     r"|\bin (\d+|two|three|four|five|six|a few|some) (points|bullet points|bullets|sentences|lines)\b"
     r"|\b(zusammenfass\w*|fasse\w*|uberblick)\b|\b(in (\w+ )?punkten)\b"
     r"|\b(resum\w*|synthese|en (\w+ )?points)\b"
@@ -181,7 +183,7 @@ _POINT_WORDS = {
 }  # fmt: skip
 _POINTS = re.compile(
     r"\b(\d{1,2}|" + "|".join(sorted(_POINT_WORDS, key=len, reverse=True)) + r")(?:\s+|-)(\w+\s+)?"
-    r"(points?|bullet|bullets|sentences|lines|items|takeaways|punkten|punkte|points|puntos|punti|"
+    r"(points?|bullet|bullets|sentences|lines|items|takeaways|things|facts|highlights|punkten|punkte|points|puntos|punti|"
     r"punktach|punkty|punktais|punktai|saetzen|satzen|phrases|frases|frasi|zdaniach|sakiniais)\b"
 )
 

@@ -30,7 +30,8 @@ from assistant.vocabulary import YEAR, content_terms, numbers
 
 DEFAULT_POINTS = 4
 MAX_POINTS = 8
-POINT_CHARS = 420  # a point of two sentences stays under this
+POINT_CHARS = 560  # a point's sentences stay under this
+POINT_SENTENCES = 3
 MIN_RELEVANCE = 0.25  # retrieval score for a practice described rather than named
 # ... and the learned relevance of the question to one of its sentences (cross-encoder logits: about
 # -11 unrelated, 0 on topic; the catalog's topic floor): "Summarise the latest Harry Potter book"
@@ -180,9 +181,9 @@ def summarise(
 
 
 def _point(ranked: list[Sentence]) -> list[Sentence]:
-    """The best sentence, and the next best when both fit in one point."""
+    """The best sentence, and the next best ones that fit in one point with it."""
     point = [ranked[0]]
-    for sentence in ranked[1:2]:
-        if len(point[0].text) + len(sentence.text) <= POINT_CHARS:
+    for sentence in ranked[1:POINT_SENTENCES]:
+        if sum(len(s.text) for s in point) + len(sentence.text) <= POINT_CHARS:
             point.append(sentence)
     return point

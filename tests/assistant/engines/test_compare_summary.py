@@ -73,6 +73,10 @@ def test_a_summary_has_the_asked_number_of_cited_points(routed: Assistant) -> No
     assert all(re.search(r"\[\d+\]$", p) for p in points)
     assert "2004" in points[0] and "EUR 4.5 million" in points[1] and "120 members" in answer.text
     assert {c.section for c in answer.citations} >= {"About this good practice", "Evidence of success"}
+    # "three key things" ask for three points too
+    things = routed.ask("Three key things about the Greenfield Wind Cooperative?")
+    assert things.route == "summary"
+    assert len([line for line in things.text.splitlines() if line.startswith("- ")]) == 3
     # "a two-point summary" asks for two points
     two = routed.ask("Give me a two-point summary of the Greenfield Wind Cooperative.")
     assert len([line for line in two.text.splitlines() if line.startswith("- ")]) == 2
@@ -123,3 +127,18 @@ def test_a_sentence_that_says_what_the_source_lacks_is_never_a_point() -> None:
         assert _SILENT.search(silent), silent
     for stated in ("The scheme has no staff of its own.", "It gave no cash to firms, only advice."):
         assert not _SILENT.search(stated), stated
+
+
+def test_a_point_holds_the_best_sentences_that_fit_in_it() -> None:
+    from assistant.engines.index import Sentence
+    from assistant.engines.summary import POINT_CHARS, _point
+
+    short = [
+        Sentence("Evidence of success", i * 100, i * 100 + 60, f"Result {i}: " + "x" * 50) for i in range(4)
+    ]
+    assert _point(short) == short[:3]  # three short results make one point
+    long = [
+        Sentence("Evidence of success", i * 1000, i * 1000 + 300, "y" * (POINT_CHARS // 2 + 10))
+        for i in range(3)
+    ]
+    assert _point(long) == long[:1]  # a second long one would not fit

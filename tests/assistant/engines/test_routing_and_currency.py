@@ -25,6 +25,11 @@ FORMS = [
     ("List the innovation voucher schemes.", Signals(), "catalog"),
     ("Summarise the island energy project in three points.", Signals(named=1), "summary"),
     ("Riassumi il progetto in tre punti.", Signals(), "summary"),
+    # the ways English asks for the gist of one practice
+    ("What are the main takeaways from the cooperative?", Signals(named=1), "summary"),
+    ("Key facts about the island energy project, please.", Signals(named=1), "summary"),
+    ("What should I know about the fibre project?", Signals(named=1), "summary"),
+    ("Could you give me the highlights of the network?", Signals(named=1), "summary"),
     ("Który jest starszy: klaster czy spółdzielnia?", Signals(named=2), "compare"),
     ("¿Cuál tiene más miembros, A o B?", Signals(named=2), "compare"),
     ("Which one started earlier?", Signals(in_focus=2), "compare"),
