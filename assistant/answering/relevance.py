@@ -16,8 +16,10 @@ linearly onto it. Thresholds are set in that one scale.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
+import json
 import logging
 import sqlite3
 import threading
@@ -56,6 +58,18 @@ def packaged_reranker() -> Path:
     if not (folder / "model.onnx").is_file() or not (folder / "tokenizer.json").is_file():
         raise ConfigError(f"{folder} lacks model.onnx or tokenizer.json: reinstall with {RERANKER_INSTALL}")
     return folder
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """The whole words of the cross-encoder's English vocabulary (30,000 word pieces: "valley",
+    "free", not "samso" or "tampere"); empty without the package."""
+    try:
+        folder = packaged_reranker()
+    except ConfigError:
+        return frozenset()
+    vocab = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))["model"]["vocab"]
+    return frozenset(w for w in vocab if w.isalpha() and not w.startswith("##"))
 
 
 class CrossEncoder:

@@ -19,7 +19,7 @@ from assistant.engines import forms
 from assistant.engines.base import Asked, declined
 from assistant.engines.figures import Figure, Reading, reading
 from assistant.engines.index import Entry, PracticeIndex, Snapshot
-from assistant.engines.measures import MEMBERS, MONEY, STAFF, YEAR, Measure, measure_of
+from assistant.engines.measures import DURATION, MEMBERS, MONEY, STAFF, YEAR, Measure, measure_of
 from assistant.engines.names import mentions, without_names
 from assistant.engines.render import Citer, excerpt, short_title, table
 from assistant.practices.currency import DatedRates, UnknownCurrency
@@ -188,7 +188,7 @@ def _label(measure: Measure) -> str:
         return "amount per beneficiary" if measure.per_unit else "money"
     if measure.dimension == YEAR:
         return "start year"
-    return measure.label.lower()
+    return measure.label[:1].lower() + measure.label[1:]
 
 
 def _winner_phrase(measure: Measure) -> str:
@@ -199,6 +199,8 @@ def _winner_phrase(measure: Measure) -> str:
         return f"has less money {what}".strip() if measure.low else f"has more money {what}".strip()
     if measure.dimension == MEMBERS:
         return "has fewer members" if measure.low else "has more members"
+    if measure.dimension == DURATION:
+        return "runs for a shorter time" if measure.low else "runs for longer"
     return f"has the {'lower' if measure.low else 'higher'} figure ({_label(measure)})"
 
 

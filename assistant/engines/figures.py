@@ -25,6 +25,8 @@ from assistant.engines.measures import (
     BENEFICIARIES,
     COUNT,
     CURRENCY_WORDS,
+    DURATION,
+    MEASURE_WORDS,
     MEMBERS,
     MONEY,
     MONEY_RE,
@@ -38,7 +40,7 @@ from assistant.engines.measures import (
 )
 from assistant.practices.facts.model import Fact
 from assistant.practices.facts.numbers import CURRENCIES
-from assistant.vocabulary import NUMBER_WORDS, QUANTITY_RE, UNITS, stem, stems
+from assistant.vocabulary import FAMILY_WORDS, NUMBER_WORDS, QUANTITY_RE, UNITS, has_prefix, stem, stems
 
 _COUNT = re.compile(
     r"(?<![\w.,€£$-])(?P<num>" + NUM + r"|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
@@ -248,6 +250,27 @@ def years_in(entry: Entry, sentence: Sentence) -> list[Figure]:
     return out
 
 
+# "ran from 2009 to 2014", "between 2018 and 2020": a period of years (a programme's name with its
+# period, "Interreg 2014-2020", dates the programme, not the practice)
+_YEAR_SPAN = re.compile(
+    r"\b(?:from|between)\s+(?:[A-Z][a-z]+\s+)?((?:19|20)\d\d)\s+(?:to|and|until|till)\s+(?:[A-Z][a-z]+\s+)?"
+    r"((?:19|20)\d\d)\b"
+)
+
+
+def spans_in(entry: Entry, sentence: Sentence) -> list[Figure]:
+    """How long a practice ran, from a period of years its sentence gives ("from 2009 to 2014":
+    60 months)."""
+    out = []
+    for match in _YEAR_SPAN.finditer(sentence.text):
+        first, last = int(match.group(1)), int(match.group(2))
+        if last > first:
+            out.append(
+                Figure(entry.id, (last - first) * 12.0, match.group(0).strip(), sentence, kind="duration")
+            )
+    return out
+
+
 def _fact_figures(entry: Entry, kinds: Sequence[str]) -> list[Figure]:
     out = []
     for fact in entry.facts:
@@ -281,6 +304,7 @@ _FACT_KINDS = {
     STAFF: ("staff",),
     BENEFICIARIES: ("beneficiaries",),
     COUNT: ("members", "beneficiaries", "staff", "result"),
+    DURATION: ("duration",),
 }
 
 
@@ -330,6 +354,11 @@ def _unscored(entry: Entry, measure: Measure, scan: bool) -> list[Figure]:
     elif dimension in UNITS:
         for sentence in sentences:
             found.extend(quantities_in(entry, sentence, dimension))
+    elif dimension == DURATION:
+        found.extend(_fact_figures(entry, ("duration",)))
+        for sentence in sentences:
+            if sentence.section.lower() in ("about this good practice", "resources needed", "document"):
+                found.extend(spans_in(entry, sentence))
     else:
         facts = _fact_figures(entry, _FACT_KINDS.get(dimension, ()))
         if measure.noun:
@@ -399,8 +428,12 @@ def _from_kind(figure: Figure, measure: Measure) -> int:
 
 
 def specific_words(measure: Measure) -> frozenset[str]:
-    """The question's words that narrow the measure beyond its kind ("savings on energy bills")."""
-    return frozenset(w for w in measure.words if w not in _GENERIC and not w[:1].isdigit())
+    """The question's words that narrow the measure beyond its kind ("savings on energy bills"); the
+    words that only name the kind ("generates electricity" for energy) do not."""
+    own = FAMILY_WORDS.get(measure.dimension, ()) + MEASURE_WORDS.get(measure.dimension, ())
+    return frozenset(
+        w for w in measure.words if w not in _GENERIC and not w[:1].isdigit() and not has_prefix([w], own)
+    )
 
 
 def reading(

@@ -128,6 +128,23 @@ class Entry:
     def section(self, name: str) -> Section | None:
         return self.practice.section(name)
 
+    def written_as_names(self) -> frozenset[str]:
+        """The title's words that its document writes only capitalised ("Samsø", "Eno", not
+        "Free" or "Digital"): names, even where a question starts with one."""
+
+        def build() -> frozenset[str]:
+            text = self.practice.text
+            words = set(_TOKEN.findall(self.title))
+            return frozenset(
+                term_of(w)
+                for w in words
+                if w[:1].isupper()
+                and not re.search(r"(?<![\w-])" + re.escape(w[:1].lower() + w[1:]) + r"(?![\w-])", text)
+            )
+
+        names: frozenset[str] = self.kept("written as names", build)
+        return names
+
 
 def _entry(practice: Practice, facts: list[Fact]) -> Entry:
     title = practice.title

@@ -38,6 +38,8 @@ MEMBERS = "members"
 STAFF = "staff"
 BENEFICIARIES = "beneficiaries"
 COUNT = "count"  # a count of a named thing ("business-to-business meetings")
+DURATION = "duration"  # how long a practice runs or lasts, in months
+MONTHS_PER_UNIT = {"year": 12.0, "month": 1.0, "week": 12 / 52, "day": 12 / 365}
 
 BASE_UNIT = {"power": "MW", "energy": "GWh", "area": "m2", "length": "km", "mass": "tonnes", "percent": "%"}
 BASE_SCALE = {"power": 1e6, "energy": 1e9, "area": 1, "length": 1e3, "mass": 1e3, "percent": 1}
@@ -186,7 +188,7 @@ class Measure:
     @property
     def label(self) -> str:
         labels = {MONEY: "Amount", YEAR: "Start year", MEMBERS: "Members", STAFF: "Staff",
-                  BENEFICIARIES: "Reached", COUNT: "Figure"}  # fmt: skip
+                  BENEFICIARIES: "Reached", COUNT: "Figure", DURATION: "Duration"}  # fmt: skip
         return labels.get(self.dimension) or f"{self.dimension.capitalize()} ({BASE_UNIT[self.dimension]})"
 
 
@@ -264,6 +266,16 @@ def _threshold(question: str) -> tuple[Condition, str, str] | None:
         )
         if count:
             value = parse_number(count.group(1)) * multiplier(count.group(2))
+            # "run for more than three years": a length of time, not a count ("firms less than two
+            # years old" are firms of an age)
+            unit = re.match(r"(year|month|week|day)s?\b(?!\s+old)", count.group(3))
+            if unit and op in ("<", "<=", ">", ">="):
+                shown = match.group(0)[: len(match.group(0)) - len(count.group(3))] + unit.group(0)
+                return (
+                    Condition(op, value * MONTHS_PER_UNIT[unit.group(1)], None, shown.strip()),
+                    DURATION,
+                    "",
+                )
             shown = match.group(0)
             if match.group("what"):
                 shown = shown[: len(shown) - len(count.group(3))].strip()
@@ -297,12 +309,23 @@ def _superlative_object(question: str) -> str | None:
     return None
 
 
+# how long a practice runs ("lasts the longest", "which runs longer", "how long"); "the longest
+# track record", "longest-running" ask its age, a length in km a distance
+_DURATION_ASKED = re.compile(
+    r"\b(how long|duration|lasts|lasted|lasting|last (for|longer|the longest)|"
+    r"runs? (for )?(longer|the longest|shorter|the shortest)|"
+    r"(longest|shortest|longer|shorter) (programmes?|projects?|schemes?|initiatives?|period|time|duration))\b"
+    r"(?! track record| ?-?running)"
+)
+_LENGTH_ASKED = re.compile(r"\b(km|kilomet\w*|length|network|route|line|stretch|road|track record|running)\b")
+
+
 def measure_of(question: str) -> Measure | None:
     """What the question measures practices by, or None when it names no measure."""
     words = stems(question)
     low = forms.wants_low(question)
     found = _threshold(question)
-    per_unit = bool(re.search(r"\bgrants?\b|\bvouchers? (worth|values?|amounts?)\b"
+    per_unit = bool(re.search(r"\bgrants?\b|\bvouchers? ((is|are|was|were) )?(worth|values?|amounts?)\b"
                               r"|\b(per|each|a single|one)[\s-]+"
                               r"(company|firm|sme|project|voucher|beneficiar\w*|"
                               r"cluster|applicant|participant|business)\b", fold(question)))  # fmt: skip
@@ -324,6 +347,8 @@ def measure_of(question: str) -> Measure | None:
     target = _superlative_object(question)
     if target is not None:
         return Measure(target, words_set, per_unit=per_unit, low=low)
+    if _DURATION_ASKED.search(fold(question)) and not _LENGTH_ASKED.search(fold(question)):
+        return Measure(DURATION, words_set, low=bool(re.search(r"\bshort(er|est)\b", fold(question))))
     if forms.asks_age(question):
         return Measure(
             YEAR,
@@ -340,7 +365,9 @@ def measure_of(question: str) -> Measure | None:
     for family, cues in FAMILY_WORDS.items():
         if has_prefix(words, cues):
             return Measure(family, words_set, low=low)
-    counted = re.search(r"\b(?:number of|most|fewest|how many)\s+((?:[\w'’-]+\s*){1,4})", fold(question))
+    counted = re.search(
+        r"\b(?:number of|most|more|fewest|fewer|how many)\s+((?:[\w'’-]+\s*){1,4})", fold(question)
+    )
     if counted:
         phrase = []
         for word in counted.group(1).split():

@@ -12,9 +12,11 @@ a kind of practice rather than one.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.answering.relevance import english_words
 from assistant.engines.index import Entry, Snapshot, term_of
 from assistant.vocabulary import STOPWORDS, fold
 
@@ -42,6 +44,15 @@ class _Token:
     end: int
     proper: bool  # capitalised, and not the first word of a sentence
     plural: bool
+    initial: bool = False  # capitalised as the first word of a sentence
+
+    def names(self, entry: Entry) -> bool:
+        """Written as a name of the practice: capitalised inside a sentence, or first in one, no
+        English word, and written only as a name by its document ("Samsø or Eno: which ...", not
+        "Valley farms: ...")."""
+        return self.proper or (
+            self.initial and self.term in entry.written_as_names() and self.raw.lower() not in english_words()
+        )
 
 
 def tokens(text: str) -> list[_Token]:
@@ -68,6 +79,7 @@ def tokens(text: str) -> list[_Token]:
                     start + len(piece),
                     piece[:1].isupper() and not sentence_start,
                     fold(piece).endswith("s") and not fold(piece).endswith(("ss", "us", "is")),
+                    piece[:1].isupper() and sentence_start,
                 )
             )
     return out
@@ -108,9 +120,27 @@ def _share(
             continue
         matched.append(token)
         seen.add(token.term)
+    matched = _nearest(matched, toks)
     if weight / total < 0.5:
         return weight / total, [t for t in matched if t.term in segment]
     return min((weight + bonus) / total, 1.0), matched
+
+
+def _nearest(matched: list[_Token], toks: list[_Token]) -> list[_Token]:
+    """Of a word the text repeats, the occurrence next to the name's words it says once: in
+    "Which voucher is worth more, the North West England innovation voucher or ...?" the second
+    "voucher" is part of the name."""
+    counts = Counter(t.term for t in toks)
+    once = [t for t in matched if counts[t.term] == 1]
+    if not once:
+        return matched
+    out = []
+    for token in matched:
+        if counts[token.term] > 1:
+            same = [t for t in toks if t.term == token.term]
+            token = min(same, key=lambda t: min(abs(t.start - o.start) for o in once))
+        out.append(token)
+    return out
 
 
 def _unique_proper(entry: Entry, toks: list[_Token], snapshot: Snapshot) -> bool:
@@ -119,7 +149,7 @@ def _unique_proper(entry: Entry, toks: list[_Token], snapshot: Snapshot) -> bool
     unique = {
         t.term
         for t in toks
-        if t.proper
+        if t.names(entry)
         and len(t.term) >= 3
         and t.term in entry.title_words
         and snapshot.title_df[t.term] == 1
@@ -141,7 +171,7 @@ def _leading_name(entry: Entry, toks: list[_Token], snapshot: Snapshot) -> list[
     # a place that names the practice ("Kalundborg Symbiosis"), when no other practice is there
     if lead in entry.places and any(lead in e.places for e in snapshot.entries if e is not entry):
         return []
-    at = next((i for i, t in enumerate(toks) if t.proper and t.term == lead), None)
+    at = next((i for i, t in enumerate(toks) if t.term == lead and t.names(entry)), None)
     if at is None:
         return []
     named = [toks[at]]
@@ -183,7 +213,7 @@ def mentions(text: str, snapshot: Snapshot, *, min_share: float = MIN_SHARE) -> 
             if not lead:
                 continue
             share, matched = min_share, lead
-        if not any(t.proper or t.term in entry.places for t in matched):
+        if not any(t.names(entry) or t.term in entry.places for t in matched):
             continue
         named_by = [t for t in matched if t.term not in entry.places or t.term in entry.title_words]
         start, end = min(t.start for t in matched), max(t.end for t in matched)

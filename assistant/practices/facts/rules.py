@@ -63,7 +63,10 @@ _DURATION_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _DURATION_VETO_BEFORE = re.compile(
-    r"\b(within|first|last|previous|past|next|valid for)\s+(\w+\s+)?$", re.IGNORECASE
+    r"\b(within|first|last|previous|past|next|valid for)\s+(\w+\s+)?$|"
+    # "no traffic deaths for 13 years": how long something has not happened
+    r"\b(no|not|never|without)\b[^.;,]*\bfor\s+$",
+    re.IGNORECASE,
 )
 _DURATION_VETO_AFTER = re.compile(
     r"^\s?-?\s?(years?|months?)\s+(old|ago|later|earlier|before|after)\b", re.IGNORECASE

@@ -171,3 +171,66 @@ def test_what_about_the_one_in_a_place_asks_the_previous_question_there(routed: 
     # a place alone would be a list of that place's practices; here it is the previous question
     answer = routed.ask("What about the one in Ireland?", history=founded)
     assert answer.route == "lookup"
+
+
+def _named_practice(pid: str, title: str, about: str, country: str):  # type: ignore[no-untyped-def]
+    from assistant.engines.index import _entry
+    from assistant.types import Practice, Section
+
+    text = f"{title}\nAbout this good practice\n{about}\n"
+    start = text.index(about)
+    practice = Practice(
+        pid,
+        title,
+        text,
+        [Section("About this good practice", about, start, start + len(about))],
+        f"{pid}.txt",
+        {"country": country},
+    )
+    return _entry(practice, [])
+
+
+def test_a_name_that_opens_the_question_names_its_practice_when_it_is_no_english_word() -> None:
+    from assistant.engines.index import Snapshot
+    from assistant.engines.names import named
+
+    snapshot = Snapshot(
+        [
+            _named_practice(
+                "kvarnby",
+                "Kvarnby Energy Island",
+                "Kvarnby is an island where Kvarnby residents own the turbines.",
+                "Sweden",
+            ),
+            _named_practice(
+                "ostholm", "Ostholm Heat Cooperative", "The Ostholm cooperative heats 300 homes.", "Finland"
+            ),
+            _named_practice(
+                "valley", "Valley Craft Voucher", "The Valley Craft Voucher helps craft firms.", "Austria"
+            ),
+        ]
+    )
+    assert named("Kvarnby or Ostholm: which has more money invested?", snapshot) == ["kvarnby", "ostholm"]
+    # an English word first in the question names nothing, however its document writes it
+    assert named("Valley farms: which practices help them?", snapshot) == []
+
+
+def test_a_word_the_question_repeats_is_named_where_the_rest_of_the_name_is() -> None:
+    from assistant.engines.index import Snapshot
+    from assistant.engines.names import without_names
+
+    snapshot = Snapshot(
+        [
+            _named_practice(
+                "valley",
+                "Valley Craft Voucher (Tyrol)",
+                "The Valley Craft Voucher helps craft firms.",
+                "Austria",
+            ),
+            _named_practice(
+                "ostholm", "Ostholm Heat Cooperative", "The Ostholm cooperative heats 300 homes.", "Finland"
+            ),
+        ]
+    )
+    plain = without_names("Which voucher is worth more, the Valley Craft Voucher or Ostholm?", snapshot)
+    assert plain.startswith("Which voucher is worth more")

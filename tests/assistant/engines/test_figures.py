@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from assistant.engines.figures import reading
 from assistant.engines.index import _entry
-from assistant.engines.measures import MEMBERS, MONEY, YEAR, Measure, measure_of, parse_number
+from assistant.engines.measures import (
+    COUNT,
+    DURATION,
+    MEMBERS,
+    MONEY,
+    YEAR,
+    Measure,
+    measure_of,
+    parse_number,
+)
 from assistant.practices.facts.rules import extract_facts
 from assistant.types import Practice, Section
 
@@ -126,3 +135,50 @@ def test_a_count_of_something_else_is_not_its_members() -> None:
     members = _entry_of("The cluster has 120 members. About 340,000 SMEs are eligible.")
     found = reading(members, asked)
     assert found.best is not None and found.best.value == 120
+
+
+def test_how_long_a_practice_runs_is_a_duration_in_months() -> None:
+    longer = measure_of("Which practices run for more than three years?")
+    assert longer is not None and longer.dimension == DURATION
+    assert longer.condition is not None and (longer.condition.op, longer.condition.value) == (">", 36)
+    months = measure_of("Which practices have a duration under 24 months?")
+    assert months is not None and months.condition is not None and months.condition.value == 24
+    compared = measure_of("Of the two programmes, which runs longer?")
+    assert compared is not None and compared.dimension == DURATION and not compared.low
+    # an age, a track record or a distance is no duration
+    young = measure_of("Which programmes support firms less than two years old?")
+    assert young is None or young.dimension != DURATION
+    older = measure_of("Which has the longer track record?")
+    assert older is not None and older.dimension == YEAR
+    assert measure_of("Which has the longest cycle network in km?").dimension != DURATION  # type: ignore[union-attr]
+
+
+def test_a_duration_is_read_from_a_period_of_years_and_from_its_key_facts() -> None:
+    ran = _entry_of("The programme ran from 2009 to 2014 with a national budget.")
+    found = reading(ran, Measure(DURATION))
+    assert found.best is not None and found.best.value == 60 and found.best.display == "from 2009 to 2014"
+    lasting = _entry_of("Each cluster can receive support for a project lasting four years.")
+    found = reading(lasting, Measure(DURATION))
+    assert found.best is not None and found.best.value == 48
+    # how long something has not happened is not how long the practice runs
+    quiet = _entry_of("There have been no traffic deaths for 13 years in the centre.")
+    assert reading(quiet, Measure(DURATION)).best is None
+
+
+def test_the_words_that_only_name_the_unit_do_not_narrow_the_figure() -> None:
+    # "generates electricity" asks for energy; the sentence that gives it says "produces"
+    entry = _entry_of("The wind farm was opened in 2013.", "The wind farm produces about 15 GWh a year.")
+    asked = measure_of("Which one generates more electricity?")
+    assert asked is not None and asked.dimension == "energy"
+    found = reading(entry, asked)
+    assert found.best is not None and found.best.value == 15
+
+
+def test_what_a_voucher_is_worth_is_an_amount_per_beneficiary() -> None:
+    asked = measure_of("Which voucher is worth more")
+    assert asked is not None and asked.dimension == MONEY and asked.per_unit
+
+
+def test_more_of_a_named_thing_counts_that_thing() -> None:
+    asked = measure_of("Which reached more SMEs?")
+    assert asked is not None and asked.dimension == COUNT and "sme" in asked.noun
