@@ -210,7 +210,12 @@ def _base_display(value: float, measure: Measure) -> str:
     return f"{value:,.0f}"
 
 
-def _meets(value: float, condition: Condition) -> bool:
+def _meets(value: float, condition: Condition, qualifier: str | None = None) -> bool:
+    """The value meets the condition; "more than 100 members" meets "more than 100"."""
+    if qualifier == "more than" and condition.op in (">", ">=") and value >= condition.value:
+        return True
+    if qualifier == "less than" and condition.op in ("<", "<=") and value <= condition.value:
+        return True
     return {
         "<": value < condition.value,
         "<=": value <= condition.value,
@@ -310,7 +315,12 @@ def filtered(
     citer: Citer,
     target: str,
 ) -> str:
-    inside = [m for m in stated if m.value is not None and _meets(m.value, condition)]
+    inside = [
+        m
+        for m in stated
+        if m.value is not None
+        and _meets(m.value, condition, m.reading.best.qualifier if m.reading and m.reading.best else None)
+    ]
     chosen = {id(m) for m in inside}
     outside = [m for m in stated if id(m) not in chosen]
     order = (

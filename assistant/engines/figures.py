@@ -154,6 +154,7 @@ def money_in(entry: Entry, sentence: Sentence) -> list[Figure]:
         currency = CURRENCIES.get(raw.lower()) or CURRENCY_WORDS.get(raw.lower()) or raw.upper()
         value = parse_number(num) * multiplier(mult)
         after = sentence.text[match.end() : match.end() + 30]
+        price = bool(_ITEM_PRICE.search(sentence.text[: match.start()]))
         out.append(
             Figure(
                 entry.id,
@@ -162,7 +163,8 @@ def money_in(entry: Entry, sentence: Sentence) -> list[Figure]:
                 sentence,
                 currency=currency,
                 qualifier=_qualifier(sentence, match.start()),
-                per_unit=bool(_PER_UNIT.match(after) or _ITEM_PRICE.search(sentence.text[: match.start()])),
+                per_unit=bool(_PER_UNIT.match(after)) or price,
+                kind="price" if price else None,
             )
         )
     return out
@@ -396,6 +398,8 @@ def _subject_matches(figure: Figure, noun: frozenset[str]) -> bool:
 
 
 def _with_kind(figure: Figure, kinds: dict[tuple[int, int], str]) -> Figure:
+    if figure.kind == "price":  # the price of one thing stays one, whatever the key facts say
+        return figure
     for (start, value), kind in kinds.items():
         if start == figure.sentence.start and abs(value - figure.value) < 1:
             return Figure(**{**figure.__dict__, "kind": kind})
@@ -431,8 +435,12 @@ def specific_words(measure: Measure) -> frozenset[str]:
     """The question's words that narrow the measure beyond its kind ("savings on energy bills"); the
     words that only name the kind ("generates electricity" for energy) do not."""
     own = FAMILY_WORDS.get(measure.dimension, ()) + MEASURE_WORDS.get(measure.dimension, ())
+    # nor the threshold itself ("at least EUR 10,000 per company"): it is the measure, said
+    stated = set(stems(measure.condition.text)) if measure.condition else set()
     return frozenset(
-        w for w in measure.words if w not in _GENERIC and not w[:1].isdigit() and not has_prefix([w], own)
+        w
+        for w in measure.words
+        if w not in _GENERIC and not w[:1].isdigit() and not has_prefix([w], own) and w not in stated
     )
 
 
@@ -469,7 +477,8 @@ def reading(
     if measure.dimension == MONEY:
         figures = [f for f in figures if f.currency]
         if measure.per_unit:
-            figures = [f for f in figures if f.per_unit or f.kind == "grant"] or figures
+            # asked per company, a total is no answer: the practice does not state it
+            figures = [f for f in figures if (f.per_unit and f.kind != "price") or f.kind == "grant"]
         else:  # a price per unit or a grant per firm is not what the practice costs or has
             figures = [f for f in figures if not f.per_unit and f.kind != "grant"]
             if _COSTS.intersection(measure.words):

@@ -182,3 +182,27 @@ def test_what_a_voucher_is_worth_is_an_amount_per_beneficiary() -> None:
 def test_more_of_a_named_thing_counts_that_thing() -> None:
     asked = measure_of("Which reached more SMEs?")
     assert asked is not None and asked.dimension == COUNT and "sme" in asked.noun
+
+
+def test_asked_per_company_a_total_or_the_price_of_one_thing_is_not_stated() -> None:
+    asked = measure_of("Which schemes give grants of at least EUR 10,000 per company?")
+    assert asked is not None and asked.per_unit
+    total = _entry_of("The cluster started in 2010.", "Its members have combined sales of USD 3 billion.")
+    assert reading(total, asked).best is None
+    price = _entry_of(
+        "The shuttle started in 2008.", "The sixth vehicle, glazed for winter use, cost EUR 55,000."
+    )
+    assert reading(price, asked).best is None
+    # the threshold's own words ("per company") need not be in the sentence of the grant
+    grant = _entry_of("The bonus started in 2016.", "The Digital Plus bonus pays up to EUR 50,000.")
+    found = reading(grant, asked)
+    assert found.best is not None and found.best.value == 50_000
+
+
+def test_more_than_a_threshold_meets_a_threshold_of_more_than() -> None:
+    from assistant.engines.catalog_answers import _meets
+    from assistant.engines.measures import Condition
+
+    over = Condition(">", 100)
+    assert _meets(100, over, "more than") and not _meets(100, over) and not _meets(100, over, "about")
+    assert _meets(50, Condition("<", 50), "less than") and not _meets(50, Condition("<", 50))
