@@ -126,10 +126,52 @@ def _titled(reply: str, snapshot: Snapshot) -> tuple[str, ...]:
 
 def refers_back(question: str) -> bool:
     folded = fold(question)
-    return bool(_BACK.search(folded) or _OTHER.search(folded) or _WHAT_ABOUT.search(folded))
+    return bool(
+        _BACK.search(folded) or _OTHER.search(folded) or _WHAT_ABOUT.search(folded) or _ORDINAL.search(folded)
+    )
 
 
 _ONE = re.compile(r"\b(it|its|this practice|that practice|this one|that one)\b")
+# "the second one", "the first of them", "the last practice": one of the practices the last reply
+# gave, by its place in it
+_KIND_OR_ONE = (
+    r"(one|practice|scheme|initiative|programme|project|example|of them|of these|of those|listed|on the list)"
+)
+_ORDINAL = re.compile(
+    r"\bthe (first|second|third|fourth|fifth|last) " + _KIND_OR_ONE + r"\b(?! to\b)|"
+    r"\b(der|die|das|den|dem) (erste|zweite|dritte|letzte)\w*\b|"
+    r"\b(le|la) (premier|premiere|deuxieme|second|seconde|troisieme|dernier|derniere)\b|"
+    r"\b(el|la) (primer|primero|primera|segundo|segunda|tercero|tercera|ultimo|ultima)\b|"
+    r"\b(il|la) (primo|prima|secondo|seconda|terzo|terza|ultimo|ultima)\b|"
+    r"\b(pierwsz\w+|drug(i|a|ie|iej|iego)|trzeci\w*|ostatni\w*)\b|"
+    r"\b(pirm\w+|antr\w+|trec\w+|paskutin\w+)\b"
+)
+_PLACES = {
+    "first": 0, "erste": 0, "premier": 0, "premiere": 0, "primer": 0, "primero": 0, "primera": 0, "primo": 0,
+    "prima": 0, "pierwsz": 0, "pirm": 0,
+    "second": 1, "zweite": 1, "deuxieme": 1, "seconde": 1, "segundo": 1, "segunda": 1, "secondo": 1,
+    "seconda": 1, "drug": 1, "antr": 1,
+    "third": 2, "dritte": 2, "troisieme": 2, "tercero": 2, "tercera": 2, "terzo": 2, "terza": 2, "trzeci": 2,
+    "trec": 2,
+    "fourth": 3, "fifth": 4,
+    "last": -1, "letzte": -1, "dernier": -1, "derniere": -1, "ultimo": -1, "ultima": -1, "ostatni": -1,
+    "paskutin": -1,
+}  # fmt: skip
+
+
+def _ordinal(folded: str) -> int | None:
+    """The place a question points at among the last reply's practices ("the second one": 1,
+    "the last one": -1), or None."""
+    match = _ORDINAL.search(folded)
+    if not match:
+        return None
+    for word in (g for g in match.groups() if g):
+        for start, place in sorted(_PLACES.items(), key=lambda item: -len(item[0])):
+            if word.startswith(start):
+                return place
+    return None
+
+
 _SEVERAL = re.compile(r"\b(?:the|these|those) (two|three|four)\b|\b(both)\b")
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "both": 2}
 
@@ -200,6 +242,9 @@ def focus_of(question: str, history: Sequence[Message], snapshot: Snapshot) -> F
     if last is None:
         return Focus((), (), True, previous, elliptic, tuple(turns))
     carried = last.practices
+    place = _ordinal(folded)
+    if place is not None and len(carried) > 1 and (place < len(carried)):
+        return Focus((), (carried[place],), False, previous, elliptic, tuple(turns))
     wanted = _how_many_meant(folded)
     if wanted == 1 and len(carried) > 1 and not _OTHER.search(folded):
         carried = carried[:1]  # "it" after a ranking or a list: the one given first

@@ -139,6 +139,17 @@ def test_it_after_a_ranking_is_the_practice_given_first(invented) -> None:  # ty
     assert focus_of("How many members does it have?", RANKED, _snapshot(invented)).carried == (GREENFIELD,)
 
 
+def test_the_second_one_is_the_practice_the_last_reply_gave_second(routed: Assistant, invented) -> None:
+    snapshot = _snapshot(invented)
+    assert focus_of("How many members does the second one have?", RANKED, snapshot).carried == (MOUNTAIN,)
+    assert focus_of("And the last of them?", RANKED, snapshot).carried == (HARBOUR,)
+    assert focus_of("Wie viele Mitglieder hat die zweite?", RANKED, snapshot).carried == (MOUNTAIN,)
+    # "the first practice to start" ranks; it points at none of them
+    assert focus_of("Which was the first practice to start?", RANKED, snapshot).carried != (GREENFIELD,)
+    more = routed.ask("Tell me more about the second one.", history=RANKED)
+    assert more.route == "summary" and more.text.startswith("**Mountain Bus Alliance**")
+
+
 def test_the_two_are_the_practices_of_the_last_two_turns(routed: Assistant, invented) -> None:
     history = [
         *GREENFIELD_MEMBERS,
