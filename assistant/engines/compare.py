@@ -132,7 +132,7 @@ class CompareEngine:
             ordered = sorted(stated, key=lambda r: _value(r, base) if measure.low else -_value(r, base))
             first, second = ordered[0], ordered[1]
             assert first.best is not None and second.best is not None
-            if base(first.best) == base(second.best):
+            if _value(first, base) == _value(second, base):
                 lines.append(
                     f"They are level on {label}: {_cited(first, citer)} against {_cited(second, citer)}."
                 )
@@ -210,8 +210,11 @@ def _cited(found: Reading, citer: Citer) -> str:
 
 
 def _value(found: Reading, base: Callable[[Figure], float]) -> float:
+    """The figure on one scale; "more than 80" a little above 80, "less than 80" a little below."""
     assert found.best is not None
-    return base(found.best)
+    value = base(found.best)
+    nudge = {"more than": 1e-6, "less than": -1e-6}.get(found.best.qualifier or "", 0.0)
+    return value + abs(value) * nudge
 
 
 def _row(found: Reading, measure: Measure, citer: Citer, base: Callable[[Figure], float]) -> list[str]:

@@ -421,7 +421,8 @@ _GENERIC = frozenset(
     collection report reports reported state states say says scheme schemes initiative initiatives
     programme programmes project projects organisation organisations cluster clusters city cities
     largest biggest most highest lowest smallest least fewest more less fewer have has had behind which
-    big large high low number figure figures total maximum minimum max min offer offers""".split()
+    big large high low number figure figures total maximum minimum max min offer offers bigger larger
+    smaller higher lower greater""".split()
 )
 _KIND_PRIORITY = {"budget": 0, "amount": 1, None: 2, "grant": 3}
 
@@ -496,9 +497,17 @@ def reading(
         begun = [f for f in figures if f.kind != "operations"] or figures
         best = min(begun, key=lambda f: (f.value, -f.relevance))
     else:
+        # a count of the very thing asked ("9 partners" for "more partners") before one of its kind
+        asked = measure.words & measure.noun if measure.dimension == COUNT else frozenset()
         best = max(
             figures,
-            key=lambda f: (_from_kind(f, measure), f.relevance, -_KIND_PRIORITY.get(f.kind, 2), value_of(f)),
+            key=lambda f: (
+                bool(asked & set(stems(f.display))),
+                _from_kind(f, measure),
+                f.relevance,
+                -_KIND_PRIORITY.get(f.kind, 2),
+                value_of(f),
+            ),
         )
     others = [f for f in figures if f is not best]
     return Reading(entry, best, others)

@@ -386,6 +386,10 @@ def measure_of(question: str) -> Measure | None:
         return Measure(COUNT, words_set, expand(stem(head_word)), per_unit, None, low)
     if has_prefix(words, MEASURE_WORDS[MONEY]) or not CONCEPTS["cost"].isdisjoint(words_set):
         return Measure(MONEY, words_set, per_unit=per_unit, low=low)
-    if has_prefix(words, MEASURE_WORDS[BENEFICIARIES]):
+    if has_prefix(words, MEASURE_WORDS[BENEFICIARIES]) or _PEOPLE_COUNTED.search(fold(question)):
         return Measure(BENEFICIARIES, words_set, low=low)
     return None
+
+
+# "which has trained more people": people the practice reached (its staff were asked above)
+_PEOPLE_COUNTED = re.compile(r"\b(more|most|fewer|fewest|how many|number of) (people|persons|individuals)\b")

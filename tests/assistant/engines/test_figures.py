@@ -6,6 +6,7 @@ from __future__ import annotations
 from assistant.engines.figures import reading
 from assistant.engines.index import _entry
 from assistant.engines.measures import (
+    BENEFICIARIES,
     COUNT,
     DURATION,
     MEMBERS,
@@ -206,3 +207,35 @@ def test_more_than_a_threshold_meets_a_threshold_of_more_than() -> None:
     over = Condition(">", 100)
     assert _meets(100, over, "more than") and not _meets(100, over) and not _meets(100, over, "about")
     assert _meets(50, Condition("<", 50), "less than") and not _meets(50, Condition("<", 50))
+
+
+def test_a_count_of_the_very_thing_asked_comes_before_one_of_its_kind() -> None:
+    asked = measure_of("Which one has more partners?")
+    assert asked is not None and asked.dimension == COUNT
+    entry = _entry_of("The partnership has 9 partners, including two local development companies.")
+    found = reading(entry, asked)
+    assert found.best is not None and found.best.value == 9
+
+
+def test_comparative_and_area_words_do_not_narrow_an_area() -> None:
+    asked = measure_of("Which has a larger area of floodplains?")
+    assert asked is not None and asked.dimension == "area"
+    entry = _entry_of("Some 1,450 hectares of cut-over bog have been rewetted since 2015.")
+    found = reading(entry, asked)
+    assert found.best is not None and found.best.display == "1,450 hectares"
+
+
+def test_more_people_trained_are_people_reached() -> None:
+    asked = measure_of("Which has trained more people?")
+    assert asked is not None and asked.dimension == BENEFICIARIES
+
+
+def test_more_than_80_members_is_more_than_80() -> None:
+    from assistant.engines.compare import _value
+    from assistant.engines.figures import Figure, Reading
+
+    entry = _entry_of("The cluster started in 2012.")
+    sentence = entry.sentences()[0]
+    over = Reading(entry, Figure("test", 80, "more than 80 members", sentence, qualifier="more than"))
+    plain = Reading(entry, Figure("test", 80, "80 members", sentence))
+    assert _value(over, lambda f: f.value) > _value(plain, lambda f: f.value)
