@@ -70,6 +70,11 @@ _ANY = frozenset(stem(w) for w in "anything something everything else more".spli
 
 FORM_NORMS = frozenset(_n[:-1] if _n.endswith(("y", "i")) and len(_n) > 4 else _n for _n in FORM_WORDS)
 KIND_NORMS = frozenset(_n[:-1] if _n.endswith(("y", "i")) and len(_n) > 4 else _n for _n in KIND_WORDS)
+# nouns that make the word before them a topic: "the energy field", "the health sector"
+_FIELD_NORMS = frozenset(
+    term_of(w)
+    for w in "field fields sector sectors area areas domain domains theme themes topic topics".split()
+)
 # a topical condition, rather than wording, when the scope is already narrowed by place or theme
 TOPICAL_CUES = re.compile(
     r"\b(involv\w*|mention\w*|use|uses|using|deal\w*|concern\w*|focus\w* on|draw\w* on|rel(y|ies) on|"
@@ -167,9 +172,48 @@ def _heads_phrase(head: str, terms: frozenset[str], words_after: dict[str, set[s
     """The question uses the facet's head word as the head of its phrase: "about tourism",
     "community energy projects", not "heat pumps" for "district heating"."""
     for after in words_after.get(head, {""}):
-        if not after or after in terms or after in KIND_NORMS or after in STOPWORDS or after in FORM_NORMS:
+        if (
+            not after
+            or after in terms
+            or after in KIND_NORMS
+            or after in STOPWORDS
+            or after in FORM_NORMS
+            or (after in _FIELD_NORMS)
+        ):
             return True
     return False
+
+
+def _whole_words(facet: str) -> list[str]:
+    """The facet's words that stand alone ("cluster" of "cluster development", not "start" of
+    "start-ups"), without kind nouns."""
+    words = [_norm(term_of(w)) for w in facet.split() if re.fullmatch(r"[^\W\d_]+", w)]
+    return [w for w in words if w not in KIND_NORMS and w not in STOPWORDS]
+
+
+def _names_topic(term: str, question: str) -> bool:
+    """The question makes the word its topic: before a kind or field noun ("cluster practices",
+    "the energy field") or after "about" / "on" ("practices about clusters"); not a verb ("since
+    they started")."""
+    words = [_norm(term_of(w)) for w in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", question)]
+    for i, word in enumerate(words):
+        if word != term:
+            continue
+        after = words[i + 1] if i + 1 < len(words) else ""
+        before = words[i - 1] if i > 0 else ""
+        if after in _PRACTICE_NORMS or after in _FIELD_NORMS or before in _TOPIC_BEFORE:
+            return True
+    return False
+
+
+_TOPIC_BEFORE = frozenset(term_of(w) for w in "about on regarding concerning in".split())
+# the nouns of which the word before names the topic: "cluster practices", "energy projects" (not
+# "cluster organisations": organisations that are clusters)
+_PRACTICE_NORMS = frozenset(
+    _norm(term_of(w))
+    for w in """practice practices scheme schemes programme programmes program programs project projects
+    initiative initiatives measure measures instrument instruments example examples""".split()
+)
 
 
 def theme_matches(
@@ -190,7 +234,12 @@ def theme_matches(
     for (text, terms), entries in themes.facets.items():
         head = _head(text)
         if head not in question_terms or not _heads_phrase(head, terms, words_after):
-            continue
+            # a facet's other word that the question makes its topic: "cluster practices", "about
+            # clusters" for "cluster development"; not "heat pumps" for "district heating"
+            named = [t for t in _whole_words(text) if t in question_terms and _names_topic(t, question)]
+            if not named:
+                continue
+            head = named[0]
         if head in KIND_NORMS and not terms <= question_terms:
             continue  # "cluster programmes" is not any "programmes"
         rivals = [g for g in every if g != terms and head in g]

@@ -290,3 +290,22 @@ def test_a_list_of_one_practice_says_its_verb_in_the_singular() -> None:
     assert singular("reach young people") == "reaches young people"
     assert singular("apply for EU funds") == "applies for EU funds"
     assert singular("from Austria") == "from Austria" and singular("got started") == "got started"
+
+
+def test_a_theme_is_named_by_a_word_the_question_makes_its_topic(invented) -> None:  # type: ignore[no-untyped-def]
+    from assistant.engines.index import PracticeIndex
+    from assistant.engines.scope import theme_matches
+    from assistant.vocabulary import content_terms
+
+    snapshot = PracticeIndex(invented[1]).snapshot()
+
+    def themed(question: str) -> set[str]:
+        return {e.id for e in theme_matches(set(content_terms(question)), snapshot, question)[0]}
+
+    energy = {"greenfield-wind-cooperative", "harbour-heat-network-nordby"}
+    # "energy" of "energy communities": about it, before a kind of practice, before "field"
+    assert themed("Which practices are about energy?") == energy
+    assert themed("List the energy projects.") == energy
+    assert themed("Which practices are in the mobility field?") == {"mountain-bus-alliance"}
+    # a verb is no topic: "since they started" names no "start-ups"
+    assert themed("Which programmes have helped more than 300 firms since they started?") == set()
