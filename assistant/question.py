@@ -28,18 +28,24 @@ _SECTION_CUES = {
         stem(fold(w))
         for w in """resource resources need needed financial finance financed funding funded budget cost
         costs spend spent money human staff personnel ressources ressourcen recursos zasoby ištekliai
-        risorse finanzierung financement financiación finanziamento finansowanie finansavimas""".split()
+        risorse finanzierung financement financiación finanziamento finansowanie finansavimas
+        benötigt braucht kosten besoin besoins coût necesita necesitan coste presupuesto servono
+        costo potrzebne koszt budżet išteklių išteklius reikia reikalingi kaina biudžetas
+        finansavimo""".split()
     ),
     EVIDENCE: frozenset(
         stem(fold(w))
         for w in """evidence success successful result results outcome outcomes impact achieve achieved
         résultats ergebnisse erfolg resultados éxito risultati successo rezultaty wyniki sukces
-        rezultatai""".split()
+        rezultatai résultat succès logros logrado efekty rezultatų sėkmė pasiekė pasiekimai""".split()
     ),
     TRANSFER: frozenset(
         stem(fold(w))
         for w in """transfer transferable learning learn lesson lessons replicate adopt adapt copy
-        transfert übertragung transferencia trasferimento trasferibilità transferowanie perkėlimas""".split()
+        transfert übertragung transferencia trasferimento trasferibilità transferowanie perkėlimas
+        lernen übertragen übertragbar apprendre transférer reproduire aprender transferir replicar
+        imparare trasferire replicare nauczyć uczyć przenieść mokytis pasimokyti išmokti perkelti
+        perkėlimo""".split()
     ),
 }
 
@@ -330,7 +336,9 @@ _FOREIGN_FUNCTION_WORDS = frozenset(
     por del una il gli sono quale quali quanti quante chi dove nel della delle degli os e sao quantos
     qual quais quem onde com da dos das uma het een en zijn hoeveel welke wanneer waar voor van w z
     na jest sa jak ile ktore ktory kto kiedy gdzie dla sie nie czy ir yra kiek kokie kuris kas kada
-    kur su kaip ar""".split()
+    kur su kaip ar kann konnen man vom zum zur hat haben wird werden auch aus bei nach uber sich gibt
+    peut peuvent ce ces des qu quoi tiene tienen hay se lo cuanto cuanta ha hanno di che si cosa
+    quanto quanta ma maja co jakie jaki jaka turi koks kokia kokiu ka""".split()
 )
 
 
@@ -343,7 +351,8 @@ def is_foreign(question: str) -> bool:
         return False
     english = sum(1 for t in tokens if t in STOPWORDS or t in QUESTION_WORDS)
     other = sum(1 for t in tokens if t in _FOREIGN_FUNCTION_WORDS)
-    return english / len(tokens) < 0.2 and (other > 0 or english == 0)
+    # "Was kostet das Projekt?": "was" is German too; more of another language's words decide
+    return (english / len(tokens) < 0.2 and (other > 0 or english == 0)) or (other > 0 and other >= english)
 
 
 def parts(question: str) -> list[str]:

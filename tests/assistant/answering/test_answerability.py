@@ -133,6 +133,21 @@ def test_a_question_is_read_as_another_language_by_its_function_words() -> None:
     # a short English imperative has few English function words, and none of another language
     assert not is_foreign("Summarise the latest Harry Potter book.")
     assert not is_foreign("How many members does the cluster have?")
+    # "was" is German too: more of another language's function words decide
+    assert is_foreign("Was kostet das Projekt?")
+    assert is_foreign("Was kann man vom Samsø-Projekt lernen?")
+    assert not is_foreign("Was it copied anywhere else?")
+    assert not is_foreign("How many members does Pôle Véhicule du Futur have?")
+    assert not is_foreign("What is the cost per pupil per day?")
+
+
+def test_the_template_sections_are_asked_for_in_the_supported_languages() -> None:
+    from assistant.question import EVIDENCE, RESOURCES, TRANSFER, analyse
+
+    assert analyse("Kokių išteklių reikia Kalundborg simbiozei?").sections == {RESOURCES}
+    assert analyse("Was kann man vom Samsø-Projekt lernen?").sections == {TRANSFER}
+    assert analyse("Qu'est-ce que les autres régions peuvent apprendre de Vinnväxt ?").sections == {TRANSFER}
+    assert analyse("¿Qué logros ha tenido el proyecto?").sections == {EVIDENCE}
 
 
 def _sentences(text: str) -> list:
