@@ -208,3 +208,13 @@ def test_who_funds_the_practice_in_the_present_tense_is_a_funding_source() -> No
     assert any("municipality" in source for source in _sources(facts))
     # support from someone is help, not money
     assert _sources(_facts(about="It had advisory support from a forestry body.")) == []
+
+
+def test_a_year_the_practice_has_run_since_or_came_into_force_is_its_start() -> None:
+    def start(about: str) -> list[int]:
+        return [int(f.value) for f in _facts(about=about) if f.kind == "start_year"]
+
+    assert start("The Quillmoor lending scheme has run since 2012 in four valleys.") == [2012]
+    assert start("The Brindle tariff came into force in 2016 after a long debate.") == [2016]
+    assert start("The Ostrava hub was formed in 2009 by three towns.") == [2009]
+    assert start("In 2019 the Quillmoor scheme reported 300 loans.") == []  # a year of a result
