@@ -23,7 +23,7 @@ LONG_LIST = 20  # rows beyond which a list leaves out the description sentence
 # says how many more there are and how to narrow the question (10,000 rows are not read in a chat)
 SHOWN_ROWS = 50
 CORE_NOUNS = {"members": ("member", "memb", "membership"), "staff": ("staff", "employee", "team")}
-OUTSIDE_ROWS = 12  # practices outside a condition shown (those closest to it)
+OUTSIDE_ROWS = 5  # practices outside a condition shown (those closest to it)
 NAMED_MISSING = 40  # practices without the figure named in full; more are counted
 QUOTED = 4  # practices without a figure up to which the answer quotes their nearest sentence
 MORE_FIGURES = 3  # other figures of the same kind a listing shows beside the first
