@@ -119,7 +119,8 @@ class CatalogEngine:
             question, snapshot, named=named, measure_words=measure.words if measure else frozenset()
         )
         if measure is not None:  # the words that chose the practices do not also choose their figures
-            measure = replace(measure, words=measure.words - scope.consumed - FORM_WORDS - KIND_WORDS)
+            kept = frozenset(w for w in measure.words if not scope.consumes(w))
+            measure = replace(measure, words=kept - FORM_WORDS - KIND_WORDS)
         if not (scope.restricted or scope.topic or measure):
             yield declined()
             return

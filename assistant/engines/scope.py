@@ -95,6 +95,10 @@ class Scope:
     topic: tuple[str, ...] = ()  # content words left for the topical judgement
     consumed: frozenset[str] = frozenset()  # question words the scope used up
 
+    def consumes(self, term: str) -> bool:
+        """The scope used this word of the question up ("energy" of "energy communities")."""
+        return term in self.consumed or _norm(term) in self.consumed
+
     @property
     def restricted(self) -> bool:
         return bool(self.places or self.regions or self.themes or self.named)
@@ -191,6 +195,16 @@ def _whole_words(facet: str) -> list[str]:
     return [w for w in words if w not in KIND_NORMS and w not in STOPWORDS]
 
 
+def _says_phrase(facet: str, question: str) -> bool:
+    """The question says the facet's words of two or more in a row ("Which energy community
+    produces ...?" for "energy communities"), whatever follows them."""
+    wanted = [_norm(term_of(w)) for w in facet.split() if re.fullmatch(r"[^\W\d_]+", w)]
+    if len(wanted) < 2:
+        return False
+    words = [_norm(term_of(w)) for w in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", question)]
+    return any(words[i : i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
+
+
 def _names_topic(term: str, question: str) -> bool:
     """The question makes the word its topic: before a kind or field noun ("cluster practices",
     "the energy field") or after "about" / "on" ("practices about clusters"); not a verb ("since
@@ -233,7 +247,9 @@ def theme_matches(
     every = [terms for _, terms in themes.facets]
     for (text, terms), entries in themes.facets.items():
         head = _head(text)
-        if head not in question_terms or not _heads_phrase(head, terms, words_after):
+        if not _says_phrase(text, question) and (
+            head not in question_terms or not _heads_phrase(head, terms, words_after)
+        ):
             # a facet's other word that the question makes its topic: "cluster practices", "about
             # clusters" for "cluster development"; not "heat pumps" for "district heating"
             named = [t for t in _whole_words(text) if t in question_terms and _names_topic(t, question)]

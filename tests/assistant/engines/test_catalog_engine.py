@@ -307,5 +307,15 @@ def test_a_theme_is_named_by_a_word_the_question_makes_its_topic(invented) -> No
     assert themed("Which practices are about energy?") == energy
     assert themed("List the energy projects.") == energy
     assert themed("Which practices are in the mobility field?") == {"mountain-bus-alliance"}
+    # the theme's words in a row name it, whatever follows them
+    assert themed("Which energy community produces the most electricity?") == energy
     # a verb is no topic: "since they started" names no "start-ups"
     assert themed("Which programmes have helped more than 300 firms since they started?") == set()
+
+
+def test_the_words_that_chose_the_theme_do_not_also_choose_the_figure(routed: Assistant) -> None:
+    answer = routed.ask("Which energy community produces the most electricity?")
+    assert answer.route == "catalog" and not answer.abstained
+    assert answer.text.startswith("**Greenfield Wind Cooperative** has the highest figure: 8 GWh"), (
+        answer.text
+    )
