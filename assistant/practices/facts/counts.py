@@ -52,7 +52,8 @@ _MEMBER_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _BENEFICIARY_CONTEXT = re.compile(
-    r"\b(supported|benefited|benefit from|helped|served|reached|trained|cared for|used|"
+    r"\b(supported|benefited|benefit from|helped|served|reached|trained|cared for|used|reaching|reaches|"
+    r"serving|supporting|helping|benefiting|"
     r"took part|take part|participated|assisted|equipped|started projects|awarded to|granted to|"
     r"registered|received (?:support|funding|a grant|grants|vouchers?|help|advice|training|aid)|"
     r"to receive|were offered|have been offered|would have been offered|involving|involved)\b",

@@ -218,3 +218,11 @@ def test_a_year_the_practice_has_run_since_or_came_into_force_is_its_start() -> 
     assert start("The Brindle tariff came into force in 2016 after a long debate.") == [2016]
     assert start("The Ostrava hub was formed in 2009 by three towns.") == [2009]
     assert start("In 2019 the Quillmoor scheme reported 300 loans.") == []  # a year of a result
+
+
+def test_organisations_a_consortium_reaches_are_not_its_members() -> None:
+    facts = _facts(
+        evidence="Four partnerships created a consortium of 20 cluster organisations reaching more than "
+        "3,100 SMEs."
+    )
+    assert "members" not in _kinds(facts, 3100)
