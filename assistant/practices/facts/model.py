@@ -14,7 +14,7 @@ from typing import Any
 from assistant.types import Practice
 
 # Bump when the rules change: stored facts of an older version are re-extracted on read.
-FACTS_VERSION = 7
+FACTS_VERSION = 8
 
 FACT_KINDS: tuple[str, ...] = (
     "start_year",  # int year

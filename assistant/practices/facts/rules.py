@@ -37,7 +37,7 @@ _OWNER_LINE = re.compile(
 _START_CUE = re.compile(
     r"\b(founded|established|set up|created|launched|started|began|begun|introduced|incorporated|"
     r"adopted|inaugurated|opened|opening|first presented|ran from|was born|kicked off|pilot phase|"
-    r"since|formed|initiated|dates back|went live|rolled out|came into (being|force|operation))\b",
+    r"since|formed|initiated|dates back|came into (being|force|operation))\b",
     re.IGNORECASE,
 )
 # words that make a number next to them part of a date ("March 2015", "mid 2016", "12 June")

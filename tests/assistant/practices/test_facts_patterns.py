@@ -226,3 +226,10 @@ def test_organisations_a_consortium_reaches_are_not_its_members() -> None:
         "3,100 SMEs."
     )
     assert "members" not in _kinds(facts, 3100)
+
+
+def test_a_project_that_will_be_rolled_out_later_gives_no_start_year() -> None:
+    facts = _facts(
+        about="The Quillmoor service co-leads a national project that will be rolled out from 2024 to 2026."
+    )
+    assert [f for f in facts if f.kind == "start_year"] == []
