@@ -19,7 +19,17 @@ from assistant.engines import forms
 from assistant.engines.base import Asked, declined
 from assistant.engines.figures import Figure, Reading, reading
 from assistant.engines.index import Entry, PracticeIndex, Snapshot
-from assistant.engines.measures import DURATION, MEMBERS, MONEY, STAFF, YEAR, Measure, measure_of
+from assistant.engines.measures import (
+    BENEFICIARIES,
+    COUNT,
+    DURATION,
+    MEMBERS,
+    MONEY,
+    STAFF,
+    YEAR,
+    Measure,
+    measure_of,
+)
 from assistant.engines.names import mentions, without_names
 from assistant.engines.render import Citer, excerpt, short_title, table
 from assistant.practices.currency import DatedRates, UnknownCurrency
@@ -201,6 +211,12 @@ def _winner_phrase(measure: Measure) -> str:
         return "has fewer members" if measure.low else "has more members"
     if measure.dimension == DURATION:
         return "runs for a shorter time" if measure.low else "runs for longer"
+    if measure.dimension == STAFF:
+        return "has fewer staff" if measure.low else "has more staff"
+    if measure.dimension == BENEFICIARIES:
+        return "reached fewer" if measure.low else "reached more"
+    if measure.dimension == COUNT:
+        return "has fewer" if measure.low else "has more"
     return f"has the {'lower' if measure.low else 'higher'} figure ({_label(measure)})"
 
 

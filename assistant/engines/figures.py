@@ -497,8 +497,11 @@ def reading(
         begun = [f for f in figures if f.kind != "operations"] or figures
         best = min(begun, key=lambda f: (f.value, -f.relevance))
     else:
-        # a count of the very thing asked ("9 partners" for "more partners") before one of its kind
+        # a count of the very thing asked ("9 partners" for "more partners") before one of its kind;
+        # asked for people reached, a count of people before one of villages
         asked = measure.words & measure.noun if measure.dimension == COUNT else frozenset()
+        if measure.dimension == BENEFICIARIES and measure.noun:
+            asked = measure.noun
         best = max(
             figures,
             key=lambda f: (

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from assistant.engines import forms
 from assistant.engines.lexicon import CONCEPTS, expand
+from assistant.practices.facts.counts import PEOPLE_NOUNS
 from assistant.practices.facts.numbers import CURRENCIES
 from assistant.vocabulary import (
     CURRENCY_CODES,
@@ -387,9 +388,14 @@ def measure_of(question: str) -> Measure | None:
     if has_prefix(words, MEASURE_WORDS[MONEY]) or not CONCEPTS["cost"].isdisjoint(words_set):
         return Measure(MONEY, words_set, per_unit=per_unit, low=low)
     if has_prefix(words, MEASURE_WORDS[BENEFICIARIES]) or _PEOPLE_COUNTED.search(fold(question)):
-        return Measure(BENEFICIARIES, words_set, low=low)
+        # "reaches more people": a count of people before one of villages
+        people = (
+            _PEOPLE_STEMS if re.search(r"\b(people|persons|individuals)\b", fold(question)) else frozenset()
+        )
+        return Measure(BENEFICIARIES, words_set, noun=people, low=low)
     return None
 
 
+_PEOPLE_STEMS = frozenset(stem(w) for w in PEOPLE_NOUNS)
 # "which has trained more people": people the practice reached (its staff were asked above)
 _PEOPLE_COUNTED = re.compile(r"\b(more|most|fewer|fewest|how many|number of) (people|persons|individuals)\b")

@@ -239,3 +239,23 @@ def test_more_than_80_members_is_more_than_80() -> None:
     over = Reading(entry, Figure("test", 80, "more than 80 members", sentence, qualifier="more than"))
     plain = Reading(entry, Figure("test", 80, "80 members", sentence))
     assert _value(over, lambda f: f.value) > _value(plain, lambda f: f.value)
+
+
+def test_people_reached_are_counted_in_people_not_in_villages() -> None:
+    asked = measure_of("Which reaches more people?")
+    assert asked is not None and asked.dimension == BENEFICIARIES
+    entry = _entry_of(
+        "The scheme started in 2014. It now reaches 900 villages. "
+        "Some 650 older people have been supported since the start."
+    )
+    found = reading(entry, asked)
+    assert found.best is not None and found.best.value == 650
+
+
+def test_a_verdict_says_what_the_winner_has_more_of() -> None:
+    from assistant.engines.compare import _winner_phrase
+    from assistant.engines.measures import STAFF
+
+    assert _winner_phrase(Measure(STAFF)) == "has more staff"
+    assert _winner_phrase(Measure(BENEFICIARIES, low=True)) == "reached fewer"
+    assert _winner_phrase(Measure(COUNT)) == "has more"
