@@ -31,6 +31,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.engines import forms
+from assistant.engines.measures import measure_of
 from assistant.engines.scope import names_only_a_place
 from assistant.vocabulary import fold
 
@@ -263,6 +264,8 @@ def by_form(question: str, signals: Signals) -> str | None:
         return TRANSFER
     if in_scope >= 2 and (forms.comparative(question) or forms.superlative(question)):
         return COMPARE if in_scope <= MAX_COMPARED else CATALOG
+    if named == 0 and signals.in_focus == 2 and measure_of(question) is not None:
+        return COMPARE  # "What about their budgets?" after two practices were compared
     if in_scope < 2 and forms.comparative(question) and _two_alternatives(question):
         return COMPARE  # practices named by description: the compare engine looks them up
     if named <= 1 and signals.in_focus == 0 and forms.about_collection(question):

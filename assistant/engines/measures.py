@@ -327,6 +327,8 @@ def measure_of(question: str) -> Measure | None:
     low = forms.wants_low(question)
     found = _threshold(question)
     per_unit = bool(re.search(r"\bgrants?\b|\bvouchers? ((is|are|was|were) )?(worth|values?|amounts?)\b"
+                              r"|\b(largest|biggest|smallest|highest|lowest|larger|bigger|smaller)"
+                              r" vouchers?\b"
                               r"|\b(per|each|a single|one)[\s-]+"
                               r"(company|firm|sme|project|voucher|beneficiar\w*|"
                               r"cluster|applicant|participant|business)\b", fold(question)))  # fmt: skip

@@ -178,6 +178,8 @@ def test_the_words_that_only_name_the_unit_do_not_narrow_the_figure() -> None:
 def test_what_a_voucher_is_worth_is_an_amount_per_beneficiary() -> None:
     asked = measure_of("Which voucher is worth more")
     assert asked is not None and asked.dimension == MONEY and asked.per_unit
+    largest = measure_of("Which of these gives the largest vouchers?")
+    assert largest is not None and largest.dimension == MONEY and largest.per_unit
 
 
 def test_more_of_a_named_thing_counts_that_thing() -> None:

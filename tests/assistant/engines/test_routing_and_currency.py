@@ -33,6 +33,9 @@ FORMS = [
     ("Który jest starszy: klaster czy spółdzielnia?", Signals(named=2), "compare"),
     ("¿Cuál tiene más miembros, A o B?", Signals(named=2), "compare"),
     ("Which one started earlier?", Signals(in_focus=2), "compare"),
+    # a measure asked of the two practices in focus
+    ("What about their budgets?", Signals(in_focus=2), "compare"),
+    ("What about its budget?", Signals(in_focus=1), None),
     (
         "Nous sommes une région rurale avec un petit budget. Quelle pratique nous conviendrait ?",
         Signals(),
