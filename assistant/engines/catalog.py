@@ -175,7 +175,8 @@ class CatalogEngine:
         if not kept or _INVOLVES.search(fold(question)):
             # "Which practices involve universities?": every practice that says so, however
             # briefly (the relevance signal keeps those near the best one)
-            kept += [m for m in stating if m.entry.id not in {k.entry.id for k in kept}]
+            judged = {k.entry.id for k in kept}
+            kept += [m for m in stating if m.entry.id not in judged]
         if not kept and not large and self.retriever is not None:
             taken = {match.entry.id for _, match, _ in candidates}
             retrieved = self.retriever.retrieve(question, k=RETRIEVED)

@@ -157,6 +157,7 @@ _PLACES = {
     "last": -1, "letzte": -1, "dernier": -1, "derniere": -1, "ultimo": -1, "ultima": -1, "ostatni": -1,
     "paskutin": -1,
 }  # fmt: skip
+_PLACES_LONGEST_FIRST = sorted(_PLACES.items(), key=lambda item: -len(item[0]))
 
 
 def _ordinal(folded: str) -> int | None:
@@ -166,7 +167,7 @@ def _ordinal(folded: str) -> int | None:
     if not match:
         return None
     for word in (g for g in match.groups() if g):
-        for start, place in sorted(_PLACES.items(), key=lambda item: -len(item[0])):
+        for start, place in _PLACES_LONGEST_FIRST:
             if word.startswith(start):
                 return place
     return None

@@ -15,6 +15,7 @@ from assistant.engines import forms
 from assistant.engines.lexicon import CONCEPTS, expand
 from assistant.practices.facts.counts import PEOPLE_NOUNS
 from assistant.practices.facts.numbers import CURRENCIES
+from assistant.practices.facts.rules import MONTHS_PER_UNIT
 from assistant.vocabulary import (
     CURRENCY_CODES,
     FAMILY_WORDS,
@@ -39,8 +40,7 @@ MEMBERS = "members"
 STAFF = "staff"
 BENEFICIARIES = "beneficiaries"
 COUNT = "count"  # a count of a named thing ("business-to-business meetings")
-DURATION = "duration"  # how long a practice runs or lasts, in months
-MONTHS_PER_UNIT = {"year": 12.0, "month": 1.0, "week": 12 / 52, "day": 12 / 365}
+DURATION = "duration"  # how long a practice runs or lasts, in months (facts.rules.MONTHS_PER_UNIT)
 
 BASE_UNIT = {"power": "MW", "energy": "GWh", "area": "m2", "length": "km", "mass": "tonnes", "percent": "%"}
 BASE_SCALE = {"power": 1e6, "energy": 1e9, "area": 1, "length": 1e3, "mass": 1e3, "percent": 1}
@@ -324,6 +324,7 @@ _LENGTH_ASKED = re.compile(r"\b(km|kilomet\w*|length|network|route|line|stretch|
 def measure_of(question: str) -> Measure | None:
     """What the question measures practices by, or None when it names no measure."""
     words = stems(question)
+    folded = fold(question)
     low = forms.wants_low(question)
     found = _threshold(question)
     per_unit = bool(re.search(r"\bgrants?\b|\bvouchers? ((is|are|was|were) )?(worth|values?|amounts?)\b"
@@ -331,7 +332,7 @@ def measure_of(question: str) -> Measure | None:
                               r" vouchers?\b"
                               r"|\b(per|each|a single|one)[\s-]+"
                               r"(company|firm|sme|project|voucher|beneficiar\w*|"
-                              r"cluster|applicant|participant|business)\b", fold(question)))  # fmt: skip
+                              r"cluster|applicant|participant|business)\b", folded))  # fmt: skip
     words_set = frozenset(content_terms(question))
     if found is not None:
         condition, dimension, after = found
@@ -350,8 +351,8 @@ def measure_of(question: str) -> Measure | None:
     target = _superlative_object(question)
     if target is not None:
         return Measure(target, words_set, per_unit=per_unit, low=low)
-    if _DURATION_ASKED.search(fold(question)) and not _LENGTH_ASKED.search(fold(question)):
-        return Measure(DURATION, words_set, low=bool(re.search(r"\bshort(er|est)\b", fold(question))))
+    if _DURATION_ASKED.search(folded) and not _LENGTH_ASKED.search(folded):
+        return Measure(DURATION, words_set, low=bool(re.search(r"\bshort(er|est)\b", folded)))
     if forms.asks_age(question):
         return Measure(
             YEAR,
@@ -361,16 +362,14 @@ def measure_of(question: str) -> Measure | None:
                 re.search(
                     r"\b(older|oldest|earlier|earliest|first|"
                     r"track record|longer|longest)\b",
-                    fold(question),
+                    folded,
                 )
             ),
         )
     for family, cues in FAMILY_WORDS.items():
         if has_prefix(words, cues):
             return Measure(family, words_set, low=low)
-    counted = re.search(
-        r"\b(?:number of|most|more|fewest|fewer|how many)\s+((?:[\w'’-]+\s*){1,4})", fold(question)
-    )
+    counted = re.search(r"\b(?:number of|most|more|fewest|fewer|how many)\s+((?:[\w'’-]+\s*){1,4})", folded)
     if counted:
         phrase = []
         for word in counted.group(1).split():
@@ -389,15 +388,14 @@ def measure_of(question: str) -> Measure | None:
         return Measure(COUNT, words_set, expand(stem(head_word)), per_unit, None, low)
     if has_prefix(words, MEASURE_WORDS[MONEY]) or not CONCEPTS["cost"].isdisjoint(words_set):
         return Measure(MONEY, words_set, per_unit=per_unit, low=low)
-    if has_prefix(words, MEASURE_WORDS[BENEFICIARIES]) or _PEOPLE_COUNTED.search(fold(question)):
+    if has_prefix(words, MEASURE_WORDS[BENEFICIARIES]) or _PEOPLE_COUNTED.search(folded):
         # "reaches more people": a count of people before one of villages
-        people = (
-            _PEOPLE_STEMS if re.search(r"\b(people|persons|individuals)\b", fold(question)) else frozenset()
-        )
+        people = _PEOPLE_STEMS if re.search(r"\b" + _PEOPLE_WORD, folded) else frozenset()
         return Measure(BENEFICIARIES, words_set, noun=people, low=low)
     return None
 
 
 _PEOPLE_STEMS = frozenset(stem(w) for w in PEOPLE_NOUNS)
 # "which has trained more people": people the practice reached (its staff were asked above)
-_PEOPLE_COUNTED = re.compile(r"\b(more|most|fewer|fewest|how many|number of) (people|persons|individuals)\b")
+_PEOPLE_WORD = r"(people|persons|individuals)\b"
+_PEOPLE_COUNTED = re.compile(r"\b(more|most|fewer|fewest|how many|number of) " + _PEOPLE_WORD)

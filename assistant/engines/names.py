@@ -120,17 +120,15 @@ def _share(
             continue
         matched.append(token)
         seen.add(token.term)
-    matched = _nearest(matched, toks)
     if weight / total < 0.5:
         return weight / total, [t for t in matched if t.term in segment]
     return min((weight + bonus) / total, 1.0), matched
 
 
-def _nearest(matched: list[_Token], toks: list[_Token]) -> list[_Token]:
-    """Of a word the text repeats, the occurrence next to the name's words it says once: in
-    "Which voucher is worth more, the North West England innovation voucher or ...?" the second
-    "voucher" is part of the name."""
-    counts = Counter(t.term for t in toks)
+def _nearest(matched: list[_Token], toks: list[_Token], counts: Counter[str]) -> list[_Token]:
+    """Of a word the text repeats (`counts`: each word's occurrences in it), the occurrence next
+    to the name's words it says once: in "Which voucher is worth more, the North West England
+    innovation voucher or ...?" the second "voucher" is part of the name."""
     once = [t for t in matched if counts[t.term] == 1]
     if not once:
         return matched
@@ -190,6 +188,7 @@ def mentions(text: str, snapshot: Snapshot, *, min_share: float = MIN_SHARE) -> 
         return []
     found: list[tuple[float, Mention, frozenset[int]]] = []
     terms = {t.term for t in toks}
+    counts = Counter(t.term for t in toks)
     candidates: dict[str, Entry] = {}
     for token in toks:
         for entry in [*snapshot.by_term.get(token.term, ()), *snapshot.by_acronym.get(token.raw.upper(), ())]:
@@ -208,6 +207,7 @@ def mentions(text: str, snapshot: Snapshot, *, min_share: float = MIN_SHARE) -> 
             if share > best[0]:
                 best = (share, matched)
         share, matched = best
+        matched = _nearest(matched, toks, counts)
         if share < min_share and not _unique_proper(entry, toks, snapshot):
             lead = _leading_name(entry, toks, snapshot)
             if not lead:

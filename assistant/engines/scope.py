@@ -163,9 +163,18 @@ def _themes(snapshot: Snapshot) -> _Themes:
     return _Themes(facets, vocabulary)
 
 
-def _following(question: str) -> dict[str, set[str]]:
-    """Each word of the question (matching form) -> the words that follow it."""
-    words = [_norm(term_of(w)) for w in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", question)]
+def _question_words(question: str) -> list[str]:
+    """The question's words in order, in their matching form."""
+    return [_norm(term_of(w)) for w in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", question)]
+
+
+def _facet_words(facet: str) -> list[str]:
+    """The facet's words that stand alone, in order and matching form ("start-ups" has none)."""
+    return [_norm(term_of(w)) for w in facet.split() if re.fullmatch(r"[^\W\d_]+", w)]
+
+
+def _following(words: list[str]) -> dict[str, set[str]]:
+    """Each word of the question -> the words that follow it."""
     out: dict[str, set[str]] = {}
     for i, word in enumerate(words):
         out.setdefault(word, set()).add(words[i + 1] if i + 1 < len(words) else "")
@@ -182,7 +191,7 @@ def _heads_phrase(head: str, terms: frozenset[str], words_after: dict[str, set[s
             or after in KIND_NORMS
             or after in STOPWORDS
             or after in FORM_NORMS
-            or (after in _FIELD_NORMS)
+            or after in _FIELD_NORMS
         ):
             return True
     return False
@@ -191,25 +200,22 @@ def _heads_phrase(head: str, terms: frozenset[str], words_after: dict[str, set[s
 def _whole_words(facet: str) -> list[str]:
     """The facet's words that stand alone ("cluster" of "cluster development", not "start" of
     "start-ups"), without kind nouns."""
-    words = [_norm(term_of(w)) for w in facet.split() if re.fullmatch(r"[^\W\d_]+", w)]
-    return [w for w in words if w not in KIND_NORMS and w not in STOPWORDS]
+    return [w for w in _facet_words(facet) if w not in KIND_NORMS and w not in STOPWORDS]
 
 
-def _says_phrase(facet: str, question: str) -> bool:
-    """The question says the facet's words of two or more in a row ("Which energy community
-    produces ...?" for "energy communities"), whatever follows them."""
-    wanted = [_norm(term_of(w)) for w in facet.split() if re.fullmatch(r"[^\W\d_]+", w)]
+def _says_phrase(facet: str, words: list[str]) -> bool:
+    """The question (its words) says the facet's words of two or more in a row ("Which energy
+    community produces ...?" for "energy communities"), whatever follows them."""
+    wanted = _facet_words(facet)
     if len(wanted) < 2:
         return False
-    words = [_norm(term_of(w)) for w in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", question)]
     return any(words[i : i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
 
 
-def _names_topic(term: str, question: str) -> bool:
-    """The question makes the word its topic: before a kind or field noun ("cluster practices",
-    "the energy field") or after "about" / "on" ("practices about clusters"); not a verb ("since
-    they started")."""
-    words = [_norm(term_of(w)) for w in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", question)]
+def _names_topic(term: str, words: list[str]) -> bool:
+    """The question (its words) makes the word its topic: before a kind or field noun ("cluster
+    practices", "the energy field") or after "about" / "on" ("practices about clusters"); not a
+    verb ("since they started")."""
     for i, word in enumerate(words):
         if word != term:
             continue
@@ -238,7 +244,8 @@ def theme_matches(
     A facet matches when the question has its head word and no theme word that belongs, with
     that head, to another facet ("circular" excludes "green economy")."""
     themes: _Themes = snapshot.memo("themes", lambda: _themes(snapshot))
-    words_after = _following(question)
+    words = _question_words(question)
+    words_after = _following(words)
     question_terms = {_norm(t) for t in question_terms}
     asked = question_terms & themes.vocabulary
     chosen: dict[str, Entry] = {}
@@ -247,12 +254,12 @@ def theme_matches(
     every = [terms for _, terms in themes.facets]
     for (text, terms), entries in themes.facets.items():
         head = _head(text)
-        if not _says_phrase(text, question) and (
+        if not _says_phrase(text, words) and (
             head not in question_terms or not _heads_phrase(head, terms, words_after)
         ):
             # a facet's other word that the question makes its topic: "cluster practices", "about
             # clusters" for "cluster development"; not "heat pumps" for "district heating"
-            named = [t for t in _whole_words(text) if t in question_terms and _names_topic(t, question)]
+            named = [t for t in _whole_words(text) if t in question_terms and _names_topic(t, words)]
             if not named:
                 continue
             head = named[0]

@@ -57,7 +57,7 @@ _NOT_A_COUNT_AFTER = re.compile(
     re.IGNORECASE,
 )
 _DURATION = re.compile(r"^\s?-?\s?(?P<unit>years?|months?|weeks?|days?)\b", re.IGNORECASE)
-_MONTHS_PER_UNIT = {"year": 12, "month": 1, "week": 12 / 52, "day": 12 / 365}
+MONTHS_PER_UNIT = {"year": 12, "month": 1, "week": 12 / 52, "day": 12 / 365}  # durations are in months
 _DURATION_BEFORE = re.compile(
     r"\b(for|lasting|lasts|lasted|last|took|takes|spans|spanned|in|during)\s+"
     r"(up to\s+|a maximum of\s+|at least\s+)?$",
@@ -204,7 +204,7 @@ def _duration(where: _Sentence, m: Mention) -> Fact | None:
         return None
     if not (_DURATION_BEFORE.search(m.before) or re.match(r"^-", m.after) or m.value_max is not None):
         return None
-    months = _MONTHS_PER_UNIT[unit.group("unit").lower().rstrip("s")]
+    months = MONTHS_PER_UNIT[unit.group("unit").lower().rstrip("s")]
     upper = round(m.value_max * months, 2) if m.value_max is not None else None
     return _fact(
         where, m, "duration", round(m.value * months, 2), match_end=m.end + unit.end(), value_max=upper
