@@ -381,6 +381,12 @@ def ranked(
     gap = RANK_GAP if top > 6 or any(f.relevance < 0 for f in best.values()) else 1
     tier = {key: int(f.relevance >= top - gap) for key, f in best.items()}
     stated.sort(key=lambda m: (-tier[id(m)], (m.value or 0) if measure.low else -(m.value or 0)))
+    # the figures of the second tier go below the ranking, in their own order: one table sorted
+    # by value but for them read as a wrong ranking ("EUR 5,000" after "EUR 4,106")
+    first_tier = [m for m in stated if tier[id(m)]]
+    second_tier = [m for m in stated if not tier[id(m)]] if not listing else []
+    if second_tier:
+        stated = first_tier
     lines: list[str] = []
     if listing:
         lines.append(
@@ -400,6 +406,17 @@ def ranked(
         rows = _rows(stated[:SHOWN_ROWS], measure, target, citer, listing=listing)
         lines += ["", table(["Practice", measure.label, "Evidence", "Place"], rows)]
         lines += _more(len(stated))
+    if second_tier:
+        rows = _rows(second_tier[:SHOWN_ROWS], measure, target, citer)
+        lines += [
+            "",
+            f"Not ranked: {plural(len(second_tier), 'practice')} "
+            f"{'states' if len(second_tier) == 1 else 'state'} a figure in a sentence that reads less "
+            f"clearly as {measure.label.lower()}:",
+            "",
+            table(["Practice", measure.label, "Evidence", "Place"], rows),
+        ]
+        lines += _more(len(second_tier))
     note = _not_stated(missing, measure, citer, quote=True)
     if note:
         lines += ["", note]

@@ -319,3 +319,25 @@ def test_the_words_that_chose_the_theme_do_not_also_choose_the_figure(routed: As
     assert answer.text.startswith("**Greenfield Wind Cooperative** has the highest figure: 8 GWh"), (
         answer.text
     )
+
+
+def test_figures_in_sentences_that_read_less_clearly_as_the_measure_are_shown_apart_not_ranked(
+    invented,  # type: ignore[no-untyped-def]
+) -> None:
+    from assistant.engines.base import Asked
+    from assistant.engines.catalog import CatalogEngine
+    from assistant.engines.index import PracticeIndex
+    from assistant.question import Question
+
+    _, store = invented
+    # the turbines' cost reads much less as a budget than the others' sentences
+    cross = _Scripted({"turbines cost": 1.0}, 8.0)
+    question = "Which practice has the largest budget?"
+    asked = Asked(Question.analysed(question, (), question, k=5, filters={}))
+    text = list(CatalogEngine(PracticeIndex(store), cross).stream(asked))[-1].text
+    ranking, _, apart = text.partition("Not ranked: 1 practice states a figure")
+    assert apart, text
+    assert "Greenfield Wind Cooperative" in apart and "Greenfield" not in ranking
+    # the ranking itself is in the order of its values (EUR 4.5 million is not among them)
+    order = [t for t in re.findall(r"^\| \*\*(.+?)\*\*", ranking, re.M)]
+    assert order[0] == "Harbour Heat Network (Nordby)" and order[-1] == "Valley Craft Voucher", order
