@@ -22,7 +22,7 @@ from typing import Any
 from assistant.answering.base import Answerer, Draft
 from assistant.conversation import condense, validate_history, validate_question
 from assistant.engines.base import Asked, Engine
-from assistant.engines.focus import Focus, asks_its_own, focus_of, new_scope
+from assistant.engines.focus import Focus, asks_its_own, focus_of, new_scope, the_other_way
 from assistant.engines.index import PracticeIndex, Snapshot
 from assistant.engines.lookup import LookupEngine
 from assistant.engines.names import restated, without_names
@@ -76,6 +76,9 @@ class Assistant:
         if self.index is None:
             return Asked(Question.analysed(text, turns, condense(text, turns), k=k, filters=filters))
         snapshot = self.index.snapshot()
+        turned = the_other_way(text, turns)
+        if turned is not None:  # "And the smallest?": the last ranking, asked the other way round
+            text, turns = turned
         focus = focus_of(text, turns, snapshot)
         query, scoped = follow_up_query(text, focus, snapshot)
         if scoped and "practice_id" not in filters:

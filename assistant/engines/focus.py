@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from assistant.engines import forms
 from assistant.engines.geography import places
 from assistant.engines.index import Snapshot
 from assistant.engines.names import mentions
@@ -43,6 +44,18 @@ _WHAT_ABOUT = re.compile(
     r"^\s*(and\s+)?(what|how)\s+about\b|^\s*and\s+(for\s+)?(the\s+)?|^\s*(und|et|y|e|i|o|ir)\s+"
     r"|^\s*(was ist mit|und was ist mit|et pour|et qu'en est-il|y (que hay de|qué hay de)|e per|"
     r"a co z|o kaip)\b"
+)
+# "How does it compare with X?", "Is it older than X?": a named practice set against the one(s) in
+# focus. The verbs of comparing (not a comparative adjective, which asks a measure of its own).
+_COMPARING = re.compile(
+    r"\b(compar\w*|versus|vs|than|differ\w*|stacks? up|measures? up|against|"
+    r"vergleich\w*|als|confront\w*|porown\w*|niz|palygin\w*|lygin\w*|kaip)\b"
+)
+_COMPARING_VERB = re.compile(r"^(compar\w*|versus|vs|differ\w*|stack|measur\w*|against)$")
+# the words by which a comparing question points at the practice in focus ("one", "each" do not)
+_BACK_AT_FOCUS = re.compile(
+    r"\b(it|its|they|them|their|this|that|these|those|es|il|elle|ils|elles|el|ella|ellos|esso|essa|"
+    r"ono|ona|jis|ji|jie)\b"
 )
 _SCOPE = re.compile(
     r"\b(practices|schemes|initiatives|programmes|programs|projects|examples|collection|"
@@ -96,6 +109,7 @@ def answered_turns(history: Sequence[Message], snapshot: Snapshot) -> list[Turn]
             continue
         if not is_refusal(message.content):
             asked = tuple(m.practice_id for m in mentions(pending, snapshot))
+            asked = _set_against(fold(pending), asked, turns) + asked
             if not asked:
                 asked = _titled(message.content, snapshot) or tuple(
                     dict.fromkeys(m.practice_id for m in mentions(message.content, snapshot))
@@ -216,9 +230,53 @@ def _describes_another(folded: str) -> bool:
     return is_description(subject) and not _BACK.search(subject)
 
 
+MAX_SET_AGAINST = 2  # "compare it with X and Y" sets at most this many named practices against it
+
+
+def _sets_against_focus(folded: str) -> bool:
+    """'How does it compare with X?', 'Is it older than X?', 'X versus them?'."""
+    return bool(_COMPARING.search(folded)) and bool(_BACK_AT_FOCUS.search(folded))
+
+
+def _set_against(folded: str, named: tuple[str, ...], turns: Sequence[Turn]) -> tuple[str, ...]:
+    """The practices in focus that a comparing question sets its named practice against ("How
+    does it compare with X?": the one the last answered turn was about), or () when it does not
+    compare with them."""
+    if not named or len(named) > MAX_SET_AGAINST or not _sets_against_focus(folded):
+        return ()
+    last = next((t for t in reversed(turns) if t.practices), None)
+    if last is None:
+        return ()
+    others = tuple(p for p in last.practices if p not in named)
+    return others[: 2 if _how_many_meant(folded) == 2 else 1]
+
+
+def _asks_of_its_own(question: str, snapshot: Snapshot) -> bool:
+    """Whether a comparing question says what it compares ("How does it compare with X in
+    funding?") or leaves it to the previous question ("How does it compare with X on that?")."""
+    rest = question
+    for start, end in sorted({s for m in mentions(question, snapshot) for s in m.spans}, reverse=True):
+        rest = rest[:start] + " " + rest[end:]
+    return any(not _COMPARING_VERB.match(term) for term in content_terms(rest))
+
+
 def new_scope(question: str) -> bool:
     """The question sets its own scope: a country or a set of practices."""
     return bool(places(question)) or bool(_SCOPE.search(fold(question)))
+
+
+def the_other_way(question: str, history: Sequence[Message]) -> tuple[str, list[Message]] | None:
+    """ "And the smallest?" after a ranking: the ranking's question asked the other way round, with
+    the history it was asked in (so "these" still means what it meant then); None otherwise."""
+    folded = fold(question)
+    if not _WHAT_ABOUT.search(folded) or _asks_more(folded):
+        return None
+    for at in range(len(history) - 2, -1, -1):  # the last answered question
+        message, reply = history[at], history[at + 1]
+        if message.role == "user" and reply.role == "assistant" and not is_refusal(reply.content):
+            turned = forms.at_the_other_end(_subject(folded)[0], message.content)
+            return (turned, list(history[:at])) if turned else None
+    return None
 
 
 def focus_of(question: str, history: Sequence[Message], snapshot: Snapshot) -> Focus:
@@ -228,6 +286,12 @@ def focus_of(question: str, history: Sequence[Message], snapshot: Snapshot) -> F
     previous = turns[-1].question if turns else None
     folded = fold(question)
     elliptic = bool(_WHAT_ABOUT.search(folded)) and previous is not None
+    against = _set_against(folded, named, turns)
+    if against:
+        # "How does it compare with X on that?": the one in focus and X; "on that" (nothing asked
+        # of its own) takes the previous question's ask
+        own = _asks_of_its_own(question, snapshot)
+        return Focus(against + named, (), False, previous, not own, tuple(turns))
     if named or not turns:
         return Focus(named, (), True, previous, elliptic and bool(named), tuple(turns))
     if elliptic and _describes_another(folded):  # "what about the Alpine network of ...?": a new subject

@@ -58,7 +58,7 @@ _SUPERLATIVE = re.compile(
 _COMPARATIVE = re.compile(
     r"\b(more|less|fewer|bigger|larger|smaller|older|newer|younger|cheaper|dearer|longer|shorter|"
     r"earlier|later|higher|lower|greater|faster|slower|compare|compared|comparison|differ|differs|"
-    r"difference|versus|vs|than)\b"
+    r"difference|versus|vs|than|stacks? up|measures? up)\b"
     r"|\b(mehr|weniger|grosser|kleiner|alter|junger|billiger|teurer|langer|fruher|spater|hoher|"
     r"vergleich\w*)\b"
     r"|\b(plus|moins|compar\w*)\b|\b(mas|menos|mayor|menor|compar\w*)\b"
@@ -218,6 +218,35 @@ _YEAR_MEASURE = re.compile(
 def wants_low(question: str) -> bool:
     """The comparison or ranking asks for the lower value (cheaper, fewer, older = earlier year)."""
     return bool(_LOW.search(_folded(question)))
+
+
+# English superlatives, each with the one at the other end of its scale
+_OTHER_END = {
+    "largest": "smallest", "biggest": "smallest", "highest": "lowest", "greatest": "least",
+    "oldest": "newest", "earliest": "latest", "longest": "shortest", "cheapest": "most expensive",
+    "most": "fewest", "smallest": "largest", "lowest": "highest", "least": "most", "fewest": "most",
+    "newest": "oldest", "youngest": "oldest", "latest": "earliest", "shortest": "longest",
+}  # fmt: skip
+_ONLY_SUPERLATIVE = re.compile(
+    r"^\s*(the\s+)?(?P<word>" + "|".join(_OTHER_END) + r"|most expensive)(\s+one)?\s*$"
+)
+_IN_PREVIOUS = re.compile(r"\b(" + "|".join(_OTHER_END) + r")\b", re.IGNORECASE)
+
+
+def at_the_other_end(subject: str, previous: str) -> str | None:
+    """ "And the smallest?" after "Which practice has the most members?": the previous ranking
+    asked the other way round ("Which practice has the fewest members?"); None when the subject
+    is not a bare superlative or the previous question ranks by none."""
+    said = _ONLY_SUPERLATIVE.match(_folded(subject))
+    ranked = _IN_PREVIOUS.search(previous)
+    if said is None or ranked is None:
+        return None
+    word, before = said.group("word"), ranked.group(1).lower()
+    if word == before:
+        return None
+    if before in ("most", "least", "fewest"):  # "the most members": a count, so "fewest" / "most"
+        word = "fewest" if wants_low(word) else "most"
+    return previous[: ranked.start()] + word + previous[ranked.end() :]
 
 
 def asks_age(question: str) -> bool:

@@ -156,6 +156,9 @@ def _unique_proper(entry: Entry, toks: list[_Token], snapshot: Snapshot) -> bool
     return len(unique) >= 2
 
 
+MIN_LEAD = 4  # a title's first word this long names its practice; a shorter one only when no English word
+
+
 def _leading_name(entry: Entry, toks: list[_Token], snapshot: Snapshot) -> list[_Token]:
     """The title's first word written as a proper name, when no other title has it: the name a
     practice goes by ("Ohjaamo", "Buurtzorg"), enough on its own; with the title's words that
@@ -164,7 +167,9 @@ def _leading_name(entry: Entry, toks: list[_Token], snapshot: Snapshot) -> list[
     if first is None:
         return []
     lead = term_of(first.group(0))
-    if len(lead) < 4 or snapshot.title_df[lead] != 1:
+    # a short lead is a name only when it is no English word ("Eno", not "New")
+    short = len(lead) < MIN_LEAD and (len(lead) < 3 or first.group(0).lower() in english_words())
+    if short or snapshot.title_df[lead] != 1:
         return []
     # a place that names the practice ("Kalundborg Symbiosis"), when no other practice is there
     if lead in entry.places and any(lead in e.places for e in snapshot.entries if e is not entry):
@@ -231,10 +236,17 @@ def mentions(text: str, snapshot: Snapshot, *, min_share: float = MIN_SHARE) -> 
 
 
 def without_names(text: str, snapshot: Snapshot) -> str:
-    """The text with the words that name practices blanked out (to read what it asks of them)."""
-    spans = sorted({span for m in mentions(text, snapshot) for span in m.spans}, reverse=True)
+    """The text with the words that name practices blanked out (to read what it asks of them):
+    the words a mention matched and, where the text gives a named practice's full title (as a
+    restated question does), the whole title ("Oldham Community Power (OCP)": not only "OCP")."""
+    found = mentions(text, snapshot)
+    spans = {span for m in found for span in m.spans}
+    for entry in snapshot.ordered([m.practice_id for m in found]):
+        at = text.find(entry.title)
+        if at >= 0:
+            spans.add((at, at + len(entry.title)))
     out = text
-    for start, end in spans:
+    for start, end in sorted(spans, reverse=True):
         out = out[:start] + " " * (end - start) + out[end:]
     return out
 

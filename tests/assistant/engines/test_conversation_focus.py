@@ -245,3 +245,73 @@ def test_a_word_the_question_repeats_is_named_where_the_rest_of_the_name_is() ->
     )
     plain = without_names("Which voucher is worth more, the Valley Craft Voucher or Ostholm?", snapshot)
     assert plain.startswith("Which voucher is worth more")
+
+
+def test_how_does_it_compare_with_x_sets_x_against_the_practice_in_focus(routed: Assistant, invented) -> None:
+    snapshot = _snapshot(invented)
+    question = "How does it compare with the Harbour Heat Network on that?"
+    focus = focus_of(question, GREENFIELD_MEMBERS, snapshot)
+    assert focus.named == (GREENFIELD, HARBOUR) and focus.elliptic  # "on that": the previous ask
+    answer = routed.ask(question, history=GREENFIELD_MEMBERS)
+    assert answer.route == "compare", answer.text
+    assert "120 members" in answer.text and "40 members" in answer.text
+    assert {c.practice_id for c in answer.citations} == {GREENFIELD, HARBOUR}
+    # the question that says what it compares keeps its own ask
+    older = focus_of("Is it older than the Harbour Heat Network?", ABOUT_GREENFIELD, snapshot)
+    assert older.named == (GREENFIELD, HARBOUR) and not older.elliptic
+    answer = routed.ask("Is it older than the Harbour Heat Network?", history=ABOUT_GREENFIELD)
+    assert answer.route == "compare" and "2004" in answer.text and "2011" in answer.text
+    # a question that names a practice without comparing it still starts fresh
+    founded = focus_of("When was the Harbour Heat Network founded?", ABOUT_GREENFIELD, snapshot)
+    assert founded.named == (HARBOUR,)
+
+
+def test_after_a_comparison_it_is_the_practice_the_comparison_started_from(invented) -> None:
+    history = [
+        *GREENFIELD_MEMBERS,
+        Message("user", "How does it compare with the Harbour Heat Network on that?"),
+        Message("assistant", "**Greenfield Wind Cooperative** has more members: 120 [1], against 40 [2]."),
+    ]
+    focus = focus_of("How does it compare with the Riverside Start-up Hub?", history, _snapshot(invented))
+    assert focus.named == (GREENFIELD, "riverside-startup-hub")
+
+
+def test_and_the_other_end_asks_the_last_ranking_the_other_way_round(routed: Assistant) -> None:
+    asked = routed.prepare("And the latest?", history=RANKED)
+    assert asked.text == "Which practice started latest?"
+    answer = routed.ask("And the latest?", history=RANKED)
+    assert answer.route == "catalog", answer.text
+    assert answer.text.startswith("**Riverside Start-up Hub** has the latest figure: 2018"), answer.text
+    # a bare superlative only turns a ranking around; "and the budget?" asks its own thing
+    assert routed.prepare("And the budget?", history=RANKED).text != "Which practice started latest?"
+
+
+def test_a_short_first_word_of_a_title_names_its_practice_only_when_it_is_no_english_word() -> None:
+    from assistant.engines.index import Snapshot
+    from assistant.engines.names import named
+
+    snapshot = Snapshot(
+        [
+            _named_practice("oru", "Oru Heat Cooperative", "The Oru cooperative heats 300 homes.", "Finland"),
+            _named_practice("new", "New Craft Voucher", "The New Craft Voucher helps craft firms.", "Spain"),
+        ]
+    )
+    assert named("Is it older than Oru?", snapshot) == ["oru"]
+    assert named("Which is older, New or Oru?", snapshot) == ["oru"]
+
+
+def test_a_restated_question_reads_without_the_full_titles_it_gives() -> None:
+    from assistant.engines.index import Snapshot
+    from assistant.engines.names import without_names
+
+    snapshot = Snapshot(
+        [
+            _named_practice(
+                "power", "Hillside Community Power (HCP)", "Hillside Community Power has 70 members.", "Eire"
+            ),
+            _named_practice("oru", "Oru Heat Cooperative", "The Oru cooperative heats 300 homes.", "Finland"),
+        ]
+    )
+    restated = "How many members do Hillside Community Power (HCP) and Oru Heat Cooperative have?"
+    plain = without_names(restated, snapshot)
+    assert plain.split() == ["How", "many", "members", "do", "and", "have?"]
