@@ -252,7 +252,9 @@ def without_names(text: str, snapshot: Snapshot) -> str:
 
 
 _PRONOUN = re.compile(
-    r"\b(its|it|this practice|that practice|this one|that one|they|them|their)\b", re.IGNORECASE
+    r"\b(its|it|this practice|that practice|this one|that one|they|them|their|"
+    r"the (?:first|second|third|fourth|fifth|last) (?:one|practice|of them))\b",
+    re.IGNORECASE,
 )
 
 

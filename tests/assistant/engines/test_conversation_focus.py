@@ -315,3 +315,11 @@ def test_a_restated_question_reads_without_the_full_titles_it_gives() -> None:
     restated = "How many members do Hillside Community Power (HCP) and Oru Heat Cooperative have?"
     plain = without_names(restated, snapshot)
     assert plain.split() == ["How", "many", "members", "do", "and", "have?"]
+
+
+def test_a_restated_question_gives_its_practices_in_place_of_an_ordinal(invented) -> None:  # type: ignore[no-untyped-def]
+    from assistant.engines.names import restated
+
+    said = restated("How much does the first one cost?", [GREENFIELD, HARBOUR], _snapshot(invented))
+    # "first" would otherwise read as a start year
+    assert said == "How much does Greenfield Wind Cooperative and Harbour Heat Network (Nordby) cost?"
