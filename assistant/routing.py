@@ -264,7 +264,7 @@ def by_form(question: str, signals: Signals) -> str | None:
         return TRANSFER
     if in_scope >= 2 and (forms.comparative(question) or forms.superlative(question)):
         return COMPARE if in_scope <= MAX_COMPARED else CATALOG
-    if named == 0 and signals.in_focus == 2 and measure_of(question) is not None:
+    if named == 0 and signals.in_focus == 2 and not forms.picks_among(question) and measure_of(question):
         return COMPARE  # "What about their budgets?" after two practices were compared
     if in_scope < 2 and forms.comparative(question) and _two_alternatives(question):
         return COMPARE  # practices named by description: the compare engine looks them up

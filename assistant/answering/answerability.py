@@ -18,7 +18,13 @@ import re
 from collections.abc import Callable, Sequence
 
 from assistant.answering.sentences import DATE, MONTH, Sentence, quantities
-from assistant.practices.facts.counts import AGENT_PLURAL, PEOPLE_NOUNS, STAFF_NOUNS, STAFF_SOFT_NOUNS
+from assistant.practices.facts.counts import (
+    AGENT_PLURAL,
+    PEOPLE_NOUNS,
+    STAFF_NOUNS,
+    STAFF_SOFT_NOUNS,
+    speaks_of_staff,
+)
 from assistant.question import AGENT, COUNTRY_WORDS, NUMBER, ORGANISATION, PERSON, PLACE, Intent, countable
 from assistant.question import DATE as DATE_KIND
 from assistant.vocabulary import MONEY_RE, STOPWORDS, YEAR, fold, normalise_numbers, stem
@@ -149,11 +155,13 @@ def counts(text: str, counted: Sequence[str], close: Callable[[str, str], bool] 
 
 def counts_something_asked(text: str, counted: Sequence[str], terms: Sequence[str]) -> bool:
     """Whether a number of the text may count what "how many people" asks, said in other words
-    ('2 full-time staff', '8,000 nurses'): only people asked without a qualifier may be counted
-    by another noun for persons ("how many young people have the centres helped": neither '30
-    centres' nor '450 professionals working in them' counts them), never money, and never
-    another thing the question names."""
-    if tuple(counted) not in (("people",), ("persons",)):
+    ('2 full-time staff', '8,000 nurses'): only people asked without a qualifier (or staff, in a
+    sentence about employing them: "employs 17 people") may be counted by another noun for
+    persons ("how many young people have the centres helped": neither '30 centres' nor '450
+    professionals working in them' counts them), never money, and never another thing the
+    question names."""
+    staff = bool(counted) and counted[-1] in STAFF_NOUNS and speaks_of_staff(text)
+    if tuple(counted) not in (("people",), ("persons",)) and not staff:
         return False
     others = set(terms) - {stem(w) for w in counted}
     for after in counted_words(DATE.sub(" ", MONEY_RE.sub(" ", text))):

@@ -19,6 +19,7 @@ from assistant.engines import forms
 from assistant.engines.geography import places
 from assistant.engines.index import Snapshot
 from assistant.engines.names import mentions
+from assistant.engines.render import short_title
 from assistant.routing import is_description
 from assistant.types import Message
 from assistant.vocabulary import content_terms, fold
@@ -110,6 +111,9 @@ def answered_turns(history: Sequence[Message], snapshot: Snapshot) -> list[Turn]
         if not is_refusal(message.content):
             asked = tuple(m.practice_id for m in mentions(pending, snapshot))
             asked = _set_against(fold(pending), asked, turns) + asked
+            if len(asked) > 1:  # "Which is older, A or B?" - "B is older": B first
+                given = [p for p in _titled(message.content, snapshot) if p in asked]
+                asked = tuple(dict.fromkeys([*given, *asked]))
             if not asked:
                 asked = _titled(message.content, snapshot) or tuple(
                     dict.fromkeys(m.practice_id for m in mentions(message.content, snapshot))
@@ -120,21 +124,24 @@ def answered_turns(history: Sequence[Message], snapshot: Snapshot) -> list[Turn]
 
 
 def _titled(reply: str, snapshot: Snapshot) -> tuple[str, ...]:
-    """The practices a reply gives by their full titles (the engines' replies always do), in the
-    order it gives them: a ranking's first is its winner."""
+    """The practices a reply gives by their full titles (the engines' replies always do; a
+    verdict names its winner by the short title), in the order it gives them: a ranking's or a
+    verdict's first is its winner."""
     found = []
     for entry in snapshot.entries:
-        at = reply.find(entry.title)
-        if at >= 0:
-            found.append((at, at + len(entry.title), entry.id))
+        for name in dict.fromkeys((entry.title, short_title(entry.title))):  # a verdict's short title
+            at = reply.find(name)
+            if at >= 0:
+                found.append((at, at + len(name), entry.id))
     found.sort(key=lambda item: (item[0], -item[1]))  # by position, the longer title first
-    taken: list[str] = []
+    taken: list[str] = []  # a practice named twice is taken where it is named first
     spans: list[tuple[int, int]] = []
     for start, end, pid in found:
         if any(a <= start < b for a, b in spans):  # a title inside a longer one
             continue
         spans.append((start, end))
-        taken.append(pid)
+        if pid not in taken:
+            taken.append(pid)
     return tuple(taken)
 
 

@@ -136,6 +136,18 @@ _ONE = re.compile(
 )
 
 
+# "which of them", "which one": picks among the practices in focus by what it says next
+_PICKS_AMONG = re.compile(
+    r"\b(which|what) (one|of (them|these|those|the two|both))\b|\bwelche[rs]? (davon|von ihnen)\b|"
+    r"\b(lequel|laquelle|lesquels)\b|\bcual(es)? de\b|\bquale di\b|\bktor\w+ z\b|\bkur\w* is\b"
+)
+
+
+def picks_among(question: str) -> bool:
+    """Picks among the practices in focus: "Which of them helps older people?"."""
+    return bool(_PICKS_AMONG.search(_folded(question)))
+
+
 def asks_one_practice(question: str) -> bool:
     """Asks whether there is a practice ("Is there a practice that ..."): one, not a list."""
     return bool(_ONE.search(_folded(question)))

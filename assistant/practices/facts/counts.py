@@ -228,6 +228,11 @@ def _count_kind(section: str, sentence: str, before: str, noun: str, m: Mention)
     return "result" if _is_result_context(section, sentence) else None
 
 
+def speaks_of_staff(sentence: str) -> bool:
+    """The sentence is about the people a practice employs ("employs 17 people", "the team")."""
+    return bool(_STAFF_CONTEXT.search(sentence))
+
+
 def _people_or_organisations(noun: str) -> bool:
     """Whether a head noun names organisations or people (who can be members or beneficiaries)."""
     return (

@@ -212,3 +212,15 @@ def test_an_average_a_rate_or_an_amount_per_unit_asks_for_a_number() -> None:
     assert answer_kind("What compensation per hectare do farmers receive?") == NUMBER
     assert analyse("What compensation per hectare do farmers receive?").money
     assert answer_kind("What does the cooperative offer young farmers?") is None
+
+
+def test_staff_are_counted_by_people_in_a_sentence_about_employing_them() -> None:
+    asked = analyse("How many staff does the mill have?")
+    assert counts_something_asked(
+        "The cooperative employs 17 people, 14 of them riders.", asked.counted, asked.terms
+    )
+    assert counts_something_asked(
+        "The team is small: two full-time social workers coordinate the work.", asked.counted, asked.terms
+    )
+    # people the practice does not employ are no staff
+    assert not counts_something_asked("The mill was visited by 3,000 people.", asked.counted, asked.terms)

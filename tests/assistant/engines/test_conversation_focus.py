@@ -323,3 +323,23 @@ def test_a_restated_question_gives_its_practices_in_place_of_an_ordinal(invented
     said = restated("How much does the first one cost?", [GREENFIELD, HARBOUR], _snapshot(invented))
     # "first" would otherwise read as a start year
     assert said == "How much does Greenfield Wind Cooperative and Harbour Heat Network (Nordby) cost?"
+
+
+def test_after_a_verdict_it_is_the_winner_and_which_of_them_picks_without_comparing(
+    routed: Assistant, invented
+) -> None:
+    snapshot = _snapshot(invented)
+    verdict = [
+        Message("user", "Which is older, the Harbour Heat Network or the Greenfield Wind Cooperative?"),
+        Message(
+            "assistant",
+            "**Greenfield Wind Cooperative** is older (started earlier): 2004 [1], against 2011 [2] for "
+            "Harbour Heat Network (Nordby).\n\n| Practice | Start year |\n|---|---|\n"
+            "| **Harbour Heat Network (Nordby)** | 2011 [2] |\n"
+            "| **Greenfield Wind Cooperative** | 2004 [1] |",
+        ),
+    ]
+    assert focus_of("How many members does it have?", verdict, snapshot).carried == (GREENFIELD,)
+    # "which of them" picks one by what it says; it asks no measure of both
+    picked = routed.ask("Which of them helps older people?", history=verdict)
+    assert picked.route != "compare", picked.text
