@@ -16,6 +16,7 @@ from assistant.engines.lexicon import expand
 from assistant.engines.measures import BASE_UNIT, MONEY, YEAR, Condition, Measure
 from assistant.engines.render import Citer, excerpt, place_of, plural, table
 from assistant.engines.scope import FORM_WORDS, Scope
+from assistant.question import is_foreign
 from assistant.vocabulary import UNITS, fold
 
 LONG_LIST = 20  # rows beyond which a list leaves out the description sentence
@@ -140,7 +141,10 @@ def _row_label(entry: Entry) -> str:
 
 
 def listing(question: str, scope: Scope, matches: list[Match], citer: Citer, *, counting: bool) -> str:
-    predicate = predicate_of(question) or scope.describe()
+    # what a question in another language says of the practices is not English: the answer
+    # describes them by its scope alone ("6 practices from Spain"), or says they match
+    said = "" if is_foreign(question) else predicate_of(question)
+    predicate = said or scope.describe() or "match"
     n = len(matches)
     if n == 0:
         return f"No practice in the collection matches: {question.strip()}"

@@ -30,7 +30,7 @@ SHORT_TERMS = 4  # a question with this few content words and no name of its own
 # Words by which a question points back at what was said, in the supported languages.
 _BACK = re.compile(
     r"\b(it|its|they|them|their|this|that|these|those|one|ones|both|either|each|former|latter|"
-    r"es|ihm|ihn|ihr|ihre|ihren|dies|diese|dieses|beide|beiden|"
+    r"es|ihm|ihn|ihr|ihre|ihren|dies|diese|dieses|beide|beiden|davon|darunter|"
     r"il|elle|ils|elles|lui|leur|leurs|celui|celle|ceux|lequel|laquelle|"
     r"el|ella|ellos|ellas|este|esta|estos|esa|ese|cual|ambos|"
     r"esso|essa|essi|questo|questa|quello|quella|entrambi|"

@@ -48,6 +48,8 @@ _SUPERLATIVE = re.compile(
     r"youngest|earliest|latest|longest|shortest|cheapest|priciest|widest|rank|ranking|top)\b"
     r"|\b(start\w*|began|begun|found\w*|launch\w*|set up|establish\w*|creat\w*) (first|last)\b"
     r"|\b(am (meisten|grossten|hochsten|altesten|wenigsten|kleinsten|billigsten|langsten))\b"
+    r"|\b(der|die|das|den) (meisten|grosste\w*|hochste\w*|alteste\w*|wenigsten|kleinste\w*|"
+    r"billigste\w*|langste\w*|neueste\w*|jungste\w*)\b"
     r"|\b(le|la|les) plus\b|\b(le|la|les) moins\b"
     r"|\b(el|la|los|las) (mas|menos)\b|\bmas (grande|antiguo|antigua)\b"
     r"|\b(il|la|i|le) (piu|meno)\b"
@@ -215,14 +217,14 @@ def points_asked(question: str) -> int | None:
 _LOW = re.compile(
     r"\b(less|fewer|smaller|smallest|least|fewest|lowest|lower|cheaper|cheapest|shorter|shortest|"
     r"older|oldest|earlier|earliest|first|longer track record|longest track record|longer-running|"
-    r"longest-running|longer running|longest running|weniger|kleiner|billiger|alter|altesten|fruher|"
+    r"longest-running|longer running|longest running|weniger|kleiner|billiger|alter|alteste\w*|fruher|"
     r"moins|plus ancien\w*|plus vieux|plus tot|menos|mas antigu\w*|meno|piu vecch\w*|piu antic\w*|"
     r"mniej|starsz\w*|najstarsz\w*|tansz\w*|maziau|senesn\w*|seniausi\w*|pigesn\w*)\b"
 )
 _YEAR_MEASURE = re.compile(
     r"\b(older|oldest|newer|newest|younger|youngest|earlier|earliest|later|latest|first|track record|"
     r"longer-running|longest-running|longer running|longest running|started|start|founded|set up|"
-    r"launched|began|begun|established|alter|altesten|junger|jungste\w*|fruher|spater|ancien\w*|vieux|recent\w*|antigu\w*|"
+    r"launched|began|begun|established|alter|alteste\w*|junger|jungste\w*|fruher|spater|ancien\w*|vieux|recent\w*|antigu\w*|"
     r"reciente\w*|vecch\w*|antic\w*|starsz\w*|mlodsz\w*|senesn\w*|seniausi\w*|jaunesn\w*|naujesn\w*)\b"
 )
 

@@ -343,3 +343,18 @@ def test_after_a_verdict_it_is_the_winner_and_which_of_them_picks_without_compar
     # "which of them" picks one by what it says; it asks no measure of both
     picked = routed.ask("Which of them helps older people?", history=verdict)
     assert picked.route != "compare", picked.text
+
+
+def test_a_german_follow_up_ranks_the_practices_of_the_last_reply(routed: Assistant, invented) -> None:
+    from assistant.engines import forms
+
+    question = "Welche davon ist die älteste?"
+    assert focus_of(question, RANKED, _snapshot(invented)).carried == (GREENFIELD, MOUNTAIN, HARBOUR)
+    assert forms.superlative(question) and forms.asks_age(question) and forms.wants_low(question)
+    answer = routed.ask(question, history=RANKED)
+    assert answer.text.startswith("**Greenfield Wind Cooperative** has the earliest figure: 2004"), answer.text
+
+
+def test_a_list_asked_in_another_language_is_described_in_english(routed: Assistant) -> None:
+    answer = routed.ask("Wie viele Praktiken kommen aus Österreich?")
+    assert answer.text.startswith("2 practices from Austria:"), answer.text
