@@ -352,7 +352,8 @@ def test_a_german_follow_up_ranks_the_practices_of_the_last_reply(routed: Assist
     assert focus_of(question, RANKED, _snapshot(invented)).carried == (GREENFIELD, MOUNTAIN, HARBOUR)
     assert forms.superlative(question) and forms.asks_age(question) and forms.wants_low(question)
     answer = routed.ask(question, history=RANKED)
-    assert answer.text.startswith("**Greenfield Wind Cooperative** has the earliest figure: 2004"), answer.text
+    first = "**Greenfield Wind Cooperative** has the earliest figure: 2004"
+    assert answer.text.startswith(first), answer.text
 
 
 def test_a_list_asked_in_another_language_is_described_in_english(routed: Assistant) -> None:
