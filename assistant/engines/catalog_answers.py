@@ -143,8 +143,8 @@ def _row_label(entry: Entry) -> str:
 def listing(question: str, scope: Scope, matches: list[Match], citer: Citer, *, counting: bool) -> str:
     # what a question in another language says of the practices is not English: the answer
     # describes them by its scope alone ("6 practices from Spain"), or says they match
-    said = "" if is_foreign(question) else predicate_of(question)
-    predicate = said or scope.describe() or "match"
+    english = "" if is_foreign(question) else predicate_of(question)
+    predicate = english or scope.describe() or "match"
     n = len(matches)
     if n == 0:
         return f"No practice in the collection matches: {question.strip()}"
