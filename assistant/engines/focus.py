@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from assistant.engines import forms
 from assistant.engines.geography import places
 from assistant.engines.index import Snapshot
-from assistant.engines.names import mentions
+from assistant.engines.names import mentions, without_names
 from assistant.engines.render import short_title
 from assistant.routing import is_description
 from assistant.types import Message
@@ -261,9 +261,7 @@ def _set_against(folded: str, named: tuple[str, ...], turns: Sequence[Turn]) -> 
 def _asks_of_its_own(question: str, snapshot: Snapshot) -> bool:
     """Whether a comparing question says what it compares ("How does it compare with X in
     funding?") or leaves it to the previous question ("How does it compare with X on that?")."""
-    rest = question
-    for start, end in sorted({s for m in mentions(question, snapshot) for s in m.spans}, reverse=True):
-        rest = rest[:start] + " " + rest[end:]
+    rest = without_names(question, snapshot)
     return any(not _COMPARING_VERB.match(term) for term in content_terms(rest))
 
 
