@@ -311,6 +311,13 @@ _FACT_KINDS = {
 
 
 # the words of a question about what a practice costs (stems)
+# a number a rule asks for ("at least three companies are needed", "must have 20 SME members"):
+# a condition of the practice, not a count of what it has or reached
+_REQUIRED = re.compile(
+    r"\b(must|needed|needs to|need to|required|requires?|eligible|eligibility|qualify|minimum|at most|"
+    r"no more than|up to)\b",
+    re.IGNORECASE,
+)
 _COSTS = frozenset({"budget", "cost", "costs", "spend", "spent", "expens", "cheap", "cheapest", "cheaper"})
 
 
@@ -486,6 +493,8 @@ def reading(
                 # nor, asked what it costs, money the key facts read as another amount (turnover of
                 # its members, sales, savings, a price)
                 figures = [f for f in figures if f.kind != "amount"]
+    if measure.dimension in (COUNT, MEMBERS, STAFF, BENEFICIARIES):
+        figures = [f for f in figures if not _REQUIRED.search(f.sentence.text)]
     if measure.dimension in (MEMBERS, STAFF):
         # a count of "members" (or staff) itself, else what the key facts read as its members ("55
         # forest owners"); never a count of something else ("340,000 SMEs are eligible")

@@ -261,3 +261,16 @@ def test_a_verdict_says_what_the_winner_has_more_of() -> None:
     assert _winner_phrase(Measure(STAFF)) == "has more staff"
     assert _winner_phrase(Measure(BENEFICIARIES, low=True)) == "reached fewer"
     assert _winner_phrase(Measure(COUNT)) == "has more"
+
+
+def test_a_number_a_rule_asks_for_is_no_count_of_what_the_practice_reached() -> None:
+    entry = _entry_of(
+        "At least three companies with their office in the region are needed to form a consortium. "
+        "Since 2010 the programme has involved more than 400 companies."
+    )
+    measure = measure_of("Which programme involved the fewest companies?")
+    assert measure is not None
+    found = reading(entry, measure)
+    assert found.best is not None and found.best.value == 400, found
+    required = _entry_of("Each cluster must have at least 20 SME members to apply.")
+    assert reading(required, measure_of("Which cluster has the fewest members?")).best is None
