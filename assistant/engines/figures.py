@@ -310,7 +310,6 @@ _FACT_KINDS = {
 }
 
 
-# the words of a question about what a practice costs (stems)
 # a number a rule asks for ("at least three companies are needed", "must have 20 SME members"):
 # a condition of the practice, not a count of what it has or reached
 _REQUIRED = re.compile(
@@ -318,6 +317,22 @@ _REQUIRED = re.compile(
     r"no more than|up to)\b",
     re.IGNORECASE,
 )
+
+
+def _required(figure: Figure) -> bool:
+    """Whether the figure is a number a rule asks for: a requirement word in its own clause (the
+    text between the punctuation marks around it), not anywhere in the sentence ("21 members, who
+    must pay a fee" is a count)."""
+    text = figure.sentence.text
+    at = text.find(figure.display)
+    if at < 0:
+        return bool(_REQUIRED.search(text))
+    start = max(text.rfind(mark, 0, at) for mark in ",;:") + 1
+    ends = [i for i in (text.find(mark, at + len(figure.display)) for mark in ",;:") if i >= 0]
+    return bool(_REQUIRED.search(text[start : min(ends, default=len(text))]))
+
+
+# the words of a question about what a practice costs (stems)
 _COSTS = frozenset({"budget", "cost", "costs", "spend", "spent", "expens", "cheap", "cheapest", "cheaper"})
 
 
@@ -494,7 +509,7 @@ def reading(
                 # its members, sales, savings, a price)
                 figures = [f for f in figures if f.kind != "amount"]
     if measure.dimension in (COUNT, MEMBERS, STAFF, BENEFICIARIES):
-        figures = [f for f in figures if not _REQUIRED.search(f.sentence.text)]
+        figures = [f for f in figures if not _required(f)]
     if measure.dimension in (MEMBERS, STAFF):
         # a count of "members" (or staff) itself, else what the key facts read as its members ("55
         # forest owners"); never a count of something else ("340,000 SMEs are eligible")

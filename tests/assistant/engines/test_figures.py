@@ -274,3 +274,9 @@ def test_a_number_a_rule_asks_for_is_no_count_of_what_the_practice_reached() -> 
     assert found.best is not None and found.best.value == 400, found
     required = _entry_of("Each cluster must have at least 20 SME members to apply.")
     assert reading(required, measure_of("Which cluster has the fewest members?")).best is None
+
+
+def test_a_requirement_in_another_clause_leaves_the_count_standing() -> None:
+    entry = _entry_of("The cluster has 21 members, who must pay a yearly fee.")
+    found = reading(entry, measure_of("Which cluster has the fewest members?"))
+    assert found.best is not None and found.best.value == 21, found
