@@ -106,6 +106,13 @@ _SHARE = re.compile(
     r"qu[eé] (porcentaje|proporci[oó]n)|jaki (procent|odsetek)|quale percentuale|kiek procent\w*)\b",
     re.IGNORECASE,
 )
+# a question about a figure per unit: per (or each, every) thing that is not a span of time, or an
+# average ("how much did each household pay", "the cost per hectare", "the average age")
+_PER_UNIT = re.compile(
+    r"\b((per|each|every) (?!(\w+ )?(years?|annum|months?|weeks?|days?|hours?|time|cent)\b)\w+|"
+    r"average|on average)\b",
+    re.IGNORECASE,
+)
 _AGGREGATE = re.compile(
     r"\b(total|overall|altogether|in all|across all|combined|all together)\b", re.IGNORECASE
 )
@@ -186,6 +193,7 @@ class Intent:
     sections: frozenset[str] = field(default_factory=frozenset)  # sections that usually answer it
     multi: bool = False  # about several practices (comparison, "which practices ...")
     aggregate: bool = False  # asks for a total, not a per-unit figure
+    per_unit: bool = False  # asks for a figure per unit ("how much did each household pay")
     money: bool = False  # the number asked for is an amount of money (a cost, a fee, a budget)
     share: bool = False  # the number asked for is a share ("what percentage of ...")
     foreign: bool = False  # not written in English: word matching cannot judge it
@@ -293,6 +301,7 @@ def analyse(question: str) -> Intent:
         sections=sections,
         multi=bool(_MULTI.search(folded)),
         aggregate=bool(_AGGREGATE.search(folded)),
+        per_unit=bool(_PER_UNIT.search(folded)),
         money=bool(_MONEY.search(folded)),
         share=bool(_SHARE.search(folded)),
         foreign=is_foreign(question),

@@ -33,6 +33,10 @@ from assistant.vocabulary import MONEY_RE, STOPWORDS, YEAR, fold, normalise_numb
 PER_UNIT = re.compile(
     r"\b(per (?!cent\b|year\b|annum\b|month\b|day\b|week\b|hour\b)\w+|each)\b", re.IGNORECASE
 )
+# ... and a figure written per unit: per (or each, every) thing, an average, "a head"
+_STATED_PER_UNIT = re.compile(
+    r"\b(per|each|every|apiece|average|averages|averaged|mean|median|a head)\b|/\s?[a-z]", re.IGNORECASE
+)
 # general English nouns and company forms that name an organisation
 _ORGANISATION_WORDS = re.compile(
     r"\b(ministry|ministries|agency|agencies|authority|authorities|council|councils|municipality|"
@@ -65,6 +69,11 @@ MONEY_WORDS = re.compile(
     r"grants?|salar(y|ies)|amount|subsid(y|ies)|spen[dt]\w*)\b",
     re.IGNORECASE,
 )
+# ... and money a practice or its members gained, not spent (English stems: "saved", "turnover")
+_GAINED = re.compile(
+    r"\b(sav(e|ed|es|ing|ings)|turnover|revenues?|sales|profits?|incomes?|earn\w*)\b", re.IGNORECASE
+)
+_GAINED_TERM = re.compile(r"(sav|turnov|revenu|sale|profit|incom|earn)")  # ... as stemmed terms
 # a share as it is written: a percentage, or a fraction in words ("about half of")
 SHARE_STATED = re.compile(
     r"\d\s?%|\b(per ?cent|percent|percentage|half|thirds?|quarters?|fifths?|tenths?)\b", re.IGNORECASE
@@ -219,6 +228,17 @@ def answers(
         and not (MONEY.search(sentence.text) or MONEY_WORDS.search(sentence.text))
     ):
         return False  # "what fee does it charge": '21 members' is no amount of money
+    if (
+        intent.kind == NUMBER
+        and intent.money
+        and not share
+        and _GAINED.search(sentence.text)
+        and not MONEY_WORDS.search(sentence.text)
+        and not any(_GAINED_TERM.match(term) for term in intent.terms)
+    ):
+        return False  # "how much did it cost": money saved or earned ('saved EUR 4.1 million') is no cost
+    if intent.per_unit and intent.kind == NUMBER and not (share or _STATED_PER_UNIT.search(sentence.text)):
+        return False  # "how much did each household pay": a total ('EUR 12 million') is no answer
     return not (intent.aggregate and intent.kind == NUMBER and PER_UNIT.search(sentence.text))
 
 

@@ -475,7 +475,13 @@ def _part_intent(part: str, about: str) -> Intent:
     """A part's own kind of answer, with the words of what it refers back to."""
     own, context = analyse(part), analyse(about)
     return replace(
-        context, kind=own.kind, counted=own.counted, aggregate=own.aggregate, money=own.money, share=own.share
+        context,
+        kind=own.kind,
+        counted=own.counted,
+        aggregate=own.aggregate,
+        per_unit=own.per_unit,
+        money=own.money,
+        share=own.share,
     )
 
 

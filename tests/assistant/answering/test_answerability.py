@@ -224,3 +224,33 @@ def test_staff_are_counted_by_people_in_a_sentence_about_employing_them() -> Non
     )
     # people the practice does not employ are no staff
     assert not counts_something_asked("The mill was visited by 3,000 people.", asked.counted, asked.terms)
+
+
+def test_a_figure_per_unit_is_answered_only_by_a_figure_per_unit() -> None:
+    asked = analyse("How much did each farm pay to join the mill cooperative?")
+    assert asked.kind == NUMBER and asked.per_unit
+    assert analyse("What is the fee per tonne of grain?").per_unit
+    assert analyse("What is the average size of the farms?").per_unit
+    # a span of time is a rate, not a unit: a yearly total answers it
+    assert not analyse("How much does the mill spend each year?").per_unit
+    assert not analyse("How many tonnes does it grind per year?").per_unit
+    said = _sentences(
+        "The farms together paid EUR 1.2 million for the new mill. "
+        "Each farm paid a joining fee of EUR 2,000. The mill charges EUR 15 per tonne ground."
+    )
+    assert not answers(asked, said[0])  # a total is no figure per farm
+    assert answers(asked, said[1])
+    assert answers(analyse("What is the fee per tonne of grain?"), said[2])
+
+
+def test_money_saved_or_earned_is_no_cost() -> None:
+    said = _sentences(
+        "The farms saved about EUR 400,000 on transport over ten years. "
+        "Building the mill cost EUR 1.2 million. The member farms have a turnover of EUR 30 million."
+    )
+    cost = analyse("How much did it cost to build the mill?")
+    assert not answers(cost, said[0]) and not answers(cost, said[2])
+    assert answers(cost, said[1])
+    # asked what was saved or earned, the money saved or earned answers
+    assert answers(analyse("How much money did the farms save?"), said[0])
+    assert answers(analyse("What turnover do the member farms have?"), said[2])
