@@ -9,7 +9,7 @@ answerer reads them too).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.engines import forms
 from assistant.engines.lexicon import CONCEPTS, expand
@@ -232,6 +232,26 @@ _TEMPORAL = {
 def _threshold(question: str) -> tuple[Condition, str, str] | None:
     """The question's threshold: the condition, its dimension, and the words after the number."""
     folded = " ".join(fold(question).split())
+    # "half a million", "a million": a number in words before its multiplier, read as digits (and
+    # shown as the question wrote it)
+    digits = _A_MILLION.sub(r"1 \1", _HALF_A.sub(r"0.5 \1", folded))
+    found = _read_threshold(digits)
+    if found is None or digits == folded:
+        return found
+    condition, dimension, after = found
+    said = condition.text
+    for written in (*_HALF_A.finditer(folded), *_A_MILLION.finditer(folded)):
+        said = said.replace(
+            _A_MILLION.sub(r"1 \1", _HALF_A.sub(r"0.5 \1", written.group(0))), written.group(0)
+        )
+    return replace(condition, text=said), dimension, after
+
+
+_HALF_A = re.compile(r"\bhalf an? (thousand|million|billion)\b")
+_A_MILLION = re.compile(r"(?<![\w.,])an? (million|billion)\b")
+
+
+def _read_threshold(folded: str) -> tuple[Condition, str, str] | None:
     for match in _THRESHOLD.finditer(folded):
         op = _OPS[match.group("op") or match.group("op2")]
         what = match.group("what") or match.group("what2")
@@ -267,6 +287,15 @@ def _threshold(question: str) -> tuple[Condition, str, str] | None:
         )
         if count:
             value = parse_number(count.group(1)) * multiplier(count.group(2))
+            # an amount written in words ("less than one million euros")
+            currency = re.match(
+                r"(" + CURRENCY_CODES.lower() + r"|" + "|".join(CURRENCY_WORDS) + r")\b", count.group(3)
+            )
+            if currency:
+                raw = currency.group(1)
+                code = CURRENCY_WORDS.get(raw, CURRENCIES.get(raw, raw.upper()))
+                shown = match.group(0)[: len(match.group(0)) - len(count.group(3)) + currency.end()]
+                return Condition(op, value, code, shown.strip()), MONEY, ""
             # "run for more than three years": a length of time, not a count ("firms less than two
             # years old" are firms of an age)
             unit = re.match(r"(year|month|week|day)s?\b(?!\s+old)", count.group(3))
@@ -318,6 +347,11 @@ _DURATION_ASKED = re.compile(
     r"(longest|shortest|longer|shorter) (programmes?|projects?|schemes?|initiatives?|period|time|duration))\b"
     r"(?! track record| ?-?running)"
 )
+# "which has been running (around, in operation) the longest": how long ago it started
+_AGE_BY_LENGTH = re.compile(
+    r"\b(running|around|going|operating|operated|existed|existing|in existence|in operation|active)\b"
+    r"(?: \w+){0,3}? (the )?(longest|longer)\b"
+)
 _LENGTH_ASKED = re.compile(r"\b(km|kilomet\w*|length|network|route|line|stretch|road|track record|running)\b")
 
 
@@ -351,6 +385,8 @@ def measure_of(question: str) -> Measure | None:
     target = _superlative_object(question)
     if target is not None:
         return Measure(target, words_set, per_unit=per_unit, low=low)
+    if _AGE_BY_LENGTH.search(folded):  # "running the longest": the oldest
+        return Measure(YEAR, words_set, low=True)
     if _DURATION_ASKED.search(folded) and not _LENGTH_ASKED.search(folded):
         return Measure(DURATION, words_set, low=bool(re.search(r"\bshort(er|est)\b", folded)))
     if forms.asks_age(question):

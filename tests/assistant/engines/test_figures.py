@@ -280,3 +280,29 @@ def test_a_requirement_in_another_clause_leaves_the_count_standing() -> None:
     entry = _entry_of("The cluster has 21 members, who must pay a yearly fee.")
     found = reading(entry, measure_of("Which cluster has the fewest members?"))
     assert found.best is not None and found.best.value == 21, found
+
+
+def test_an_amount_in_words_is_money_in_a_threshold() -> None:
+    for question, value in (
+        ("Show me practices that cost less than one million euros.", 1e6),
+        ("Practices with a budget below half a million euros?", 5e5),
+        ("Which practices cost more than a million euros?", 1e6),
+    ):
+        measure = measure_of(question)
+        assert measure is not None and measure.dimension == MONEY, (question, measure)
+        assert measure.condition is not None and measure.condition.value == value
+        assert measure.condition.currency == "EUR"
+    shown = measure_of("Practices with a budget below half a million euros?")
+    assert shown is not None and shown.condition is not None
+    assert shown.condition.text == "below half a million euros"  # as the question wrote it
+
+
+def test_running_the_longest_asks_the_oldest() -> None:
+    for question in (
+        "Which initiative has been running the longest?",
+        "Which practice has been around the longest?",
+    ):
+        measure = measure_of(question)
+        assert measure is not None and measure.dimension == YEAR and measure.low, (question, measure)
+    lasts = measure_of("Which programme lasts the longest?")
+    assert lasts is not None and lasts.dimension == DURATION
