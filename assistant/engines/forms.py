@@ -37,6 +37,13 @@ _SELECT = re.compile(
     r"|\b(ktore|ile|jakie)\s+([\w-]+\s+){0,3}(" + KINDS + r")\b"
     r"|\b(kurios|kurie|kiek)\s+([\w-]+\s+){0,3}(" + KINDS + r")\b"
     r"|^\s*(wymien|pokaz|nurodykite|isvardykite|elenca|enumera|auflisten|liste|nenne|citez)\b"
+    # what the collection has on a topic: "What do you have on X?", "Anything about X?"
+    r"|^\s*(what|which) (do|can) you (have|show|offer)\b|^\s*(anything|something) (on|about|for|to do with)\b"
+    r"|^\s*((do|have) you (have|got)|got|is there) (anything|something)\b"
+    r"|^\s*(habt ihr|haben sie|gibt es) (etwas|was)\b"
+    r"|^\s*(avez-vous|as-tu|y a-t-il) (quelque chose|des exemples)\b"
+    r"|^\s*[?¿]?(teneis|tienen|tiene|hay) (algo|ejemplos)\b|^\s*(avete|c'e) (qualcosa|esempi)\b"
+    r"|^\s*czy (macie|masz|jest) (cos|jakies)\b"
 )
 _COUNT = re.compile(
     r"\bhow many\b|\bnumber of (practices|schemes|projects)\b|\bwie viele\b|\bcombien\b|\bcuant[oa]s\b|"

@@ -47,6 +47,13 @@ FORMS = [
     ("What is the population of Sweden?", Signals(), None),
     ("Kiek narių turi klasteris?", Signals(named=1), "lookup"),
     ("How many members does it have?", Signals(in_focus=1), None),
+    # what the collection has on a topic: the practices on it, not one practice's fact
+    ("What do you have on beekeeping?", Signals(), "catalog"),
+    ("Anything on coastal erosion?", Signals(), "catalog"),
+    ("Do you have anything about hydrogen buses?", Signals(), "catalog"),
+    ("Habt ihr etwas zum Thema Wasserstoff?", Signals(), "catalog"),
+    ("¿Tenéis algo sobre agricultura ecológica?", Signals(), "catalog"),
+    ("Anything about the budget of the cooperative?", Signals(named=1), "lookup"),
 ]
 
 
