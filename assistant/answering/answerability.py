@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
-from assistant.answering.sentences import DATE, MONTH, Sentence, quantities
+from assistant.answering.sentences import BULLET, DATE, MONTH, Sentence, quantities
 from assistant.practices.facts.counts import (
     AGENT_PLURAL,
     PEOPLE_NOUNS,
@@ -27,7 +28,7 @@ from assistant.practices.facts.counts import (
 )
 from assistant.question import AGENT, COUNTRY_WORDS, NUMBER, ORGANISATION, PERSON, PLACE, Intent, countable
 from assistant.question import DATE as DATE_KIND
-from assistant.vocabulary import MONEY_RE, STOPWORDS, YEAR, fold, normalise_numbers, stem
+from assistant.vocabulary import MONEY_RE, STOPWORDS, YEAR, content_terms, fold, normalise_numbers, stem
 
 # A per-unit figure ("per cluster", "each"), which does not answer a question about a total.
 PER_UNIT = re.compile(
@@ -211,7 +212,43 @@ def answers(
     """Whether the sentence can answer the (part of the) question: it states the asked kind, a
     count of the counted thing, and not only a per-unit figure for a total. Asked for a kind, it
     must also name what the question names besides the practice ("the Alpha Foundation's grant",
-    "in 2016")."""
+    "in 2016"). A bullet list (one unit, cited whole) answers when one of its items does, read
+    with the lead sentence before the bullets: the words of one item and the number of another
+    answer nothing."""
+    items = list_items(sentence)
+    if len(items) > 1:
+        return any(_answers(intent, item, close, names) for item in items)
+    return _answers(intent, sentence, close, names)
+
+
+def list_items(sentence: Sentence) -> list[Sentence]:
+    """The items of a bullet list unit, each with the lead sentence before the bullets (the
+    sentence itself when it holds fewer than two bullets)."""
+    lines = [line.strip() for line in sentence.text.splitlines() if line.strip()]
+    bullets = [line for line in lines if line[0] in BULLET]
+    if len(bullets) < 2:
+        return [sentence]
+    lead = " ".join(line for line in lines[: lines.index(bullets[0])])
+    # what the unit's terms hold beyond its words (its practice's title for an acronym, the year
+    # "at that date" refers to) holds for each item
+    extra = sentence.terms - _terms(sentence.text)
+    items = []
+    for line in bullets:
+        text = f"{lead} {line.lstrip(BULLET + ' ')}".strip()
+        items.append(replace(sentence, text=text, terms=_terms(text) | extra))
+    return items
+
+
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(content_terms(normalise_numbers(text)) + content_terms(text))
+
+
+def _answers(
+    intent: Intent,
+    sentence: Sentence,
+    close: Callable[[str, str], bool] | None = None,
+    names: frozenset[str] = frozenset(),
+) -> bool:
     if sentence.absence or not states(intent.kind, sentence.text):
         return False
     if intent.kind is not None and not names <= (sentence.terms | set(YEAR.findall(sentence.text))):

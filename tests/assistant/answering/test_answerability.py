@@ -254,3 +254,16 @@ def test_money_saved_or_earned_is_no_cost() -> None:
     # asked what was saved or earned, the money saved or earned answers
     assert answers(analyse("How much money did the farms save?"), said[0])
     assert answers(analyse("What turnover do the member farms have?"), said[2])
+
+
+def test_a_bullet_list_answers_only_when_one_of_its_items_does() -> None:
+    said = _sentences(
+        "Results so far:\n- 22 farms deliver grain every week.\n- The mill ground 900 tonnes in 2019."
+    )
+    assert len(said) == 1  # one unit, cited whole
+    # the farms of one item and the year of the other answer nothing together
+    context = frozenset(content_terms("Ferndale Grain Cooperative"))
+    question = "How many farms delivered grain in 2019?"
+    assert not answers(analyse(question), said[0], names=other_names(question, context))
+    question = "How many tonnes did the mill grind in 2019?"
+    assert answers(analyse(question), said[0], names=other_names(question, context))
