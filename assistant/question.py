@@ -338,7 +338,7 @@ class Question:
 
 # function words of the other languages users write in (German, French, Spanish, Italian,
 # Portuguese, Dutch, Polish, Lithuanian), folded; none is also a common English word
-_FOREIGN_FUNCTION_WORDS = frozenset(
+FOREIGN_FUNCTION_WORDS = frozenset(
     """der das und ist sind wie viele welche welcher wer wann wo mit von fur zu im auf ein eine einen
     nicht dem des le la les et est sont du une un quels quelle quelles combien qui quand ou avec pour
     dans pas sur au aux el los las y es que cual cuales cuantos cuantas quien cuando donde con para
@@ -359,7 +359,7 @@ def is_foreign(question: str) -> bool:
     if len(tokens) < 3:
         return False
     english = sum(1 for t in tokens if t in STOPWORDS or t in QUESTION_WORDS)
-    other = sum(1 for t in tokens if t in _FOREIGN_FUNCTION_WORDS)
+    other = sum(1 for t in tokens if t in FOREIGN_FUNCTION_WORDS)
     # "Was kostet das Projekt?": "was" is German too; more of another language's words decide
     return (english / len(tokens) < 0.2 and (other > 0 or english == 0)) or (other > 0 and other >= english)
 

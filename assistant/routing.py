@@ -272,6 +272,13 @@ def by_form(question: str, signals: Signals) -> str | None:
         return CATALOG
     if named == 0 and signals.in_focus == 0 and names_only_a_place(question):
         return CATALOG  # "How many come from Finland?"
+    if (
+        named == 0
+        and signals.in_focus == 0
+        and forms.asks_countries(question)
+        and not describes_one(question)
+    ):
+        return CATALOG  # "Which countries do the practices come from?"
     if named == 0 and signals.in_focus == 0:
         one = describes_one(question)
         if not one and (forms.selects(question) or forms.superlative(question) or forms.threshold(question)):

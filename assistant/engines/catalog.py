@@ -22,6 +22,7 @@ from assistant.engines import forms
 from assistant.engines.base import Asked, declined
 from assistant.engines.catalog_answers import (
     Match,
+    by_country,
     filtered,
     listing,
     predicate_of,
@@ -107,6 +108,9 @@ class CatalogEngine:
         question = asked.text
         named = list(asked.focus.named) or list(asked.focus.carried)
         plain = without_names(question, snapshot) if len(named) >= 2 else question
+        # "which countries do they come from": the rest of the question says which practices
+        countries = forms.asks_countries(question)
+        asked_for = forms.without_countries_asked(question) if countries else question
         measure = measure_of(plain)
         if measure is not None and not (
             measure.condition
@@ -116,23 +120,32 @@ class CatalogEngine:
         ):
             measure = None
         scope = select(
-            question, snapshot, named=named, measure_words=measure.words if measure else frozenset()
+            asked_for, snapshot, named=named, measure_words=measure.words if measure else frozenset()
         )
         if measure is not None:  # the words that chose the practices do not also choose their figures
             kept = frozenset(w for w in measure.words if not scope.consumes(w))
             measure = replace(measure, words=kept - FORM_WORDS - KIND_WORDS)
-        if not (scope.restricted or scope.topic or measure):
-            yield declined()
-            return
         citer = Citer()
+        if not (scope.restricted or scope.topic or measure):
+            if not (countries or forms.about_collection(question)):
+                yield declined()
+                return
+            # the collection as a whole: how many practices, from which countries
+            text = by_country(question, scope, [Match(e) for e in scope.entries], citer, whole=True)
+            yield TextDelta(text)
+            yield Draft(text, citer.citations, abstained=False, passages=citer.passages)
+            return
         matches = [Match(e) for e in scope.entries]
         if scope.topic:
-            matches = self.topical(question, matches, scope, snapshot)
+            matches = self.topical(asked_for, matches, scope, snapshot)
         selected = time.perf_counter()
         if measure is None:
             if len(matches) <= DESCRIBED and any(m.evidence is None for m in matches):
-                self._describe(question, matches, scope.consumed)
-            text = listing(question, scope, matches, citer, counting=forms.counts(question))
+                self._describe(asked_for, matches, scope.consumed)
+            if countries:
+                text = by_country(asked_for, scope, matches, citer, whole=False)
+            else:
+                text = listing(question, scope, matches, citer, counting=forms.counts(question))
             said = bool(matches)
         else:
             text, said = self._measured(question, plain, scope, matches, measure, citer)

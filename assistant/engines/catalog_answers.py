@@ -176,6 +176,45 @@ def listing(question: str, scope: Scope, matches: list[Match], citer: Citer, *, 
     return "\n".join(lines)
 
 
+def by_country(question: str, scope: Scope, matches: list[Match], citer: Citer, *, whole: bool) -> str:
+    """The practices grouped by country, the countries with most practices first: the whole
+    collection ("How many practices are there, and from which countries?") or the practices on a
+    topic ("Which countries have practices on tourism?"). Each practice's title, cited to the
+    sentence that put it on the topic (the whole collection: the titles alone); past SHOWN_ROWS
+    practices, the count of each country alone."""
+    groups: dict[str, list[Match]] = {}
+    for match in matches:
+        groups.setdefault(match.entry.meta("country") or "Country not given", []).append(match)
+    order = sorted(groups, key=lambda c: (-len(groups[c]), c))
+    n = len(matches)
+    if n == 0:
+        return f"No practice in the collection matches: {question.strip()}"
+    spread = f"from {plural(len(groups), 'country')}"
+    if whole:
+        head = f"The collection holds {plural(n, 'practice')} {spread}:"
+    else:
+        english = "" if is_foreign(question) else predicate_of(question)
+        said = english or scope.describe()
+        head = f"{plural(n, 'practice')} {singular(said) if n == 1 else said} {spread}:".replace("  ", " ")
+    lines = [head, ""]
+    for name in order:
+        members = groups[name]
+        if n > SHOWN_ROWS:
+            for match in members:
+                citer.read(match.entry)
+            lines.append(f"- **{name}**: {plural(len(members), 'practice')}")
+            continue
+        titles = []
+        for match in members:
+            if match.evidence is not None:
+                titles.append(f"{match.entry.title} [{citer.cite(match.entry, match.evidence)}]")
+            else:
+                citer.read(match.entry)
+                titles.append(match.entry.title)
+        lines.append(f"- **{name}** ({len(members)}): " + "; ".join(titles))
+    return "\n".join(lines)
+
+
 def _more(n: int) -> list[str]:
     """The line after a list or table cut at SHOWN_ROWS of its n rows (none when nothing was cut)."""
     if n <= SHOWN_ROWS:

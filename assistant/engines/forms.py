@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.question import FOREIGN_FUNCTION_WORDS, is_foreign
 from assistant.vocabulary import NUMBER_WORDS, fold
 
 # plural kind words: a question about a set of practices
@@ -40,6 +41,7 @@ _SELECT = re.compile(
     # what the collection has on a topic: "What do you have on X?", "Anything about X?"
     r"|^\s*(what|which) (do|can) you (have|show|offer)\b|^\s*(anything|something) (on|about|for|to do with)\b"
     r"|^\s*((do|have) you (have|got)|got|is there) (anything|something)\b"
+    r"|^\s*(any )?(good )?(examples|practices) (of|on|about|for|with|in)\b"
     r"|^\s*(habt ihr|haben sie|gibt es) (etwas|was)\b"
     r"|^\s*(avez-vous|as-tu|y a-t-il) (quelque chose|des exemples)\b"
     r"|^\s*[?¿]?(teneis|tienen|tiene|hay) (algo|ejemplos)\b|^\s*(avete|c'e) (qualcosa|esempi)\b"
@@ -131,6 +133,39 @@ def _folded(question: str) -> str:
 def selects(question: str) -> bool:
     """Asks for a set of practices: "which practices", "how many schemes", "list ..."."""
     return bool(_SELECT.search(_folded(question)))
+
+
+# asks where the practices come from: "which countries do they come from", "where are they based"
+_COUNTRIES_ASKED = re.compile(
+    r"\b((from|in) )?(which|what) (countries|country)\b"
+    r"|\bwhere (are|do|does|is|were|did)\b(?P<subject>.{0,40}?)"
+    r"\b(from|located|based|come from|take place|happen)\b"
+    r"|\b(aus )?welche[nrm]? (lander\w*|land)\b|\b(de )?quels? pays\b|\b(de )?que(s)? paises\b"
+    r"|\b(da )?quali paesi\b|\b(z )?(ktore|jakie|jakich) (kraje|krajow)\b|\b(is )?kuri(os|u) sali(s|u)\b"
+)
+# ... and the verb of where they come from, no topic ("come from", "are based")
+_WHERE_VERBS = re.compile(
+    r"\b(come|comes|coming|located|based|take place|takes place|happen|are|is|from|kommen|stammen|viennent|"
+    r"vienen|provengono|pochodza|yra)\b"
+)
+
+
+def asks_countries(question: str) -> bool:
+    """Asks which countries the practices (or those on a topic) come from."""
+    return bool(_COUNTRIES_ASKED.search(_folded(question)))
+
+
+def without_countries_asked(question: str) -> str:
+    """The question without its asking for countries: what is left says which practices ("Which
+    countries have practices on tourism?" -> "have practices on tourism")."""
+    folded = _folded(question)
+    rest = _COUNTRIES_ASKED.sub(lambda m: " " + (m.group("subject") or "") + " ", folded)
+    if is_foreign(question):  # its function words, its word for "practices" say nothing of them
+        rest = _COLLECTION.sub(" ", rest)
+        # (and its words of three letters or fewer: "die", "son", "ont" are words of English too)
+        kept = (w.strip("?¿!.,") for w in rest.split())
+        rest = " ".join(w for w in kept if len(w) > 3 and w not in FOREIGN_FUNCTION_WORDS)
+    return " ".join(_WHERE_VERBS.sub(" ", rest).split())
 
 
 def about_collection(question: str) -> bool:

@@ -341,3 +341,26 @@ def test_figures_in_sentences_that_read_less_clearly_as_the_measure_are_shown_ap
     # the ranking itself is in the order of its values (EUR 4.5 million is not among them)
     order = [t for t in re.findall(r"^\| \*\*(.+?)\*\*", ranking, re.M)]
     assert order[0] == "Harbour Heat Network (Nordby)" and order[-1] == "Valley Craft Voucher", order
+
+
+def test_the_collection_as_a_whole_is_counted_by_country(routed: Assistant) -> None:
+    for question in (
+        "How many practices are in the collection?",
+        "Which countries do the practices come from?",
+        "Aus welchen Ländern kommen die Praktiken?",
+    ):
+        answer = routed.ask(question)
+        assert answer.route == "catalog" and not answer.abstained, (question, answer.text)
+        lines = answer.text.splitlines()
+        assert lines[0] == "The collection holds 5 practices from 4 countries:", (question, answer.text)
+        # the country with most practices first, each with its practices' titles
+        assert lines[2].startswith("- **Austria** (2): ")
+        assert "Valley Craft Voucher" in lines[2] and "Mountain Bus Alliance" in lines[2]
+
+
+def test_the_countries_of_the_practices_on_a_topic(routed: Assistant, invented) -> None:
+    answer = routed.ask("Which countries have practices on district heating?")
+    assert answer.route == "catalog" and not answer.abstained
+    assert answer.text.splitlines()[0] == "1 practice on district heating from 1 country:", answer.text
+    assert answer.text.splitlines()[2].startswith("- **Denmark** (1): Harbour Heat Network (Nordby)")
+    _check_citations(answer, invented[1])

@@ -54,6 +54,11 @@ FORMS = [
     ("Habt ihr etwas zum Thema Wasserstoff?", Signals(), "catalog"),
     ("¿Tenéis algo sobre agricultura ecológica?", Signals(), "catalog"),
     ("Anything about the budget of the cooperative?", Signals(named=1), "lookup"),
+    # which countries the practices come from; not where one practice is
+    ("Aus welchen Ländern kommen die Praktiken?", Signals(), "catalog"),
+    ("Where are the energy practices from?", Signals(), "catalog"),
+    ("Where is the cooperative based?", Signals(), None),
+    ("Which country is it from?", Signals(in_focus=1), None),
 ]
 
 
