@@ -265,8 +265,6 @@ def theme_matches(
             head = named[0]
         if head in KIND_NORMS and not terms <= question_terms:
             continue  # "cluster programmes" is not any "programmes"
-        if _other_kind_of(text, head, words):
-            continue  # "cross-border cooperation" is not "university-industry cooperation"
         rivals = [g for g in every if g != terms and head in g]
         if any(w not in terms and any(w in g for g in rivals) for w in asked):
             continue
@@ -277,27 +275,6 @@ def theme_matches(
         used |= terms & question_terms
     order = {e.id: i for i, e in enumerate(snapshot.entries)}
     return sorted(chosen.values(), key=lambda e: order[e.id]), facets_hit, used
-
-
-def _other_kind_of(facet: str, head: str, words: list[str]) -> bool:
-    """The question says another kind of the facet's head than the facet does: its word before
-    the head is a word of its own, and the facet has a word of its own there too ("cross-border
-    cooperation" against "university-industry cooperation"; "sustainable tourism" still asks for
-    "tourism")."""
-    tokens = [_norm(term_of(w)) for w in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", fold(facet))]
-    if head not in tokens or tokens.index(head) == 0:
-        return False
-    own = set(tokens[: tokens.index(head)]) - STOPWORDS
-    for i, word in enumerate(words):
-        if word != head or i == 0:
-            continue
-        before = words[i - 1]
-        if before in STOPWORDS or before in KIND_NORMS or before in FORM_NORMS or before in own:
-            return False
-        if before in _TOPIC_BEFORE or before in QUESTION_WORDS:
-            return False
-        return bool(own)
-    return False
 
 
 @dataclass(frozen=True)
