@@ -58,7 +58,7 @@ MEANING_GAP = 2.0  # ... and is within this of the best practice's
 # the collection has scored 2.2-3.5 on its best sentence; topics it lacks 0.2-1.7: "fisheries",
 # "nuclear power", "space research", "water management")
 MEANING_ALONE = 2.0
-TOPIC_SENTENCES = 2  # per practice, judged by the relevance signal
+TOPIC_SENTENCES = 4  # per practice, judged by the relevance signal
 TOPIC_PRACTICES = 12  # practices judged per question (the best by their words)
 RETRIEVAL_FILL = 4  # ... and at most this many more that retrieval finds by meaning
 SCAN_LIMIT = 300  # practices in scope up to which every sentence is read; above, retrieval narrows

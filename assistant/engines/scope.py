@@ -137,7 +137,10 @@ def _facets(theme: str) -> list[tuple[str, frozenset[str]]]:
 
 
 def _head(facet: str) -> str:
-    words = [w for w in re.findall(r"[^\W_]+", fold(facet)) if w not in STOPWORDS]
+    """The facet's head noun: its last word, or the last before "of" ("inclusion" of "digital
+    inclusion of older people")."""
+    facet = re.split(r"\s+of\s+", fold(facet))[0]
+    words = [w for w in re.findall(r"[^\W_]+", facet) if w not in STOPWORDS]
     return _norm(term_of(words[-1])) if words else ""
 
 

@@ -313,6 +313,13 @@ def test_a_theme_is_named_by_a_word_the_question_makes_its_topic(invented) -> No
     assert themed("Which programmes have helped more than 300 firms since they started?") == set()
 
 
+def test_the_head_of_a_theme_is_the_noun_before_of() -> None:
+    from assistant.engines.scope import _head
+
+    assert _head("digital inclusion of older people") == _head("digital inclusion")
+    assert _head("energy communities") != _head("energy")
+
+
 def test_the_words_that_chose_the_theme_do_not_also_choose_the_figure(routed: Assistant) -> None:
     answer = routed.ask("Which energy community produces the most electricity?")
     assert answer.route == "catalog" and not answer.abstained
