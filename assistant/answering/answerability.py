@@ -75,6 +75,29 @@ _GAINED = re.compile(
     r"\b(sav(e|ed|es|ing|ings)|turnover|revenues?|sales|profits?|incomes?|earn\w*)\b", re.IGNORECASE
 )
 _GAINED_TERM = re.compile(r"(sav|turnov|revenu|sale|profit|incom|earn)")  # ... as stemmed terms
+# money of a kind of its own (English stems of the question's terms), and the words that state it: a
+# salary is stated as pay, a fee or a price as what is charged or paid, a rent as rent
+_MONEY_KINDS = (
+    (
+        re.compile(r"(salar|wage|earn)"),
+        re.compile(r"\b(salar(y|ies)|wages?|earn\w*|pay|paid|income)\b", re.I),
+    ),
+    (re.compile(r"(rent)$"), re.compile(r"\brents?\b", re.I)),
+    (
+        re.compile(r"(fee|price|fare|tariff|ticket)"),
+        re.compile(r"\b(fees?|prices?|fares?|tariffs?|tickets?|charge\w*|pa(y|ys|id))\b", re.I),
+    ),
+)
+
+
+def _other_money(terms: Sequence[str], text: str) -> bool:
+    """The question asks for money of a kind of its own (a salary, a rent, a fee) and the text
+    states none of that kind."""
+    return any(
+        any(asked.match(t) for t in terms) and not stated.search(text) for asked, stated in _MONEY_KINDS
+    )
+
+
 # a share as it is written: a percentage, or a fraction in words ("about half of")
 SHARE_STATED = re.compile(
     r"\d\s?%|\b(per ?cent|percent|percentage|half|thirds?|quarters?|fifths?|tenths?)\b", re.IGNORECASE
@@ -265,6 +288,8 @@ def _answers(
         and not (MONEY.search(sentence.text) or MONEY_WORDS.search(sentence.text))
     ):
         return False  # "what fee does it charge": '21 members' is no amount of money
+    if intent.kind == NUMBER and intent.money and not share and _other_money(intent.terms, sentence.text):
+        return False  # "what salary does a mediator earn": the network's cost is no salary
     if (
         intent.kind == NUMBER
         and intent.money

@@ -267,3 +267,16 @@ def test_a_bullet_list_answers_only_when_one_of_its_items_does() -> None:
     assert not answers(analyse(question), said[0], names=other_names(question, context))
     question = "How many tonnes did the mill grind in 2019?"
     assert answers(analyse(question), said[0], names=other_names(question, context))
+
+
+def test_a_salary_a_rent_or_a_fee_is_answered_only_by_money_of_that_kind() -> None:
+    said = _sentences(
+        "From 2016 to 2023 the mill cost EUR 1.9 million. The miller earns EUR 1,800 a month. "
+        "Each farm pays a fee of EUR 40 per tonne."
+    )
+    salary = analyse("What monthly salary does the miller earn?")
+    assert not answers(salary, said[0]) and answers(salary, said[1])
+    fee = analyse("What fee do farms pay to use the mill?")
+    assert not answers(fee, said[0]) and answers(fee, said[2])
+    # money asked without a kind of its own: any amount of money may answer
+    assert answers(analyse("How much did the mill cost?"), said[0])
