@@ -1,6 +1,6 @@
 """The measure words of the engines: a question word of one class is met by a text using any word
 of it ("staff" by "employees", "cost" by "budget"). Only the measures the key facts carry (money,
-start, members, staff, users, duration), in general English: no topic of any practice."""
+start, members, staff, users, duration, households), in general English: no topic of any practice."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ _GROUPS = {
     "organization organizations partner partners enterprise enterprises sme smes",
     "usage": "user users usage participant participants visitor visitors customer customers client clients",
     "duration": "duration long months month years period lasted lasting",
+    "household": "household households family families home homes",
 }
 CONCEPTS: dict[str, frozenset[str]] = {
     name: frozenset(stem(w) for w in group.split()) for name, group in _GROUPS.items()

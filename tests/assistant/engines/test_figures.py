@@ -306,3 +306,10 @@ def test_running_the_longest_asks_the_oldest() -> None:
         assert measure is not None and measure.dimension == YEAR and measure.low, (question, measure)
     lasts = measure_of("Which programme lasts the longest?")
     assert lasts is not None and lasts.dimension == DURATION
+
+
+def test_households_are_counted_as_families_or_homes_too() -> None:
+    measure = measure_of("Which practice reaches the most households?")
+    assert measure is not None
+    found = reading(_entry_of("About 2,900 families have been in regular contact with a mediator."), measure)
+    assert found.best is not None and found.best.value == 2900, found
