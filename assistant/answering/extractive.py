@@ -227,10 +227,6 @@ class ExtractiveAnswerer:
             if REFERS_BACK.search(part) and (subject or n > 0):
                 # "how big are they?": about what the conversation or the first part named
                 abouts.append(f"{subject or topic_of(pieces[0])}: {part}")
-            elif n > 0 and context.isdisjoint(content_terms(part)):
-                # "..., and who is paying for the building works?": a later part that does not
-                # name the practice is about what the first part named
-                abouts.append(f"{topic_of(pieces[0])}: {part}")
             else:
                 abouts.append(part)
         intents = (

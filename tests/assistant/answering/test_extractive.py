@@ -316,14 +316,3 @@ def test_a_figure_asked_by_what_it_measures_is_answered_by_a_sentence_in_its_uni
     reply = reads.reply("What is the capacity and annual output of the Ashby wind farm?", wind)
     assert reply is not None and not reply.abstained
     assert "4.6 MW" in reply.text and "15 GWh" in reply.text
-
-
-def test_a_later_part_that_does_not_name_the_practice_is_read_about_the_first_parts() -> None:
-    # the model finds the answer only when it reads what the first part named before the part
-    script = Scripted(
-        {"founded": {"founded in 2009": 6.0}, "founded: who paid": {"regional council paid": 6.0}}
-    )
-    question = "When was the grain cooperative founded, and who paid for the building?"
-    reply = ExtractiveAnswerer(relevance=script).reply(question, mill())
-    assert reply is not None and not reply.abstained
-    assert "founded in 2009" in reply.text and "regional council paid" in reply.text
