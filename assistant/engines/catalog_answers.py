@@ -385,7 +385,14 @@ def filtered(
         lines += _more(len(inside))
     else:
         lines.append(f"None of the {pool} states a figure that meets the condition ({condition.text}).")
-    if outside:
+    if outside and inside:
+        # the answer is the practices that meet it; the others are counted, not listed
+        lines += [
+            "",
+            f"{plural(len(outside), 'other practice')} {'states' if len(outside) == 1 else 'state'} a "
+            f"{measure.label.lower()} outside the condition.",
+        ]
+    elif outside:  # none meets it: the nearest figures show how far they are
         shown = sorted(outside, key=lambda m: abs((m.value or 0) - condition.value))[:OUTSIDE_ROWS]
         shown.sort(key=order)
         lines += ["", "Outside the condition:", "", table(header, _rows(shown, measure, target, citer))]
