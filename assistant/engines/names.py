@@ -85,14 +85,41 @@ def tokens(text: str) -> list[_Token]:
     return out
 
 
-def _acronym_hit(entry: Entry, toks: list[_Token]) -> _Token | None:
-    for token in toks:
-        for acronym in entry.acronyms:
-            if token.raw == acronym or (
-                sum(ch.isupper() for ch in token.raw) >= 2 and token.raw.upper() == acronym.upper()
-            ):
-                return token
-    return None
+def _acronym_hit(entry: Entry, toks: list[_Token], text: str, snapshot: Snapshot) -> _Token | None:
+    """The token that writes one of the practice's acronyms; of several, the one written with more
+    of its title's words: in "the JIC voucher or JIC Innovation Park", each JIC names its own
+    practice."""
+    hits = [
+        token
+        for token in toks
+        if any(
+            token.raw == acronym
+            or (sum(ch.isupper() for ch in token.raw) >= 2 and token.raw.upper() == acronym.upper())
+            for acronym in entry.acronyms
+        )
+    ]
+    if len(hits) < 2:
+        return hits[0] if hits else None
+    return max(hits, key=lambda h: sum(snapshot.idf(t.term) for t in _said_with(h, toks, entry, text)))
+
+
+def _said_with(hit: _Token, toks: list[_Token], entry: Entry, text: str) -> list[_Token]:
+    """The acronym and the words of its title written next to it ("the JIC innovation voucher")."""
+    at = toks.index(hit)
+    lo = hi = at
+    while (
+        lo > 0
+        and toks[lo - 1].term in entry.title_words
+        and not text[toks[lo - 1].end : toks[lo].start].strip(" -")
+    ):
+        lo -= 1
+    while (
+        hi + 1 < len(toks)
+        and toks[hi + 1].term in entry.title_words
+        and not text[toks[hi].end : toks[hi + 1].start].strip(" -")
+    ):
+        hi += 1
+    return toks[lo : hi + 1]
 
 
 def _share(
@@ -199,11 +226,6 @@ def mentions(text: str, snapshot: Snapshot, *, min_share: float = MIN_SHARE) -> 
         for entry in [*snapshot.by_term.get(token.term, ()), *snapshot.by_acronym.get(token.raw.upper(), ())]:
             candidates[entry.id] = entry
     for entry in candidates.values():
-        hit = _acronym_hit(entry, toks)
-        if hit is not None:
-            mention = Mention(entry.id, 1.0, hit.start, hit.end, True, ((hit.start, hit.end),))
-            found.append((2.0, mention, frozenset({hit.start})))
-            continue
         best: tuple[float, list[_Token]] = (0.0, [])
         for segment in entry.segments:
             if segment.isdisjoint(terms):
@@ -211,8 +233,18 @@ def mentions(text: str, snapshot: Snapshot, *, min_share: float = MIN_SHARE) -> 
             share, matched = _share(entry, segment, toks, snapshot)
             if share > best[0]:
                 best = (share, matched)
+            elif share and share == best[0]:  # two parts of the title said in full: both name it
+                best = (share, best[1] + [t for t in matched if t not in best[1]])
         share, matched = best
         matched = _nearest(matched, toks, counts)
+        hit = _acronym_hit(entry, toks, text, snapshot)
+        if hit is not None:
+            # two practices with one acronym ("JIC"): the one more of whose title is said keeps it
+            mention = Mention(entry.id, 1.0, hit.start, hit.end, True, ((hit.start, hit.end),))
+            found.append(
+                (2.0 + share, mention, frozenset(t.start for t in _said_with(hit, toks, entry, text)))
+            )
+            continue
         if share < min_share and not _unique_proper(entry, toks, snapshot):
             lead = _leading_name(entry, toks, snapshot)
             if not lead:
@@ -229,7 +261,9 @@ def mentions(text: str, snapshot: Snapshot, *, min_share: float = MIN_SHARE) -> 
     found.sort(key=lambda item: -item[0])
     kept: list[tuple[Mention, frozenset[int]]] = []
     for _, mention, claimed in found:
-        if any(claimed <= other for _, other in kept):
+        # every word that names it already names a fuller match ("Innovation" and "voucher" in
+        # "JIC Innovation Park and the JIC voucher" name no third practice)
+        if claimed <= frozenset().union(*(other for _, other in kept)):
             continue
         kept.append((mention, claimed))
     return sorted((m for m, _ in kept), key=lambda m: m.start)

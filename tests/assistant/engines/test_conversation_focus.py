@@ -359,3 +359,23 @@ def test_a_german_follow_up_ranks_the_practices_of_the_last_reply(routed: Assist
 def test_a_list_asked_in_another_language_is_described_in_english(routed: Assistant) -> None:
     answer = routed.ask("Wie viele Praktiken kommen aus Österreich?")
     assert answer.text.startswith("2 practices from Austria:"), answer.text
+
+
+def test_two_practices_of_one_acronym_are_told_apart_by_the_rest_of_their_titles() -> None:
+    from assistant.engines.index import Snapshot
+    from assistant.engines.names import named
+
+    snapshot = Snapshot(
+        [
+            _named_practice("park", "KTC Science Park - Incubation in Nordmark", "A park.", "Norway"),
+            _named_practice("voucher", "KTC Innovation Voucher (Nordmark)", "A voucher.", "Norway"),
+            _named_practice("other", "Innovation Vouchers (Sudland)", "Another voucher.", "Denmark"),
+        ]
+    )
+    assert named("What does the KTC voucher fund?", snapshot) == ["voucher"]
+    assert named("How is the KTC Science Park financed?", snapshot) == ["park"]
+    assert set(named("Compare the KTC Science Park and the KTC voucher", snapshot)) == {"park", "voucher"}
+    assert named("Which is bigger, the KTC innovation voucher or the Sudland vouchers?", snapshot) == [
+        "voucher",
+        "other",
+    ]
