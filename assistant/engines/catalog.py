@@ -26,7 +26,6 @@ from assistant.engines.catalog_answers import (
     filtered,
     listing,
     predicate_of,
-    profile,
     ranked,
     related,
     sentence_terms,
@@ -59,10 +58,6 @@ MEANING_GAP = 2.0  # ... and is within this of the best practice's
 # the collection has scored 2.2-3.5 on its best sentence; topics it lacks 0.2-1.7: "fisheries",
 # "nuclear power", "space research", "water management")
 MEANING_ALONE = 2.0
-# a practice's profile (assistant.engines.catalog_answers.profile) on the embedder's scale: on a
-# topic the collection covers, the practices on it scored 1.5-4.5 and the next one 0.1-1.3
-PROFILE_FLOOR = 1.5
-PROFILE_GAP = 2.5  # ... and within this of the best profile
 TOPIC_SENTENCES = 4  # per practice, judged by the relevance signal
 TOPIC_PRACTICES = 12  # practices judged per question (the best by their words)
 RETRIEVAL_FILL = 4  # ... and at most this many more that retrieval finds by meaning
@@ -188,10 +183,6 @@ class CatalogEngine:
             matches = [m for m in matches if m.entry.id in found]
         candidates = _by_words(list(scope.topic), matches)
         kept = self._judge_topic(question, candidates)
-        if not large:
-            # what each practice is, read as a whole: "a community wind farm" is on "renewable
-            # energy" though none of its sentences says so
-            kept += self._by_profile(question, list(scope.topic), matches, kept)
         # every practice in scope that says the topic (the candidates are the best few by words)
         stating = _stating(list(scope.topic), matches)
         if not kept or _INVOLVES.search(fold(question)):
@@ -229,37 +220,6 @@ class CatalogEngine:
         kept += [m for m in self._by_meaning_of(question, candidates, judged, bool(kept)) if m not in kept]
         kept.sort(key=lambda m: -m.score)
         return kept
-
-    def _by_profile(
-        self, question: str, topic: list[str], matches: list[Match], kept: list[Match]
-    ) -> list[Match]:
-        """The practices whose profile (title, theme and opening sentence) the embedder reads as on
-        the topic, near the best profile, each shown with its sentence closest to the topic; only
-        where the cross-encoder found the topic in some practice's sentences."""
-        if self.meaning is None or not matches or not kept:
-            # alone, the embedder reads a topic the collection lacks into a near word ("nuclear
-            # power" for a community power society): it widens what the cross-encoder found
-            return []
-        # the topic's own words: the question's frame ("Which practices deal with ...") blurs the
-        # embedder's reading of a short profile
-        wanted = set(topic)
-        said = [w for w in re.findall(r"[^\W_]+", question) if wanted.intersection(content_terms(w))]
-        asked = " ".join(said) or predicate_of(question) or question
-        scores = self.meaning.score(asked, [profile(m.entry) for m in matches])
-        top = max(scores)
-        floor = max(PROFILE_FLOOR, top - PROFILE_GAP)
-        taken = {m.entry.id for m in kept}
-        out: list[Match] = []
-        for match, score in zip(matches, scores, strict=True):
-            if score < floor or match.entry.id in taken:
-                continue
-            sentences = [s for s, _ in sentence_terms(match.entry)]
-            if not sentences:
-                continue
-            own = self.meaning.score(asked, [s.text for s in sentences])
-            best = max(range(len(own)), key=lambda i: own[i])
-            out.append(Match(match.entry, sentences[best], max(TOPIC_FLOOR, float(own[best]))))
-        return out
 
     def _by_meaning_of(
         self,

@@ -79,19 +79,6 @@ def weights_of(terms: Sequence[str], entries: Sequence[Entry]) -> dict[str, floa
     return out
 
 
-def profile(entry: Entry) -> str:
-    """What the practice is, in a line: its title, its theme and the opening sentence of its
-    "About this good practice" section."""
-    return entry.kept("profile", lambda: _profile(entry))
-
-
-def _profile(entry: Entry) -> str:
-    about = [s.text for s in entry.sentences() if s.section.lower() == "about this good practice"]
-    theme = entry.meta("theme")
-    parts = (entry.title + ".", f"Theme: {theme}." if theme else "", *about[:1])
-    return " ".join(part for part in parts if part)
-
-
 def predicate_of(question: str) -> str:
     """What the question says of the practices: 'Which practices involve district heating?' ->
     'involve district heating'."""

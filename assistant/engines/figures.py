@@ -493,8 +493,6 @@ def reading(
     if measure.dimension in (MONEY, *UNITS) and len(specific) >= 2:
 
         def hits(f: Figure) -> bool:
-            if measure.per_unit and f.kind == "grant":
-                return True  # asked per company, the key fact's kind says what the amount is
             terms = entry.terms(f.sentence)
             return any(not expand(w).isdisjoint(terms) for w in specific)
 

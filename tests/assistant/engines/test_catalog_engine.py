@@ -372,32 +372,3 @@ def test_the_countries_of_the_practices_on_a_topic(routed: Assistant, invented) 
     assert answer.text.splitlines()[0] == "1 practice on district heating from 1 country:", answer.text
     assert answer.text.splitlines()[2].startswith("- **Denmark** (1): Harbour Heat Network (Nordby)")
     _check_citations(answer, invented[1])
-
-
-def test_a_practice_whose_profile_is_on_the_topic_joins_the_ones_its_sentences_put_there(
-    invented,  # type: ignore[no-untyped-def]
-) -> None:
-    from assistant.engines.base import Asked
-    from assistant.engines.catalog import CatalogEngine
-    from assistant.engines.index import PracticeIndex
-    from assistant.question import Question
-
-    _, store = invented
-    # the cross-encoder finds the topic in the cooperative's sentences only; the embedder reads
-    # the heat network's profile (its title, theme and opening sentence) as on it too
-    cross = _Scripted({"sells their electricity": 8.0}, -9.0)
-    meaning = _Scripted({"Theme: energy communities": 3.0}, -2.0)
-    question = "Which practices sell electricity?"
-
-    def ask(engine: CatalogEngine) -> set[str]:
-        drafts = list(engine.stream(Asked(Question.analysed(question, (), question, k=5, filters={}))))
-        return _titles_in(drafts[-1].text)
-
-    index = PracticeIndex(store)
-    assert ask(CatalogEngine(index, cross)) == {"Greenfield Wind Cooperative"}
-    assert ask(CatalogEngine(index, cross, meaning=meaning)) == {
-        "Greenfield Wind Cooperative",
-        "Harbour Heat Network (Nordby)",
-    }
-    # where the cross-encoder finds the topic nowhere, profiles alone add nothing
-    assert ask(CatalogEngine(index, _Scripted({}, -9.0), meaning=meaning)) == set()
