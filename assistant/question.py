@@ -13,7 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.types import Message
-from assistant.vocabulary import QUESTION_WORDS, STOPWORDS, content_terms, fold, stem, words
+from assistant.vocabulary import (
+    QUESTION_WORDS,
+    STOPWORDS,
+    content_terms,
+    fold,
+    normalise_numbers,
+    stem,
+    words,
+)
 
 RESOURCES = "Resources needed"
 EVIDENCE = "Evidence of success"
@@ -68,6 +76,7 @@ _YEAR = re.compile(
     re.IGNORECASE,
 )
 _HOW_MANY = re.compile(r"\bhow many ([^?.,;]+)", re.IGNORECASE)
+_COUNTED_AFTER_VERB = re.compile(r"^(?:of (?:them|these|those) )?(?:are|were) ", re.IGNORECASE)
 # words that end the noun phrase after "how many"
 _PHRASE_END = set(
     """do does did are is was were have has had can could will would should got get gets in of by for at
@@ -113,6 +122,13 @@ _PER_UNIT = re.compile(
     r"average|on average)\b",
     re.IGNORECASE,
 )
+# a figure asked for a period of time: "per year", "a year", "annually", "yearly", "monthly"
+_PERIODS = (
+    ("year", re.compile(r"\b((per|a|each|every) (year|annum)|annual|annually|yearly)\b")),
+    ("month", re.compile(r"\b((per|a|each|every) month|monthly)\b")),
+)
+# a number written in digits, not a year ("4,600", "21", "1.5")
+_GIVEN_NUMBER = re.compile(r"(?<![\w.,])(?!(?:19|20)\d\d\b)\d[\d,.]*(?![\w])")
 _AGGREGATE = re.compile(
     r"\b(total|overall|altogether|in all|across all|combined|all together)\b", re.IGNORECASE
 )
@@ -197,6 +213,8 @@ class Intent:
     money: bool = False  # the number asked for is an amount of money (a cost, a fee, a budget)
     share: bool = False  # the number asked for is a share ("what percentage of ...")
     foreign: bool = False  # not written in English: word matching cannot judge it
+    period: str | None = None  # a figure asked per "year" or per "month" ("how much ... per year")
+    given: tuple[str, ...] = ()  # the numbers the question states itself ("of the 4,600 animals")
 
     @property
     def quantity(self) -> bool:
@@ -222,7 +240,13 @@ def counted(question: str) -> tuple[tuple[str, ...], tuple[frozenset[str], ...]]
     qualifiers: list[frozenset[str]] = []
     for match in _HOW_MANY.finditer(question):
         phrase: list[str] = []
-        for raw in _RAW_WORD.findall(match.group(1)):
+        # "how many (of them) are goats": the thing counted follows the verb (when what follows is
+        # a plural noun: in "how many were given out" it is not)
+        asked = _COUNTED_AFTER_VERB.sub("", match.group(1))
+        head = _RAW_WORD.findall(asked)[:1]
+        if asked != match.group(1) and not (head and countable(fold(head[0]))):
+            asked = match.group(1)
+        for raw in _RAW_WORD.findall(asked):
             if fold(raw) in _PHRASE_END or fold(raw) in ("and", "or"):
                 break
             phrase.append(raw)
@@ -305,6 +329,8 @@ def analyse(question: str) -> Intent:
         money=bool(_MONEY.search(folded)),
         share=bool(_SHARE.search(folded)),
         foreign=is_foreign(question),
+        period=next((name for name, pattern in _PERIODS if pattern.search(folded)), None),
+        given=tuple(normalise_numbers(n).rstrip(".,") for n in _GIVEN_NUMBER.findall(question)),
     )
 
 

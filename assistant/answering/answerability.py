@@ -175,6 +175,10 @@ def counts(text: str, counted: Sequence[str], close: Callable[[str, str], bool] 
         return True
     wanted = {stem(w) for w in counted}
     for after in counted_words(MONEY_RE.sub(" ", text)):  # an amount of money counts nothing
+        # the number's own noun ends at its first plural: '22 shepherds with about goats' counts
+        # shepherds
+        end = next((i for i, w in enumerate(after) if countable(w)), len(after) - 1)
+        after = after[: end + 1]
         if any(stem(w) in wanted for w in after):
             return True
         # a function word counts nothing, however close the embedder puts it ('450 professionals
@@ -266,14 +270,42 @@ def _terms(text: str) -> frozenset[str]:
     return frozenset(content_terms(normalise_numbers(text)) + content_terms(text))
 
 
+# a figure stated for a period of time: a year (or one named year: "in 2019"), a month
+_STATED_PERIOD = {
+    "year": re.compile(
+        r"\b((per|a|each|every) (year|annum)|annual|annually|yearly)\b|\b(in|for|during) (19|20)\d\d\b"
+        r"|/\s?(year|yr)\b",
+        re.IGNORECASE,
+    ),
+    "month": re.compile(r"\b((per|a|each|every) month|monthly)\b|/\s?month\b", re.IGNORECASE),
+}
+
+
+def without_given(intent: Intent, text: str) -> str:
+    """The text without the numbers the question states itself: "of the roughly 4,600 animals,
+    how many are goats?" is not answered by '4,600 goats and sheep'."""
+    if not intent.given:
+        return text
+    given = set(intent.given)
+    return re.sub(
+        r"(?<![\w.,])\d[\d,.]*(?![\w])",
+        lambda m: " " if normalise_numbers(m.group(0)).rstrip(".,") in given else m.group(0),
+        normalise_numbers(text),
+    )
+
+
 def _answers(
     intent: Intent,
     sentence: Sentence,
     close: Callable[[str, str], bool] | None = None,
     names: frozenset[str] = frozenset(),
 ) -> bool:
+    if intent.kind == NUMBER and intent.given:
+        sentence = replace(sentence, text=without_given(intent, sentence.text))
     if sentence.absence or not states(intent.kind, sentence.text):
         return False
+    if intent.kind == NUMBER and intent.period and not _STATED_PERIOD[intent.period].search(sentence.text):
+        return False  # "how much does a household spend per year": a one-off payment is no answer
     if intent.kind is not None and not names <= (sentence.terms | set(YEAR.findall(sentence.text))):
         return False
     if intent.kind == NUMBER and not counts(sentence.text, intent.counted, close):

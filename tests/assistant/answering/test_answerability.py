@@ -11,7 +11,18 @@ from assistant.answering.answerability import (
     states,
 )
 from assistant.answering.sentences import sentences
-from assistant.question import AGENT, DATE, NUMBER, ORGANISATION, PERSON, PLACE, analyse, answer_kind, parts
+from assistant.question import (
+    AGENT,
+    DATE,
+    NUMBER,
+    ORGANISATION,
+    PERSON,
+    PLACE,
+    analyse,
+    answer_kind,
+    counted,
+    parts,
+)
 from assistant.types import Chunk, ScoredChunk
 from assistant.vocabulary import content_terms
 
@@ -280,3 +291,36 @@ def test_a_salary_a_rent_or_a_fee_is_answered_only_by_money_of_that_kind() -> No
     assert not answers(fee, said[0]) and answers(fee, said[2])
     # money asked without a kind of its own: any amount of money may answer
     assert answers(analyse("How much did the mill cost?"), said[0])
+
+
+def test_a_figure_asked_for_a_year_is_answered_only_by_one_stated_for_a_period() -> None:
+    asked = analyse("How much does a member farm spend on milling per year?")
+    assert asked.kind == NUMBER and asked.period == "year"
+    assert analyse("What is the mill's annual budget?").period == "year"
+    assert analyse("How much is the monthly fee?").period == "month"
+    assert analyse("How much did the mill cost?").period is None
+    said = _sentences(
+        "Each member farm paid a one-off joining fee of EUR 2,000. "
+        "Milling costs a member farm about EUR 3,500 a year. "
+        "In 2022 the mill spent EUR 80,000 on repairs."
+    )
+    assert not answers(asked, said[0])  # a one-off payment is no yearly figure
+    assert answers(asked, said[1])
+    assert answers(analyse("How much does the mill spend on repairs annually?"), said[2])  # one named year
+    assert answers(analyse("How much did each member farm pay to join?"), said[0])
+
+
+def test_a_number_the_question_states_itself_is_no_answer() -> None:
+    asked = analyse("Of the roughly 4,600 animals in the scheme, how many are goats?")
+    assert asked.given == ("4600",)
+    said = _sentences(
+        "22 shepherds with about 4,600 goats and sheep take part. "
+        "Of the 4,600 animals, about 3,100 are goats."
+    )
+    assert not answers(asked, said[0])  # it restates the question's figure
+    assert answers(asked, said[1])
+    # "how many (of them) are X" counts X; "how many were given out" counts what the question named
+    assert counted("How many of them are women?")[0] == ("women",)
+    assert counted("How many were given out in the pilot?")[0] == ()
+    # a year in the question is a date, not a given figure
+    assert analyse("How many goats grazed there in 2021?").given == ()
