@@ -266,8 +266,14 @@ def by_form(question: str, signals: Signals) -> str | None:
         return COMPARE if in_scope <= MAX_COMPARED else CATALOG
     if named == 0 and signals.in_focus == 2 and not forms.picks_among(question) and measure_of(question):
         return COMPARE  # "What about their budgets?" after two practices were compared
-    if in_scope < 2 and forms.comparative(question) and _two_alternatives(question):
-        return COMPARE  # practices named by description: the compare engine looks them up
+    if (
+        in_scope < 2
+        and (forms.comparative(question) or forms.superlative(question))
+        and _two_alternatives(question)
+    ):
+        # practices named by description ("which started first, A or B?"): the compare engine
+        # looks them up
+        return COMPARE
     if named <= 1 and signals.in_focus == 0 and forms.about_collection(question):
         return CATALOG
     if named == 0 and signals.in_focus == 0 and names_only_a_place(question):

@@ -315,6 +315,13 @@ _BETWEEN_AND = re.compile(
     r"\b(?:between|zwischen|entre|tra|fra|pomiedzy|tarp)\s+(?P<a>.+?)\s+(?:and|und|et|y|e|i|ir)\s+(?P<b>.+?)(?:,|\?|$)",
     re.IGNORECASE,
 )
+# "Compare A and B", "Compare A with B" (the imperative of the languages the router reads)
+_COMPARE_AND = re.compile(
+    r"^\s*(?:please\s+)?(?:compare|vergleiche|vergleichen sie|comparez|compara|confronta|porownaj|"
+    r"palygink)\s+"
+    r"(?P<a>.+?)\s+(?:and|with|to|against|und|mit|et|avec|y|con|e|i|z|ir|su)\s+(?P<b>.+?)\s*$",
+    re.IGNORECASE,
+)
 _THAN = re.compile(
     r"^\s*(?:is|are|was|does|did|has|have|ist|est|es|jest|ar)\s+(?P<a>.+?)\s+\w+(?:er)?\s+(?:than|als|que|di|niz|nei|kaip)\s+(?P<b>.+?)\s*\?*$",
     re.IGNORECASE,
@@ -323,11 +330,15 @@ _THAN = re.compile(
 
 def alternatives(question: str) -> list[str]:
     """The two things a comparison offers: 'Which is older: A or B?', 'Which has more members,
-    A or B?', 'Between A and B, which ...?', 'Is A bigger than B?' -> [A, B]; [] otherwise."""
+    A or B?', 'Between A and B, which ...?', 'Is A bigger than B?', 'Compare A and B' -> [A, B];
+    [] otherwise."""
     text = " ".join(question.strip().split()).rstrip("?.! ")
     between = _BETWEEN_AND.search(text)
     if between:
         return [between.group("a").strip(" ,"), between.group("b").strip(" ,")]
+    compare = _COMPARE_AND.match(text)
+    if compare:
+        return [compare.group("a").strip(" ,"), compare.group("b").strip(" ,")]
     than = _THAN.match(text)
     if than and comparative(question):
         return [than.group("a").strip(" ,"), than.group("b").strip(" ,")]

@@ -33,6 +33,14 @@ FORMS = [
     ("Który jest starszy: klaster czy spółdzielnia?", Signals(named=2), "compare"),
     ("¿Cuál tiene más miembros, A o B?", Signals(named=2), "compare"),
     ("Which one started earlier?", Signals(in_focus=2), "compare"),
+    # two practices offered, one or both by description: a comparison, also by a superlative
+    (
+        "Which started first, the Cuneo school canteens or the Heraklion neighbours?",
+        Signals(named=1),
+        "compare",
+    ),
+    ("Compare the Twente materials bank and the Sibenik creative hub.", Signals(), "compare"),
+    ("Compare the river partnership with the peatland project", Signals(named=1), "compare"),
     # a measure asked of the two practices in focus
     ("What about their budgets?", Signals(in_focus=2), "compare"),
     ("What about its budget?", Signals(in_focus=1), None),
