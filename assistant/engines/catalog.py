@@ -33,7 +33,7 @@ from assistant.engines.catalog_answers import (
 )
 from assistant.engines.figures import Figure, Reading, figures_of, reading
 from assistant.engines.index import PracticeIndex, Sentence, Snapshot
-from assistant.engines.measures import MONEY, YEAR, Measure, measure_of
+from assistant.engines.measures import COUNT, MONEY, YEAR, Measure, measure_of
 from assistant.engines.names import without_names
 from assistant.engines.relevance import Relevance, WordRelevance
 from assistant.engines.render import Citer
@@ -120,7 +120,11 @@ class CatalogEngine:
         ):
             measure = None
         scope = select(
-            asked_for, snapshot, named=named, measure_words=measure.words if measure else frozenset()
+            asked_for,
+            snapshot,
+            named=named,
+            measure_words=measure.words if measure else frozenset(),
+            counted=_counted_words(asked_for, measure),
         )
         if measure is not None:  # the words that chose the practices do not also choose their figures
             kept = frozenset(w for w in measure.words if not scope.consumes(w))
@@ -451,6 +455,14 @@ def _stating(terms: list[str], matches: list[Match]) -> list[Match]:
         if stated is not None:
             out.append(Match(match.entry, stated, 0.0))
     return out
+
+
+def _counted_words(question: str, measure: Measure | None) -> frozenset[str]:
+    """The question's words for what a count measures ("reached more than 1,000 people": people),
+    which measure the practices and do not also choose a theme ("older people")."""
+    if measure is None or measure.dimension not in (*COUNTED, COUNT) or not measure.noun:
+        return frozenset()
+    return frozenset(t for t in content_terms(question) if t in measure.noun)
 
 
 def _by_words(terms: list[str], matches: list[Match]) -> list[tuple[float, Match, list[Sentence]]]:

@@ -390,7 +390,7 @@ def filtered(
         lines += [
             "",
             f"{plural(len(outside), 'other practice')} {'states' if len(outside) == 1 else 'state'} a "
-            f"{measure.label.lower()} outside the condition.",
+            f"figure outside the condition ({measure.label.lower()}).",
         ]
     elif outside:  # none meets it: the nearest figures show how far they are
         shown = sorted(outside, key=lambda m: abs((m.value or 0) - condition.value))[:OUTSIDE_ROWS]

@@ -9,6 +9,7 @@ answerer reads them too).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assistant.engines import forms
@@ -375,6 +376,9 @@ def measure_of(question: str) -> Measure | None:
             dimension = next((_KIND_BY_NOUN[n] for n in noun if n in _KIND_BY_NOUN), COUNT)
             if dimension == COUNT and has_prefix(words, MEASURE_WORDS[STAFF]) and set(noun) & _PEOPLE:
                 dimension = STAFF
+            if dimension == STAFF and noun[:1] in (["people"], ["person"]) and not _asks_staff(words):
+                # "reached more than 1,000 people": people the practice reached, not its staff
+                return Measure(BENEFICIARIES, words_set, _PEOPLE_STEMS, per_unit, condition, low)
             if dimension == COUNT and has_prefix(words, MEASURE_WORDS[MEMBERS]):
                 dimension = MEMBERS
             nouns = frozenset().union(*(expand(n) for n in noun[:1])) if noun else frozenset()
@@ -432,6 +436,13 @@ def measure_of(question: str) -> Measure | None:
 
 
 _PEOPLE_STEMS = frozenset(stem(w) for w in PEOPLE_NOUNS)
+
+
+def _asks_staff(words: Sequence[str]) -> bool:
+    """The question's words ask for the practice's own people ("employ", "staff", "people work")."""
+    return has_prefix(words, MEASURE_WORDS[STAFF]) or {"people", "work"} <= set(words)
+
+
 # "which has trained more people": people the practice reached (its staff were asked above)
 _PEOPLE_WORD = r"(people|persons|individuals)\b"
 _PEOPLE_COUNTED = re.compile(r"\b(more|most|fewer|fewest|how many|number of) " + _PEOPLE_WORD)

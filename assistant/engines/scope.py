@@ -344,12 +344,14 @@ def select(
     *,
     named: Sequence[str] = (),
     measure_words: frozenset[str] = frozenset(),
+    counted: frozenset[str] = frozenset(),
 ) -> Scope:
     """The practices the question's places, regions, theme and names select (every practice when
-    it names none of them), and the content words left for a topical judgement."""
+    it names none of them), and the content words left for a topical judgement. `counted`: the
+    words of what a count measures ("more than 1,000 people"), which choose no theme."""
     entries = list(snapshot.entries)
     found = places(question)
-    consumed: set[str] = set()
+    consumed: set[str] = set(counted)  # what a count measures is no theme nor topic
     if found:
         codes = set(found.countries)
         if codes:

@@ -58,7 +58,7 @@ def test_a_start_year_filter_lists_the_matches_with_cited_years_and_counts_the_r
     # the practices that meet it, and none that does not: the others are counted
     assert _titles_in(answer.text) == {"Greenfield Wind Cooperative", "Mountain Bus Alliance"}
     assert "2004 [" in answer.text and "2009 [" in answer.text
-    assert "3 other practices state a start year outside the condition." in answer.text
+    assert "3 other practices state a figure outside the condition (start year)." in answer.text
     _check_citations(answer, invented[1])
 
 
@@ -372,3 +372,25 @@ def test_the_countries_of_the_practices_on_a_topic(routed: Assistant, invented) 
     assert answer.text.splitlines()[0] == "1 practice on district heating from 1 country:", answer.text
     assert answer.text.splitlines()[2].startswith("- **Denmark** (1): Harbour Heat Network (Nordby)")
     _check_citations(answer, invented[1])
+
+
+def test_people_a_practice_reached_are_not_its_staff(routed: Assistant) -> None:
+    from assistant.engines.measures import BENEFICIARIES, STAFF, measure_of
+
+    assert measure_of("Which practices reached more than 1,000 people?").dimension == BENEFICIARIES  # type: ignore[union-attr]
+    assert measure_of("Which practices employ more than 10 people?").dimension == STAFF  # type: ignore[union-attr]
+    answer = routed.ask("Which practices reached more than 100,000 people?")
+    assert answer.route == "catalog" and not answer.abstained
+    assert _titles_in(answer.text.split("\n\n")[1]) == {"Mountain Bus Alliance"}  # 400,000 passengers
+
+
+def test_what_a_count_measures_chooses_no_theme(invented) -> None:  # type: ignore[no-untyped-def]
+    from assistant.engines.index import PracticeIndex
+    from assistant.engines.scope import select
+
+    _, store = invented
+    snapshot = PracticeIndex(store).snapshot()
+    # "communities" is what is counted, not the theme "energy communities"
+    question = "Which practices serve more than 100 communities?"
+    assert len(select(question, snapshot).entries) < len(snapshot.entries)
+    assert len(select(question, snapshot, counted=frozenset({"communit"})).entries) == len(snapshot.entries)
