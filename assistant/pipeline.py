@@ -87,7 +87,8 @@ class Assistant:
         if focus.elliptic and focus.named and focus.previous and not asks_its_own(text):
             # "And the Aragon cluster?": the previous question, asked of the practice it names, is
             # what the engines read (its kind of answer, its parts)
-            said = query = restated(focus.previous, focus.named, snapshot)
+            before = focus.history[-1].practices if focus.history else ()
+            said = query = restated(focus.previous, focus.named, snapshot, before)
         elif (
             focus.elliptic
             and not focus.carried

@@ -292,13 +292,17 @@ _PRONOUN = re.compile(
 )
 
 
-def restated(previous: str, subject: Sequence[str], snapshot: Snapshot) -> str:
+def restated(previous: str, subject: Sequence[str], snapshot: Snapshot, before: Sequence[str] = ()) -> str:
     """The previous question asked of another practice ("what about X?", "and X?"): the practices
     it named, or its first pronoun, give way to the new subject's titles ("How many members does
     LAuGEA have?" -> "How many members does Automotive and Mobility Cluster of Aragon (CAAR)
-    have?"); with neither, the titles follow its ask."""
+    have?"); a practice it described in words of its title (`before`: the practices the previous
+    turn was about; "the Šibenik warehouse conversion") gives way too; with neither, the titles
+    follow its ask."""
     titles = " and ".join(e.title for e in snapshot.ordered(subject))
     spans = sorted({span for m in mentions(previous, snapshot) for span in m.spans})
+    if not spans:
+        spans = _described_by(previous, snapshot.ordered(before))
     if spans:
         out = previous
         for start, end in reversed(spans):
@@ -309,6 +313,21 @@ def restated(previous: str, subject: Sequence[str], snapshot: Snapshot) -> str:
         said = f"{titles}'s" if pronoun.group(0).lower() in ("its", "their") else titles
         return previous[: pronoun.start()] + said + previous[pronoun.end() :]
     return f"{previous.strip().rstrip('?')} ({titles})?"
+
+
+def _described_by(text: str, entries: Sequence[Entry]) -> list[tuple[int, int]]:
+    """The runs of words of the text that are words of the entries' titles or places ("Šibenik
+    warehouse" for "Reuse of the Old Tobacco Warehouse in Šibenik ..."), each run one span."""
+    words = set().union(*(e.title_words | e.places for e in entries)) if entries else set()
+    spans: list[tuple[int, int]] = []
+    for token in tokens(text):
+        if token.term not in words:
+            continue
+        if spans and not text[spans[-1][1] : token.start].strip(" -"):
+            spans[-1] = (spans[-1][0], token.end)
+        else:
+            spans.append((token.start, token.end))
+    return spans
 
 
 def named(text: str, snapshot: Snapshot) -> list[str]:

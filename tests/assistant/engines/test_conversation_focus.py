@@ -379,3 +379,25 @@ def test_two_practices_of_one_acronym_are_told_apart_by_the_rest_of_their_titles
         "voucher",
         "other",
     ]
+
+
+def test_and_x_replaces_the_words_that_described_the_previous_practice() -> None:
+    from assistant.engines.index import Snapshot
+    from assistant.engines.names import restated
+
+    snapshot = Snapshot(
+        [
+            _named_practice(
+                "mill", "Reuse of the Old Grain Mill in Kvarnby as a Crafts Hub", "A mill.", "Sweden"
+            ),
+            _named_practice("bank", "Nordmark Building Materials Bank", "A bank.", "Norway"),
+        ]
+    )
+    previous = "How much did the Kvarnby mill conversion cost?"
+    assert restated(previous, ["bank"], snapshot, ["mill"]) == (
+        "How much did the Nordmark Building Materials Bank conversion cost?"
+    )
+    # without the previous turn's practice, the new subject follows the ask
+    assert restated(previous, ["bank"], snapshot) == (
+        "How much did the Kvarnby mill conversion cost (Nordmark Building Materials Bank)?"
+    )
