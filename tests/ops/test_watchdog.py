@@ -37,6 +37,9 @@ def test_a_process_stuck_with_the_interpreter_lock_exits_by_itself() -> None:
     )
     assert process.stdout is not None and process.stdout.readline().strip() == "stuck"
     started = time.monotonic()
+    # "stuck" is printed just before the deadlocking call: on a busy machine a signal sent at once
+    # can land before it, where the handler still runs
+    time.sleep(0.5)
     process.send_signal(signal.SIGTERM)  # ignored: the handler cannot run
     time.sleep(1.0)
     assert process.poll() is None
