@@ -276,7 +276,9 @@ class ExtractiveAnswerer:
                         done.intent, scored, list(done.chosen), names, limit=len(done.chosen) + 1
                     )
                     chosen.extend(extra[len(done.chosen) :])
-        return render(_unique([c.sentence for c in chosen]), abstained=False)
+        # the sentence that answers comes first, the ones that add to it follow in document order
+        lead = chosen[0].sentence if len(pieces) == 1 else None
+        return render(_unique([c.sentence for c in chosen]), abstained=False, lead=lead)
 
     def _score_part(
         self,
@@ -519,13 +521,14 @@ def _unique(chosen: list[Sentence]) -> list[Sentence]:
     return result
 
 
-def render(chosen: list[Sentence], *, abstained: bool) -> Reply:
-    """The sentences as an answer, practices in the order chosen, each in document order, each
-    sentence cited; an abstention citing what the document says it lacks says so first."""
+def render(chosen: list[Sentence], *, abstained: bool, lead: Sentence | None = None) -> Reply:
+    """The sentences as an answer, practices in the order chosen, each in document order (`lead`,
+    the one that answers, first), each sentence cited; an abstention citing what the document
+    says it lacks says so first."""
     order: dict[str, int] = {}
     for s in chosen:
         order.setdefault(s.practice, len(order))
-    chosen = sorted(chosen, key=lambda s: (order[s.practice], s.start))
+    chosen = sorted(chosen, key=lambda s: (order[s.practice], s is not lead, s.start))
     citations: list[Citation] = []
     lines: list[str] = []
     current = None

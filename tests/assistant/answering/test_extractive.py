@@ -316,3 +316,21 @@ def test_a_figure_asked_by_what_it_measures_is_answered_by_a_sentence_in_its_uni
     reply = reads.reply("What is the capacity and annual output of the Ashby wind farm?", wind)
     assert reply is not None and not reply.abstained
     assert "4.6 MW" in reply.text and "15 GWh" in reply.text
+
+
+def test_the_sentence_that_answers_comes_first_and_the_rest_in_document_order() -> None:
+    from assistant.answering.extractive import render
+    from assistant.answering.sentences import sentences
+
+    text = "The mill opened in 2004. It grinds 9,000 tonnes a year. Any grain region could copy it."
+    chunk = Chunk(
+        "mill", "Ferndale Grain Cooperative", "About this good practice", 0, text, 0, len(text), "m.txt", {}
+    )
+    said = sentences([ScoredChunk(chunk, 0.8)])
+    reply = render([said[2], said[0], said[1]], abstained=False, lead=said[2])
+    assert reply.text == (
+        "Ferndale Grain Cooperative: Any grain region could copy it. [1] The mill opened in 2004. [2] "
+        "It grinds 9,000 tonnes a year. [3]"
+    )
+    # without a lead, document order
+    assert render([said[2], said[0]], abstained=False).text.startswith("Ferndale Grain Cooperative: The mill")
