@@ -194,9 +194,8 @@ def test_the_conversation_downloads_as_markdown_word_and_pdf(page: Page):
         paths[kind] = download.value.path()
         assert download.value.suggested_filename.endswith(f".{kind}")
     markdown = paths["md"].read_text(encoding="utf-8")
-    assert (
-        f"## 1. {CLUJ}" in markdown and "[1] Cluj IT Cluster, section “About this good practice”" in markdown
-    )
+    # each reference names the practice and the section of its sentence
+    assert f"## 1. {CLUJ}" in markdown and re.search(r"\[1\] Cluj IT Cluster, section “[^”]+”", markdown)
     paragraphs = [p.text for p in Document(str(paths["docx"])).paragraphs]
     assert f"1. {CLUJ}" in paragraphs and any(p.startswith("[1] Cluj IT Cluster") for p in paragraphs)
     text = " ".join((p.extract_text() or "") for p in pypdf.PdfReader(str(paths["pdf"])).pages)
