@@ -122,13 +122,23 @@ _PER_UNIT = re.compile(
     r"average|on average)\b",
     re.IGNORECASE,
 )
-# a figure asked for a period of time: "per year", "a year", "annually", "yearly", "monthly"
-_PERIODS = (
-    ("year", re.compile(r"\b((per|a|each|every) (year|annum)|annual|annually|yearly)\b")),
-    ("month", re.compile(r"\b((per|a|each|every) month|monthly)\b")),
-)
-# a number written in digits, not a year ("4,600", "21", "1.5")
-_GIVEN_NUMBER = re.compile(r"(?<![\w.,])(?!(?:19|20)\d\d\b)\d[\d,.]*(?![\w])")
+# a figure for a period of time: "per year", "a year", "annually", "yearly", "monthly" (the words
+# a question asks it with; answerability also reads them in the sentence that states it)
+PERIOD_WORDS = {
+    "year": r"(per|a|each|every) (year|annum)|annual|annually|yearly",
+    "month": r"(per|a|each|every) month|monthly",
+}
+_PERIODS = tuple((name, re.compile(rf"\b({words})\b")) for name, words in PERIOD_WORDS.items())
+# a number written in digits ("4,600", "21", "1.5"); a year among them is a date, not a figure
+DIGITS = re.compile(r"(?<![\w.,])\d[\d,.]*(?![\w])")
+_YEAR_FIRST = re.compile(r"(?:19|20)\d\d\b")
+
+
+def given_number(raw: str) -> str:
+    """A number as written ("4,600") in the one form questions and sentences are compared in."""
+    return normalise_numbers(raw).rstrip(".,")
+
+
 _AGGREGATE = re.compile(
     r"\b(total|overall|altogether|in all|across all|combined|all together)\b", re.IGNORECASE
 )
@@ -330,7 +340,7 @@ def analyse(question: str) -> Intent:
         share=bool(_SHARE.search(folded)),
         foreign=is_foreign(question),
         period=next((name for name, pattern in _PERIODS if pattern.search(folded)), None),
-        given=tuple(normalise_numbers(n).rstrip(".,") for n in _GIVEN_NUMBER.findall(question)),
+        given=tuple(given_number(n) for n in DIGITS.findall(question) if not _YEAR_FIRST.match(n)),
     )
 
 

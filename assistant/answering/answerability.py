@@ -26,7 +26,19 @@ from assistant.practices.facts.counts import (
     STAFF_SOFT_NOUNS,
     speaks_of_staff,
 )
-from assistant.question import AGENT, COUNTRY_WORDS, NUMBER, ORGANISATION, PERSON, PLACE, Intent, countable
+from assistant.question import (
+    AGENT,
+    COUNTRY_WORDS,
+    DIGITS,
+    NUMBER,
+    ORGANISATION,
+    PERIOD_WORDS,
+    PERSON,
+    PLACE,
+    Intent,
+    countable,
+    given_number,
+)
 from assistant.question import DATE as DATE_KIND
 from assistant.vocabulary import MONEY_RE, STOPWORDS, YEAR, content_terms, fold, normalise_numbers, stem
 
@@ -270,14 +282,13 @@ def _terms(text: str) -> frozenset[str]:
     return frozenset(content_terms(normalise_numbers(text)) + content_terms(text))
 
 
-# a figure stated for a period of time: a year (or one named year: "in 2019"), a month
+# a figure stated for a period of time: in the words a question asks it with, for one named year
+# ("in 2019"), or per unit of time ("/year")
 _STATED_PERIOD = {
     "year": re.compile(
-        r"\b((per|a|each|every) (year|annum)|annual|annually|yearly)\b|\b(in|for|during) (19|20)\d\d\b"
-        r"|/\s?(year|yr)\b",
-        re.IGNORECASE,
+        rf"\b({PERIOD_WORDS['year']})\b|\b(in|for|during) (19|20)\d\d\b|/\s?(year|yr)\b", re.IGNORECASE
     ),
-    "month": re.compile(r"\b((per|a|each|every) month|monthly)\b|/\s?month\b", re.IGNORECASE),
+    "month": re.compile(rf"\b({PERIOD_WORDS['month']})\b|/\s?month\b", re.IGNORECASE),
 }
 
 
@@ -287,10 +298,8 @@ def without_given(intent: Intent, text: str) -> str:
     if not intent.given:
         return text
     given = set(intent.given)
-    return re.sub(
-        r"(?<![\w.,])\d[\d,.]*(?![\w])",
-        lambda m: " " if normalise_numbers(m.group(0)).rstrip(".,") in given else m.group(0),
-        normalise_numbers(text),
+    return DIGITS.sub(
+        lambda m: " " if given_number(m.group(0)) in given else m.group(0), normalise_numbers(text)
     )
 
 

@@ -422,7 +422,7 @@ def measure_of(question: str) -> Measure | None:
         head_word = phrase[-1] if phrase else ""
     if has_prefix(words, MEASURE_WORDS[MEMBERS]):
         return Measure(MEMBERS, words_set, low=low)
-    if has_prefix(words, MEASURE_WORDS[STAFF]) or ({"people", "work"} <= set(words)):
+    if _asks_staff(words):
         return Measure(STAFF, words_set, low=low)
     if counted and not has_prefix(stems(head_word), MEASURE_WORDS[MONEY]):
         return Measure(COUNT, words_set, expand(stem(head_word)), per_unit, None, low)

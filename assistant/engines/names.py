@@ -85,12 +85,14 @@ def tokens(text: str) -> list[_Token]:
     return out
 
 
-def _acronym_hit(entry: Entry, toks: list[_Token], text: str, snapshot: Snapshot) -> _Token | None:
-    """The token that writes one of the practice's acronyms; of several, the one written with more
-    of its title's words: in "the JIC voucher or JIC Innovation Park", each JIC names its own
-    practice."""
+def _acronym_hit(
+    entry: Entry, toks: list[_Token], text: str, snapshot: Snapshot
+) -> tuple[_Token, list[_Token]] | None:
+    """The token that writes one of the practice's acronyms, with the words of its title written
+    next to it; of several such tokens, the one written with more of its title's words: in "the
+    JIC voucher or JIC Innovation Park", each JIC names its own practice."""
     hits = [
-        token
+        (token, _said_with(token, toks, entry, text))
         for token in toks
         if any(
             token.raw == acronym
@@ -100,7 +102,7 @@ def _acronym_hit(entry: Entry, toks: list[_Token], text: str, snapshot: Snapshot
     ]
     if len(hits) < 2:
         return hits[0] if hits else None
-    return max(hits, key=lambda h: sum(snapshot.idf(t.term) for t in _said_with(h, toks, entry, text)))
+    return max(hits, key=lambda hit: sum(snapshot.idf(t.term) for t in hit[1]))
 
 
 def _said_with(hit: _Token, toks: list[_Token], entry: Entry, text: str) -> list[_Token]:
@@ -110,16 +112,21 @@ def _said_with(hit: _Token, toks: list[_Token], entry: Entry, text: str) -> list
     while (
         lo > 0
         and toks[lo - 1].term in entry.title_words
-        and not text[toks[lo - 1].end : toks[lo].start].strip(" -")
+        and _adjacent(text, toks[lo - 1].end, toks[lo].start)
     ):
         lo -= 1
     while (
         hi + 1 < len(toks)
         and toks[hi + 1].term in entry.title_words
-        and not text[toks[hi].end : toks[hi + 1].start].strip(" -")
+        and _adjacent(text, toks[hi].end, toks[hi + 1].start)
     ):
         hi += 1
     return toks[lo : hi + 1]
+
+
+def _adjacent(text: str, end: int, start: int) -> bool:
+    """Nothing but spaces or hyphens between two words of the text."""
+    return not text[end:start].strip(" -")
 
 
 def _share(
@@ -237,13 +244,12 @@ def mentions(text: str, snapshot: Snapshot, *, min_share: float = MIN_SHARE) -> 
                 best = (share, best[1] + [t for t in matched if t not in best[1]])
         share, matched = best
         matched = _nearest(matched, toks, counts)
-        hit = _acronym_hit(entry, toks, text, snapshot)
-        if hit is not None:
+        acronym = _acronym_hit(entry, toks, text, snapshot)
+        if acronym is not None:
             # two practices with one acronym ("JIC"): the one more of whose title is said keeps it
+            hit, run = acronym
             mention = Mention(entry.id, 1.0, hit.start, hit.end, True, ((hit.start, hit.end),))
-            found.append(
-                (2.0 + share, mention, frozenset(t.start for t in _said_with(hit, toks, entry, text)))
-            )
+            found.append((2.0 + share, mention, frozenset(t.start for t in run)))
             continue
         if share < min_share and not _unique_proper(entry, toks, snapshot):
             lead = _leading_name(entry, toks, snapshot)
@@ -323,7 +329,7 @@ def _described_by(text: str, entries: Sequence[Entry]) -> list[tuple[int, int]]:
     for token in tokens(text):
         if token.term not in words:
             continue
-        if spans and not text[spans[-1][1] : token.start].strip(" -"):
+        if spans and _adjacent(text, spans[-1][1], token.start):
             spans[-1] = (spans[-1][0], token.end)
         else:
             spans.append((token.start, token.end))
